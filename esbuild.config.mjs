@@ -1,0 +1,88 @@
+// Builds both sides of the project with esbuild.
+//
+// 1. The k6 side: each scenario in K6_BUNDLES becomes one self-contained ES module in dist/, the
+//    file users hand to `k6 run`. Entries are listed explicitly (no globbing by file name) so a
+//    renamed scenario cannot silently drop a bundle; test/bundle checks the result.
+// 2. The Node side: the CLIs of the offline runner, the reference platform, the fault agent, the
+//    end-to-end launcher and the benchmark become single files in build/, run by `node` and by
+//    the bins in bin/. Dependencies stay in node_modules (packages: 'external').
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+/** scenario source -> dist file. */
+export const K6_BUNDLES = {
+  'scenarios/tenant-load.ts': 'dist/tenant-load.js',
+  'scenarios/tenant-load-agent.ts': 'dist/tenant-load-agent.js',
+  'scenarios/tenant-smoke.ts': 'dist/tenant-smoke.js',
+};
+
+/** Node entry -> build file. */
+export const NODE_ENTRIES = {
+  'runner/cli.ts': 'build/k6-offline.js',
+  'sim/cli.ts': 'build/tenant-sim.js',
+  'sim/fault-agent/cli.ts': 'build/fault-agent.js',
+  'launch/start.ts': 'build/start.js',
+  'bench/run.ts': 'build/bench.js',
+};
+
+/** @type {esbuild.BuildOptions} */
+export const K6_OPTIONS = {
+  bundle: true,
+  // k6 loads ES modules natively (v0.53+); one ESM file per scenario.
+  format: 'esm',
+  // 'neutral' keeps esbuild from injecting Node or browser shims: Sobek has neither.
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  // Sobek supports ES2020-level syntax plus async/await, but not async generators, `for await`,
+  // or newer built-ins (reference/k6-facts.md §1.3); lowering to es2020 turns the unsupported
+  // syntax into supported syntax. Built-ins are not polyfilled: test/bundle forbids them.
+  target: 'es2020',
+  // k6 modules, extensions and remote jslibs are resolved by k6 at run time.
+  external: ['k6', 'k6/*', 'https://*'],
+  // Readable stack traces in k6 errors; k6 reads inline or sibling maps.
+  sourcemap: 'linked',
+  // Unminified: users read the bundle when a check fails, and size is far under the budget.
+  minify: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+/** @type {esbuild.BuildOptions} */
+export const NODE_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+};
+
+function entries(map) {
+  const present = {};
+  for (const [src, out] of Object.entries(map)) {
+    if (!existsSync(src)) {
+      // TODO(#5): every entry exists once issues 2-5 land; then a missing one becomes an error.
+      console.warn(`esbuild.config: skipping ${out}: ${src} does not exist yet`);
+      continue;
+    }
+    present[out.replace(/\.js$/, '')] = src;
+  }
+  return present;
+}
+
+export async function build() {
+  const k6 = entries(K6_BUNDLES);
+  const node = entries(NODE_ENTRIES);
+  const jobs = [];
+  if (Object.keys(k6).length) jobs.push(esbuild.build({ ...K6_OPTIONS, entryPoints: k6, outdir: '.' }));
+  if (Object.keys(node).length) jobs.push(esbuild.build({ ...NODE_OPTIONS, entryPoints: node, outdir: '.' }));
+  await Promise.all(jobs);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  build().catch((err) => {
+    console.error(err.message);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Makes sure the system tools the test suite drives for real are on PATH:
+#   promtool, prometheus  (Debian: prometheus)  - rule checks, rule unit tests, live alert checks
+#   shellcheck            (Debian: shellcheck)  - lint of every shell script in ops/
+#   ip, iptables          (Debian: iproute2, iptables) - jwks-chaos.sh iptables mode in network namespaces
+# Installs what is missing with apt-get when running as root; otherwise fails with the command to run.
+# It never skips: a test suite that silently drops its Prometheus checks proves nothing.
+set -euo pipefail
+
+declare -A PACKAGE_OF=(
+  [promtool]=prometheus
+  [prometheus]=prometheus
+  [shellcheck]=shellcheck
+  [ip]=iproute2
+  [iptables]=iptables
+)
+
+missing_packages=()
+for tool in "${!PACKAGE_OF[@]}"; do
+  if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$tool" ]; then
+    missing_packages+=("${PACKAGE_OF[$tool]}")
+  fi
+done
+
+if [ "${#missing_packages[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+# De-duplicate while keeping the list readable.
+mapfile -t missing_packages < <(printf '%s\n' "${missing_packages[@]}" | sort -u)
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "error: the test suite needs these Debian packages: ${missing_packages[*]}" >&2
+  echo "       install them with: sudo apt-get update && sudo apt-get install -y ${missing_packages[*]}" >&2
+  exit 1
+fi
+
+echo "ensure-tools: installing ${missing_packages[*]} with apt-get" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing_packages[@]}" >/dev/null
+# Debian's prometheus package may start a server through its init script; the tests start their
+# own on free loopback ports, so a stray one is stopped to keep :9090 and CPU free.
+if command -v service >/dev/null 2>&1; then service prometheus stop >/dev/null 2>&1 || true; fi
+pkill -x prometheus >/dev/null 2>&1 || true
+echo "ensure-tools: ok" >&2
