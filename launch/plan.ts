@@ -1,0 +1,114 @@
+/**
+ * Turns `npm start` options into the concrete run: the platform's flags (JWKS cache timing chosen
+ * so the requested chaos story happens), the bundle to run, and its environment. Pure: the same
+ * options and secrets always give the same plan, which test/launch checks.
+ */
+import { parseGoDuration } from '../disruptor/http-fault';
+import type { StartOptions } from './options';
+
+export interface RunSecrets {
+  /** The platform's admin / fault-agent control token for this run. */
+  adminToken: string;
+  /** The platform's client secret for this run. */
+  clientSecret: string;
+}
+
+export interface PlatformEndpoints {
+  api: string;
+  authority: string;
+  authorityViaAgent: string;
+  agentControl: string;
+}
+
+export interface JwksTiming {
+  refresh: string;
+  ttl: string;
+  degradedAuditInterval: string;
+}
+
+const seconds = (ms: number): string => `${Math.max(1, Math.round(ms / 1000))}s`;
+
+/**
+ * JWKS cache timing for the chaos story:
+ * - refresh every 2 s, so an outage is noticed at once even in a compressed run;
+ * - `fallback`: the TTL outlives the outage with room to spare (2 × outage + 10 s), so the
+ *   platform keeps serving on cached keys and the run must stay inside its SLOs;
+ * - `expiry`: the TTL is a third of the outage, so the keys expire mid-outage and the platform
+ *   must fail closed (401) until the JWKS is back;
+ * - `off`: the platform's production-like default TTL.
+ */
+export function jwksTiming(opts: Pick<StartOptions, 'chaos' | 'chaosDuration'>): JwksTiming {
+  const outage = parseGoDuration(opts.chaosDuration) ?? 30_000;
+  const ttl = opts.chaos === 'fallback' ? seconds(2 * outage + 10_000) : opts.chaos === 'expiry' ? seconds(outage / 3) : '15m';
+  return { refresh: '2s', ttl, degradedAuditInterval: '5s' };
+}
+
+/** Flags for `tenant-sim`: loopback, free ports, this run's secrets passed through the env. */
+export function simArgs(opts: StartOptions, auditLog: string): string[] {
+  const t = jwksTiming(opts);
+  return [
+    '--host', '127.0.0.1',
+    '--api-port', '0',
+    '--authority-port', '0',
+    '--agent-port', '0',
+    '--agent-control-port', '0',
+    '--tenants', String(opts.tenants),
+    '--jwks-refresh', t.refresh,
+    '--jwks-ttl', t.ttl,
+    '--degraded-audit-interval', t.degradedAuditInterval,
+    '--audit-log', auditLog,
+  ];
+}
+
+/** Secrets travel in the environment, never on a command line that `ps` shows. */
+export function simEnv(secrets: RunSecrets): Record<string, string> {
+  return { SIM_ADMIN_TOKEN: secrets.adminToken, SIM_CLIENT_SECRET: secrets.clientSecret };
+}
+
+/**
+ * The bundle's environment (DESIGN.md §3 names). k6 and the offline runner both put the process
+ * environment into `__ENV`, so nothing secret needs `-e` on the command line.
+ */
+export function bundleEnv(
+  opts: StartOptions,
+  urls: PlatformEndpoints,
+  secrets: RunSecrets,
+  files: { summaryJson: string; junitXml: string },
+): Record<string, string> {
+  return {
+    BASE_URL: urls.api,
+    AUTH_URL: urls.authorityViaAgent,
+    AUTH_CLIENT_SECRET: secrets.clientSecret,
+    AUDIT_URL: urls.api,
+    AUDIT_TOKEN: secrets.adminToken,
+    FAULT_AGENT_URL: urls.agentControl,
+    FAULT_AGENT_TOKEN: secrets.adminToken,
+    TENANTS: String(opts.tenants),
+    RATE: String(opts.rate),
+    DURATION: opts.duration,
+    READ_RATIO: String(opts.readRatio),
+    CHAOS: opts.chaos === 'off' ? 'off' : 'on',
+    CHAOS_START: opts.chaosStart,
+    CHAOS_DURATION: opts.chaosDuration,
+    CHAOS_EXPECT: opts.chaos === 'expiry' ? 'expiry' : 'fallback',
+    SUMMARY_JSON: files.summaryJson,
+    JUNIT_XML: files.junitXml,
+  };
+}
+
+/** How the offline runner's `k6/x/disruptor` reaches the fault agent (runner/README.md). */
+export function runnerEnv(urls: PlatformEndpoints, secrets: RunSecrets): Record<string, string> {
+  return {
+    K6_OFFLINE_FAULT_AGENT_URL: urls.agentControl,
+    K6_OFFLINE_FAULT_AGENT_TOKEN: secrets.adminToken,
+  };
+}
+
+/**
+ * The offline runner executes the Kubernetes bundle (`tenant-load.js`), its `k6/x/disruptor`
+ * mapped onto the platform's fault agent: the very script users run on the Operator. A stock k6
+ * binary has no xk6-disruptor, so with k6 the agent bundle runs instead.
+ */
+export function bundleFor(engine: 'offline' | 'k6'): string {
+  return engine === 'offline' ? 'dist/tenant-load.js' : 'dist/tenant-load-agent.js';
+}

@@ -1,0 +1,90 @@
+/**
+ * `npm start`: the newcomer's first command. Builds (done by the npm script), starts the
+ * reference platform on loopback, runs the full plan — 5,000 RPS, 90/10 mix, >= 10 tenants, a JWKS
+ * outage in the same run — prints k6's summary with the SLO and chaos verdict, then the platform's
+ * own evidence, and exits with the run's exit code (k6's: 0 pass, 99 thresholds crossed, ...).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderEvidence } from './evidence';
+import { START_USAGE, StartOptionsError, parseStartArgs } from './options';
+import { bundleFor } from './plan';
+import { stopAll } from './processes';
+import { REPO_ROOT, k6Available, runStack } from './stack';
+
+const EXIT_MEANING: Record<number, string> = {
+  0: 'PASS: every SLO threshold held',
+  99: 'FAIL: thresholds crossed (k6 exit 99)',
+  104: 'ERROR: invalid options or thresholds (exit 104)',
+  105: 'STOPPED: interrupted (exit 105)',
+  107: 'ERROR: script exception in init, setup or teardown (exit 107)',
+  108: 'STOPPED: the script aborted the test (exit 108)',
+  110: 'FAIL: the script marked the test failed (exit 110)',
+};
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseStartArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof StartOptionsError) {
+      for (const p of err.problems) console.error(`npm start: ${p}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (parsed.help) {
+    process.stdout.write(START_USAGE);
+    return 0;
+  }
+  const opts = parsed.options;
+  const engine = opts.engine === 'auto' ? (k6Available() ? 'k6' : 'offline') : opts.engine;
+  const needed = [bundleFor(engine), 'build/tenant-sim.js', ...(engine === 'offline' ? ['build/k6-offline.js'] : [])];
+  const missing = needed.filter((f) => !existsSync(join(REPO_ROOT, f)));
+  if (missing.length > 0) {
+    console.error(`npm start: missing ${missing.join(', ')}; run \`npm run build\` (npm start does it for you)`);
+    return 1;
+  }
+
+  console.error(
+    `npm start: ${opts.rate} req/s for ${opts.duration} over ${opts.tenants} tenants, ` +
+      (opts.chaos === 'off'
+        ? 'no chaos'
+        : `JWKS outage ${opts.chaosDuration} from ${opts.chaosStart} (${opts.chaos === 'fallback' ? 'cache TTL outlives it: fallback expected' : 'cache TTL expires inside it: fail-closed expected'})`) +
+      `; engine: ${engine === 'offline' ? 'k6-offline (no k6 on PATH)' : 'k6'}`,
+  );
+
+  // Ctrl+C reaches the whole foreground process group; a signal sent to this process alone is
+  // passed on, so the runner still ends with its summary (k6 exit 105) and nothing is left behind.
+  let interrupted = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (interrupted) {
+      void stopAll(1000).then(() => process.exit(105));
+      return;
+    }
+    interrupted = true;
+    void stopAll(10_000);
+    console.error(`\nnpm start: ${sig} received, stopping (again to force)`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const result = await runStack({ ...opts, engine });
+  try {
+    if (result.evidence) console.log(`\n${renderEvidence(result.evidence)}`);
+    console.log(`\nsummary: ${result.summaryJson}\njunit:   ${result.junitXml}`);
+    console.log(`\n${EXIT_MEANING[result.exitCode] ?? `FAIL: exit ${result.exitCode}`}`);
+  } finally {
+    await result.stop();
+  }
+  return result.exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (err: unknown) => {
+    console.error(`npm start: ${(err as Error).message}`);
+    await stopAll(1000);
+    process.exit(1);
+  },
+);

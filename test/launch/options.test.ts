@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_START_OPTIONS, StartOptionsError, parseStartArgs } from '../../launch/options';
+
+const parse = (args: string[]) => {
+  const r = parseStartArgs(args);
+  if (r.help) throw new Error('unexpected help');
+  return r.options;
+};
+
+const problemsOf = (args: string[]): string[] => {
+  try {
+    parseStartArgs(args);
+  } catch (err) {
+    if (err instanceof StartOptionsError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a StartOptionsError');
+};
+
+describe('parseStartArgs', () => {
+  it('gives the full 5,000 RPS plan with a 30 s outage inside a 90 s run by default', () => {
+    expect(parse([])).toEqual(DEFAULT_START_OPTIONS);
+    expect(DEFAULT_START_OPTIONS).toMatchObject({ rate: 5000, duration: '90s', chaos: 'fallback', chaosStart: '30s', chaosDuration: '30s' });
+  });
+
+  it('reads every flag', () => {
+    expect(
+      parse(['--rate', '800', '--duration', '40s', '--tenants', '12', '--chaos', 'expiry', '--chaos-start', '10s', '--chaos-duration', '15s', '--read-ratio', '0.8', '--engine', 'offline', '--out', 'x', '--quiet']),
+    ).toEqual({ rate: 800, duration: '40s', tenants: 12, chaos: 'expiry', chaosStart: '10s', chaosDuration: '15s', readRatio: 0.8, engine: 'offline', outDir: 'x', quiet: true });
+  });
+
+  it('answers --help without validating anything else', () => {
+    expect(parseStartArgs(['--help'])).toEqual({ help: true });
+  });
+
+  it.each<[string, string[], RegExp]>([
+    ['a rate that is not a whole number', ['--rate', '5k'], /--rate: must be a whole number from 1 to 100000 \(got '5k'\)/],
+    ['fewer than ten tenants', ['--tenants', '5'], /--tenants: must be a whole number from 10/],
+    ['an unknown chaos mode', ['--chaos', 'maybe'], /--chaos: must be one of off, fallback, expiry \(got 'maybe'\)/],
+    ['a duration without a unit', ['--duration', '90'], /--duration: must be a duration/],
+    ['a read ratio above one', ['--read-ratio', '1.5'], /--read-ratio: must be a number from 0 to 1/],
+    ['an unknown engine', ['--engine', 'docker'], /--engine: must be one of auto, offline, k6/],
+    ['an outage that outlasts the run', ['--duration', '30s', '--chaos-start', '20s', '--chaos-duration', '15s'], /must end before --duration/],
+    ['an unknown flag', ['--rps', '10'], /Unknown option '--rps'/],
+  ])('rejects %s, naming the flag', (_name, args, message) => {
+    expect(problemsOf(args).join('\n')).toMatch(message);
+  });
+
+  it('reports every problem at once', () => {
+    expect(problemsOf(['--rate', 'x', '--chaos', 'y', '--tenants', '1'])).toHaveLength(3);
+  });
+
+  it('does not require the outage to fit when chaos is off', () => {
+    expect(parse(['--chaos', 'off', '--duration', '10s']).chaos).toBe('off');
+  });
+});

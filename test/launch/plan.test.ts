@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_START_OPTIONS } from '../../launch/options';
+import { bundleEnv, bundleFor, jwksTiming, simArgs, simEnv } from '../../launch/plan';
+import { parseGoDuration } from '../../disruptor/http-fault';
+
+const urls = { api: 'http://127.0.0.1:1', authority: 'http://127.0.0.1:2', authorityViaAgent: 'http://127.0.0.1:3', agentControl: 'http://127.0.0.1:4' };
+const secrets = { adminToken: 'admin-xyz', clientSecret: 'secret-xyz' };
+
+describe('jwksTiming', () => {
+  it.each<[string, 'fallback' | 'expiry', string, (ttl: number, outage: number) => boolean]>([
+    ['fallback keeps the cache TTL longer than the outage', 'fallback', '30s', (ttl, outage) => ttl > outage],
+    ['fallback holds for a long outage too', 'fallback', '5m', (ttl, outage) => ttl > outage],
+    ['expiry lets the keys expire inside the outage', 'expiry', '30s', (ttl, outage) => ttl < outage],
+    ['expiry holds for a short outage too', 'expiry', '6s', (ttl, outage) => ttl < outage],
+  ])('%s', (_name, chaos, chaosDuration, holds) => {
+    const t = jwksTiming({ chaos, chaosDuration });
+    expect(holds(parseGoDuration(t.ttl) as number, parseGoDuration(chaosDuration) as number)).toBe(true);
+    // The refresh interval must be far below the outage so the outage is noticed at once.
+    expect(parseGoDuration(t.refresh)).toBeLessThan(parseGoDuration(chaosDuration) as number);
+  });
+});
+
+describe('the run plan', () => {
+  it('starts the platform on loopback with free ports and no secret on the command line', () => {
+    const args = simArgs(DEFAULT_START_OPTIONS, '/tmp/audit.log');
+    expect(args.slice(0, 2)).toEqual(['--host', '127.0.0.1']);
+    for (const flag of ['--api-port', '--authority-port', '--agent-port', '--agent-control-port']) {
+      expect(args[args.indexOf(flag) + 1]).toBe('0');
+    }
+    expect(args.join(' ')).not.toMatch(/admin-xyz|secret-xyz/);
+    expect(simEnv(secrets)).toEqual({ SIM_ADMIN_TOKEN: 'admin-xyz', SIM_CLIENT_SECRET: 'secret-xyz' });
+  });
+
+  it('points the bundle at the Authority through the fault agent, so the outage reaches token refreshes too', () => {
+    const env = bundleEnv(DEFAULT_START_OPTIONS, urls, secrets, { summaryJson: 's.json', junitXml: 'j.xml' });
+    expect(env).toMatchObject({
+      BASE_URL: urls.api,
+      AUTH_URL: urls.authorityViaAgent,
+      FAULT_AGENT_URL: urls.agentControl,
+      RATE: '5000',
+      CHAOS: 'on',
+      CHAOS_EXPECT: 'fallback',
+      SUMMARY_JSON: 's.json',
+      JUNIT_XML: 'j.xml',
+    });
+  });
+
+  it.each<['off' | 'fallback' | 'expiry', string, string]>([
+    ['off', 'off', 'fallback'],
+    ['fallback', 'on', 'fallback'],
+    ['expiry', 'on', 'expiry'],
+  ])('maps --chaos %s to CHAOS=%s and CHAOS_EXPECT=%s', (chaos, on, expect_) => {
+    const env = bundleEnv({ ...DEFAULT_START_OPTIONS, chaos }, urls, secrets, { summaryJson: 's', junitXml: 'j' });
+    expect([env.CHAOS, env.CHAOS_EXPECT]).toEqual([on, expect_]);
+  });
+
+  it('runs the Kubernetes bundle offline (disruptor mapped to the agent) and the agent bundle on stock k6', () => {
+    expect(bundleFor('offline')).toBe('dist/tenant-load.js');
+    expect(bundleFor('k6')).toBe('dist/tenant-load-agent.js');
+  });
+});
