@@ -26,6 +26,8 @@ export interface StackOverrides {
   /** `inherit`: the runner's summary and progress go to this terminal. */
   stdio?: 'inherit' | 'pipe';
   secrets?: RunSecrets;
+  /** Called with each process started (benchmarks sample its CPU and memory). */
+  onProcess?: (name: string, pid: number) => void;
 }
 
 export interface StackResult {
@@ -70,6 +72,7 @@ export async function runStack(opts: StartOptions, overrides: StackOverrides = {
         [join(REPO_ROOT, 'build/tenant-sim.js'), ...simArgs(opts, join(outDir, 'audit.log')), ...(overrides.simArgs ?? [])],
         { env: simEnv(secrets), stdio: 'pipe', cwd: REPO_ROOT },
       );
+      if (platform.child.pid) overrides.onProcess?.('tenant-sim', platform.child.pid);
       const ready = await waitForReadyLine(platform, 30_000);
       urls = {
         api: String(ready.api),
@@ -91,6 +94,7 @@ export async function runStack(opts: StartOptions, overrides: StackOverrides = {
           })
         : startProcess('k6', 'k6', ['run', ...quiet, script], { env, stdio: overrides.stdio ?? 'inherit', cwd: REPO_ROOT });
 
+    if (runner.child.pid) overrides.onProcess?.(runner.name, runner.child.pid);
     const chunks: string[] = [];
     runner.child.stdout?.on('data', (b: Buffer) => chunks.push(b.toString()));
     runner.child.stderr?.on('data', (b: Buffer) => chunks.push(b.toString()));
