@@ -1,0 +1,192 @@
+/**
+ * The Prometheus rule files in ops/prometheus/ are checked by the real promtool 2.42 (Debian 12):
+ * `promtool check rules --lint=all` and `promtool test rules` over the promtool test files next to
+ * this file (one per rule file), plus the structural conventions promtool cannot see
+ * (style-anchors §7 and §10 point 13). A mutation case proves the promtool tests can fail.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { promtool } from './promtool.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../../..');
+const RULES_DIR = join(ROOT, 'ops/prometheus');
+const RULE_FILES = ['recording-rules.yaml', 'alerts.yaml'] as const;
+const TEST_FILE_OF: Record<(typeof RULE_FILES)[number], string> = {
+  'recording-rules.yaml': 'recording-rules-test.yaml',
+  'alerts.yaml': 'alerts-test.yaml',
+};
+const THE_FIVE_ALERTS = [
+  'tenant_error_rate_gt_0_5pct',
+  'jwks_cache_miss_spike',
+  'tenant_rate_limit_exceeded',
+  'tenant_latency_p95_high',
+  'tenant_auth_failures_spike',
+] as const;
+
+interface Rule {
+  record?: string;
+  alert?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+interface RuleFile {
+  groups: { name: string; interval?: string; rules: Rule[] }[];
+}
+interface AlertTest {
+  eval_time: string;
+  alertname: string;
+  exp_alerts?: { exp_labels?: Record<string, string>; exp_annotations?: Record<string, string> }[];
+}
+interface TestGroup {
+  name?: string;
+  interval?: string;
+  alert_rule_test?: AlertTest[];
+  promql_expr_test?: { expr: string }[];
+}
+interface TestFile {
+  rule_files: string[];
+  tests: TestGroup[];
+}
+
+const readYaml = <T>(path: string): T => parse(readFileSync(path, 'utf8')) as T;
+const rulesOf = (file: string): Rule[] => readYaml<RuleFile>(join(RULES_DIR, file)).groups.flatMap((g) => g.rules);
+const alerts = rulesOf('alerts.yaml').filter((r): r is Rule & { alert: string } => r.alert !== undefined);
+const records = rulesOf('recording-rules.yaml').filter((r): r is Rule & { record: string } => r.record !== undefined);
+
+describe('promtool accepts the rule files', () => {
+  it.each(RULE_FILES)('%s passes promtool check rules with every lint enabled', (file) => {
+    const run = promtool(['check', 'rules', '--lint=all', '--lint-fatal', join(RULES_DIR, file)]);
+    expect(run.output).toContain('SUCCESS');
+    expect(run.status, run.output).toBe(0);
+  });
+
+  it.each(RULE_FILES)('%s has its own promtool test file and every case in it passes', (file) => {
+    const testFile = TEST_FILE_OF[file];
+    const run = promtool(['test', 'rules', testFile], HERE);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toContain('SUCCESS');
+    const loaded = readYaml<TestFile>(join(HERE, testFile)).rule_files.map((p) => resolve(HERE, p));
+    expect(loaded).toContain(join(RULES_DIR, file));
+  });
+});
+
+describe('the promtool tests can fail', () => {
+  // Copies the rule files, breaks one thing, and runs the unchanged test file against the copy.
+  const runAgainstMutatedRules = (testFile: string, mutate: (rules: Record<string, string>) => void): number | null => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-mutant-'));
+    const sources: Record<string, string> = {};
+    for (const f of RULE_FILES) sources[f] = readFileSync(join(RULES_DIR, f), 'utf8');
+    mutate(sources);
+    for (const [f, text] of Object.entries(sources)) writeFileSync(join(dir, f), text);
+    const test = readYaml<TestFile>(join(HERE, testFile));
+    test.rule_files = test.rule_files.map((p) => join(dir, p.split('/').at(-1) ?? p));
+    writeFileSync(join(dir, testFile), stringify(test));
+    return promtool(['test', 'rules', join(dir, testFile)]).status;
+  };
+
+  it.each([
+    ['a page whose `for` is dropped', (s: Record<string, string>) => { s['alerts.yaml'] = s['alerts.yaml']!.replace('for: 2m', 'for: 0s'); }],
+    ['a latency alert judging writes at 300 ms', (s: Record<string, string>) => { s['recording-rules.yaml'] = s['recording-rules.yaml']!.replace('kind="write", le="0.6"},', 'kind="write", le="0.3"},'); }],
+    ['a JWKS miss alert that ignores its volume guard', (s: Record<string, string>) => { s['alerts.yaml'] = s['alerts.yaml']!.replace('job:jwks_cache_misses:rate5m > 0.1', 'job:jwks_cache_misses:rate5m >= 0'); }],
+    ['a changed runbook link', (s: Record<string, string>) => { s['alerts.yaml'] = s['alerts.yaml']!.replace('runbooks/tenant-auth-failures-spike.md', 'runbooks/elsewhere.md'); }],
+  ])('alerts-test.yaml fails for %s', (_what, mutate) => {
+    expect(runAgainstMutatedRules('alerts-test.yaml', mutate)).not.toBe(0);
+  });
+
+  it('recording-rules-test.yaml fails when the error ratio also counts 4xx answers', () => {
+    const status = runAgainstMutatedRules('recording-rules-test.yaml', (s) => {
+      s['recording-rules.yaml'] = s['recording-rules.yaml']!.replaceAll('status=~"5.."', 'status=~"[45].."');
+    });
+    expect(status).not.toBe(0);
+  });
+});
+
+describe('every alert follows the alert conventions', () => {
+  it('the rule files define exactly the five tenancy alerts', () => {
+    expect(new Set(alerts.map((a) => a.alert))).toEqual(new Set(THE_FIVE_ALERTS));
+  });
+
+  it.each(alerts.map((a) => [`${a.alert} (${a.labels?.['severity'] ?? 'no severity'})`, a] as const))(
+    '%s has a severity, a for, a summary, a description and a runbook that exists',
+    (_name, alert) => {
+      expect(['critical', 'warning']).toContain(alert.labels?.['severity']);
+      expect(alert.for).toMatch(/^[1-9][0-9]*[smh]$/);
+      expect(alert.annotations?.['summary']).toMatch(/^[A-Z].+\.$/);
+      expect(alert.annotations?.['description']?.length ?? 0).toBeGreaterThan(40);
+      const runbook = alert.annotations?.['runbook_url'] ?? '';
+      expect(runbook).toMatch(/^ops\/docs\/runbooks\/[a-z0-9-]+\.md$/);
+      expect(existsSync(join(ROOT, runbook)), `${runbook} is missing`).toBe(true);
+      const text = readFileSync(join(ROOT, runbook), 'utf8');
+      expect(text).toContain(alert.alert);
+    },
+  );
+
+  it('the error-rate SLO pages on the 1h/5m and 6h/30m burn-rate windows and tickets on 1d/2h and 3d/6h', () => {
+    const tiers = alerts.filter((a) => a.alert === 'tenant_error_rate_gt_0_5pct');
+    const page = tiers.find((a) => a.labels?.['severity'] === 'critical');
+    const ticket = tiers.find((a) => a.labels?.['severity'] === 'warning');
+    for (const w of ['ratio_rate1h > (14.4 * 0.005)', 'ratio_rate5m > (14.4 * 0.005)', 'ratio_rate6h > (6 * 0.005)', 'ratio_rate30m > (6 * 0.005)']) {
+      expect(page?.expr).toContain(w);
+    }
+    for (const w of ['ratio_rate1d > (3 * 0.005)', 'ratio_rate2h > (3 * 0.005)', 'ratio_rate3d > 0.005', 'ratio_rate6h > 0.005']) {
+      expect(ticket?.expr).toContain(w);
+    }
+  });
+
+  it('every series an alert reads is produced by a recording rule', () => {
+    const recorded = new Set(records.map((r) => r.record));
+    for (const alert of alerts) {
+      const names = alert.expr.match(/[a-z_]+:[a-z0-9_]+:[a-z0-9_]+/g) ?? [];
+      expect(names.length, alert.alert).toBeGreaterThan(0);
+      for (const name of names) expect(recorded, `${alert.alert} reads ${name}`).toContain(name);
+    }
+  });
+});
+
+describe('every promtool test case follows the test conventions', () => {
+  const cases = Object.values(TEST_FILE_OF).flatMap((file) =>
+    readYaml<TestFile>(join(HERE, file)).tests.map((t) => [file, t] as const),
+  );
+
+  it.each(cases.map(([file, t]) => [t.name ?? '(unnamed)', file, t] as const))(
+    '"%s" in %s is named as a sentence and sets its interval',
+    (name, _file, group) => {
+      expect(name.split(' ').length).toBeGreaterThanOrEqual(6);
+      // Prometheus 2.42 loads the series with a zero interval when it is missing (reference §3.3).
+      expect(group.interval).toMatch(/^[0-9]+[smh]$/);
+    },
+  );
+
+  it('recording-rules-test.yaml has a promql_expr_test for every recording rule', () => {
+    const tested = new Set(
+      readYaml<TestFile>(join(HERE, 'recording-rules-test.yaml')).tests.flatMap((t) =>
+        (t.promql_expr_test ?? []).map((p) => p.expr.split('{')[0]),
+      ),
+    );
+    for (const r of records) expect(tested, `${r.record} has no promql_expr_test`).toContain(r.record);
+  });
+
+  it.each(THE_FIVE_ALERTS)('%s is tested before it fires, when it fires with exact labels and annotations, and where it must not fire', (name) => {
+    const checks = readYaml<TestFile>(join(HERE, 'alerts-test.yaml')).tests.flatMap((t) =>
+      (t.alert_rule_test ?? []).filter((a) => a.alertname === name).map((a) => ({ group: t.name ?? '', check: a })),
+    );
+    const firing = checks.filter((c) => (c.check.exp_alerts ?? []).length > 0);
+    const quiet = checks.filter((c) => (c.check.exp_alerts ?? []).length === 0);
+    expect(firing.length).toBeGreaterThan(0);
+    expect(quiet.length).toBeGreaterThanOrEqual(2);
+    expect(quiet.some((c) => /does not fire|not page/.test(c.group))).toBe(true);
+    for (const { check } of firing) {
+      for (const exp of check.exp_alerts ?? []) {
+        expect(Object.keys(exp.exp_labels ?? {})).toContain('severity');
+        expect(Object.keys(exp.exp_annotations ?? {}).sort()).toEqual(['description', 'runbook_url', 'summary']);
+      }
+    }
+  });
+});
