@@ -1,0 +1,52 @@
+/**
+ * k6's Counter, Gauge and Rate sinks (`metrics/sink.go`; reference/k6-facts.md §2.3). Each is a
+ * handful of numbers: constant memory whatever the run length.
+ */
+
+/** Counter: the sum of values; its rate is sum / test-run seconds (computed by the reader). */
+export class CounterSink {
+  count = 0;
+  /** Samples received (a counter may legitimately sum to 0, yet it is not empty). */
+  samples = 0;
+
+  add(value: number): void {
+    this.count += value;
+    this.samples += 1;
+  }
+}
+
+/** Gauge: the last value added, plus min and max for the summary. */
+export class GaugeSink {
+  value = 0;
+  min = 0;
+  max = 0;
+  samples = 0;
+
+  add(value: number): void {
+    if (this.samples === 0) {
+      this.min = value;
+      this.max = value;
+    } else {
+      if (value < this.min) this.min = value;
+      if (value > this.max) this.max = value;
+    }
+    this.value = value;
+    this.samples += 1;
+  }
+}
+
+/** Rate: the share of non-zero values. */
+export class RateSink {
+  trues = 0;
+  total = 0;
+
+  add(value: number): void {
+    if (value !== 0) this.trues += 1;
+    this.total += 1;
+  }
+
+  /** 0 when empty, as k6's `Format` (thresholds treat empty differently: see threshold-set.ts). */
+  get rate(): number {
+    return this.total === 0 ? 0 : this.trues / this.total;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * k6's Trend sink (`metrics/sink.go` TrendSink; reference/k6-facts.md §2.3): count, min, max,
+ * sum/avg exactly, and percentiles by linear interpolation at index p·(n−1) over the sorted
+ * values (n = 0 → 0, n = 1 → that value); `med` is p(0.5).
+ *
+ * Bounded memory (issue #4 §7): raw values are kept in a Float64Array up to `rawCap` (default
+ * 100,000 values = 800 KB). The first sample beyond the cap moves every raw value into a
+ * LogHistogram and frees the raw buffer; from then on percentiles carry a relative error of at
+ * most the histogram's accuracy (0.05 % by default) while count, min, max and avg stay exact.
+ * A sink below the cap behaves exactly like k6's.
+ */
+
+import { DEFAULT_RELATIVE_ACCURACY, LogHistogram } from './log-histogram';
+
+/** Raw values kept per Trend sink before switching to the histogram. */
+export const DEFAULT_TREND_RAW_CAP = 100_000;
+
+export interface TrendSinkOptions {
+  rawCap?: number;
+  relativeAccuracy?: number;
+}
+
+export class TrendSink {
+  count = 0;
+  min = 0;
+  max = 0;
+  sum = 0;
+  private raw: Float64Array | null = new Float64Array(16);
+  private sorted = true;
+  private histogram: LogHistogram | null = null;
+  private readonly rawCap: number;
+  private readonly relativeAccuracy: number;
+
+  constructor(options: TrendSinkOptions = {}) {
+    this.rawCap = options.rawCap ?? DEFAULT_TREND_RAW_CAP;
+    this.relativeAccuracy = options.relativeAccuracy ?? DEFAULT_RELATIVE_ACCURACY;
+  }
+
+  add(value: number): void {
+    if (this.count === 0) {
+      this.min = value;
+      this.max = value;
+    } else {
+      if (value < this.min) this.min = value;
+      if (value > this.max) this.max = value;
+    }
+    this.sum += value;
+    const n = this.count;
+    this.count = n + 1;
+
+    const raw = this.raw;
+    if (raw !== null) {
+      if (n < this.rawCap) {
+        let buf = raw;
+        if (n === buf.length) {
+          buf = new Float64Array(Math.min(buf.length * 2, this.rawCap));
+          buf.set(raw);
+          this.raw = buf;
+        }
+        buf[n] = value;
+        this.sorted = false;
+        return;
+      }
+      this.switchToHistogram(raw, n);
+    }
+    this.histogram!.add(value);
+  }
+
+  private switchToHistogram(raw: Float64Array, n: number): void {
+    const h = new LogHistogram(this.relativeAccuracy);
+    for (let i = 0; i < n; i++) h.add(raw[i]!);
+    this.histogram = h;
+    this.raw = null;
+  }
+
+  /** Whether percentiles are exact (raw values) or estimated (histogram). */
+  get exact(): boolean {
+    return this.raw !== null;
+  }
+
+  get avg(): number {
+    return this.count === 0 ? 0 : this.sum / this.count;
+  }
+
+  get med(): number {
+    return this.p(0.5);
+  }
+
+  /** Bytes held for values (raw buffer or histogram buckets), for memory accounting. */
+  get retainedBytes(): number {
+    return this.raw !== null ? this.raw.byteLength : this.histogram!.allocatedBuckets * 8;
+  }
+
+  /** Percentile `pct` in [0, 1]: linear interpolation at index pct·(count−1), as k6. */
+  p(pct: number): number {
+    const n = this.count;
+    if (n === 0) return 0;
+    if (n === 1) return this.min;
+    const i = pct * (n - 1);
+    const lo = Math.floor(i);
+    const hi = Math.ceil(i);
+    const f = i - lo;
+    let j: number;
+    let k: number;
+    if (this.raw !== null) {
+      const values = this.sortedValues();
+      j = values[lo]!;
+      k = values[hi]!;
+    } else {
+      const h = this.histogram!;
+      // Ranks 0 and n−1 are the exact min and max; clamping keeps estimates inside them.
+      j = lo === 0 ? this.min : lo === n - 1 ? this.max : clamp(h.valueAtRank(lo), this.min, this.max);
+      k = hi === n - 1 ? this.max : hi === 0 ? this.min : clamp(h.valueAtRank(hi), this.min, this.max);
+    }
+    return j + (k - j) * f;
+  }
+
+  private sortedValues(): Float64Array {
+    const view = this.raw!.subarray(0, this.count);
+    if (!this.sorted) {
+      view.sort(); // TypedArray sort is numeric, NaN-free here (the registry rejects NaN).
+      this.sorted = true;
+    }
+    return view;
+  }
+}
+
+const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
