@@ -52,6 +52,7 @@ interface TestGroup {
 }
 interface TestFile {
   rule_files: string[];
+  group_eval_order?: string[];
   tests: TestGroup[];
 }
 
@@ -94,7 +95,7 @@ describe('the promtool tests can fail', () => {
   it.each([
     ['a page whose `for` is dropped', (s: Record<string, string>) => { s['alerts.yaml'] = s['alerts.yaml']!.replace('for: 2m', 'for: 0s'); }],
     ['a latency alert judging writes at 300 ms', (s: Record<string, string>) => { s['recording-rules.yaml'] = s['recording-rules.yaml']!.replace('kind="write", le="0.6"},', 'kind="write", le="0.3"},'); }],
-    ['a JWKS miss alert that ignores its volume guard', (s: Record<string, string>) => { s['alerts.yaml'] = s['alerts.yaml']!.replace('job:jwks_cache_misses:rate5m > 0.1', 'job:jwks_cache_misses:rate5m >= 0'); }],
+    ['a JWKS miss alert that ignores its volume guard', (s: Record<string, string>) => { s['alerts.yaml'] = s['alerts.yaml']!.replace('job:auth_jwks_cache_misses:rate5m > 0.1', 'job:auth_jwks_cache_misses:rate5m >= 0'); }],
     ['a changed runbook link', (s: Record<string, string>) => { s['alerts.yaml'] = s['alerts.yaml']!.replace('runbooks/tenant-auth-failures-spike.md', 'runbooks/elsewhere.md'); }],
   ])('alerts-test.yaml fails for %s', (_what, mutate) => {
     expect(runAgainstMutatedRules('alerts-test.yaml', mutate)).not.toBe(0);
@@ -171,6 +172,13 @@ describe('every promtool test case follows the test conventions', () => {
       ),
     );
     for (const r of records) expect(tested, `${r.record} has no promql_expr_test`).toContain(r.record);
+  });
+
+  it('alerts-test.yaml evaluates every recording group before any alert group', () => {
+    const order = readYaml<TestFile>(join(HERE, 'alerts-test.yaml')).group_eval_order ?? [];
+    const recordingGroups = readYaml<RuleFile>(join(RULES_DIR, 'recording-rules.yaml')).groups.map((g) => g.name);
+    const alertGroups = readYaml<RuleFile>(join(RULES_DIR, 'alerts.yaml')).groups.map((g) => g.name);
+    expect(order).toEqual([...recordingGroups, ...alertGroups]);
   });
 
   it.each(THE_FIVE_ALERTS)('%s is tested before it fires, when it fires with exact labels and annotations, and where it must not fire', (name) => {
