@@ -1,0 +1,148 @@
+/**
+ * The API listener. The request pipeline, in order (each step its own module):
+ *   match route (404/405) → tenant header (400) → authenticate (401) → rate limit (429)
+ *   → tenant guard: token tenant == header tenant, scope (403) → body: read, parse, validate
+ *   (413/415/400) → handler → respond; then metrics, and audit for writes and denials.
+ * Errors become responses only in `sendError` (http/respond.ts). Allowed reads write no audit line.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { AuditLog } from '../audit/audit-log';
+import { traceIdFrom } from '../audit/audit-event';
+import type { AuthAudit } from '../audit/auth-audit';
+import type { JwksCache } from '../auth/jwks-cache';
+import type { Principal, TokenVerifier } from '../auth/token-verifier';
+import type { Clock } from '../clock';
+import { InvalidTokenError, RateLimitedError, SimError, TenantMismatchError, InsufficientScopeError } from '../errors';
+import { hardenServer, MAX_HEADER_BYTES } from '../http/harden';
+import { readJsonBody } from '../http/read-body';
+import { sendError, sendJson } from '../http/respond';
+import type { Logger } from '../logger';
+import type { SimMetrics } from '../metrics/sim-metrics';
+import type { TenantRegistry } from '../tenants';
+import { authenticate } from './middleware/authenticate';
+import { resolveTenantHeader } from './middleware/tenant-header';
+import { tenantData } from './middleware/tenant-guard';
+import type { NotifyQueues } from './notify-queue';
+import { handleOps } from './ops-routes';
+import type { RateLimiter } from './rate-limiter';
+import type { RouteContext } from './route';
+import { matchRoute, type Matched } from './routes/match';
+import type { TenantStore } from './store/tenant-store';
+
+export interface ApiDeps {
+  clock: Clock;
+  verifier: TokenVerifier;
+  jwks: JwksCache;
+  store: TenantStore;
+  registry: TenantRegistry;
+  limiter: RateLimiter;
+  queues: NotifyQueues;
+  metrics: SimMetrics;
+  audit: AuditLog;
+  authAudit: AuthAudit;
+  adminToken: string;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+const EMPTY_QUERY = new URLSearchParams();
+const INVALID_TENANT_LABEL = '__invalid__';
+
+export function createApiServer(d: ApiDeps): Server {
+  const bytes = new Map<string, { inc(n: number): void }>();
+  const countBytes = (tenantLabel: string, service: string, direction: 'in' | 'out', n: number): void => {
+    if (n <= 0) return;
+    const key = `${tenantLabel}\u0000${service}\u0000${direction}`;
+    let c = bytes.get(key);
+    if (!c) {
+      c = d.metrics.dataVolume.labels(tenantLabel, service, direction);
+      bytes.set(key, c);
+    }
+    c.inc(n);
+  };
+  d.metrics.sources.queueDepths = () => [...d.queues.entries()].map(([tenant, q]): [string, number] => [tenant, q.n]);
+  const tokenCacheHit = d.metrics.tokenCache.labels('hit');
+  const tokenCacheMiss = d.metrics.tokenCache.labels('miss');
+  const onCache = (hit: boolean): void => (hit ? tokenCacheHit : tokenCacheMiss).inc();
+
+  const api = async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, started: number): Promise<void> => {
+    let matched: Matched | null = null;
+    let tenantLabel = INVALID_TENANT_LABEL;
+    let headerTenant: string | null = null;
+    let principal: Principal | null = null;
+    let status = 500;
+    let inBytes = 0;
+    let outBytes = 0;
+    try {
+      matched = matchRoute(req.method ?? 'GET', path);
+      headerTenant = resolveTenantHeader(req);
+      tenantLabel = d.registry.has(headerTenant) ? d.metrics.tenants.label(headerTenant) : '__unknown__';
+      const auth = authenticate(req, d.verifier, onCache);
+      principal = auth instanceof Promise ? await auth : auth;
+      const rate = d.limiter.take(principal.tenant, d.clock.now());
+      if (!rate.ok) {
+        d.metrics.rateLimitHits.inc({ tenant: tenantLabel, service: matched.route.service });
+        throw new RateLimitedError(principal.tenant, rate.retryAfterS);
+      }
+      const data = tenantData(principal, headerTenant, matched.route.scope, d.store);
+      if (d.jwks.degraded) {
+        d.metrics.jwksStale.inc();
+        d.authAudit.noteDegraded(principal.tenant);
+      }
+      let body: unknown;
+      if (matched.route.validate) {
+        const parsed = await readJsonBody(req, d.maxBodyBytes);
+        inBytes = parsed.bytes;
+        body = matched.route.validate(parsed.value);
+      }
+      const ctx: RouteContext = {
+        tenant: principal.tenant,
+        principal,
+        params: matched.params,
+        query,
+        data,
+        nowMs: d.clock.now(),
+        body,
+        effects: {
+          enqueueNotify: () => d.queues.enqueue(principal!.tenant),
+          evicted: (s) => d.metrics.storeEvictions.inc({ tenant: tenantLabel, service: s }),
+        },
+      };
+      const result = matched.route.handle(ctx);
+      status = result.status;
+      outBytes = sendJson(res, result.status, result.body);
+      if (result.auditResource) {
+        d.audit.record({ tenant: principal.tenant, subject: principal.subject, action: 'data.write', resource: result.auditResource, result: 'success', traceId: traceIdFrom(req.headers.traceparent) });
+      }
+    } catch (err) {
+      if (req.readable && !(err instanceof SimError && err.code === 'payload_too_large')) req.resume();
+      status = sendError(res, err, d.logger);
+      if (err instanceof InvalidTokenError) {
+        d.metrics.tokenFailures.inc({ reason: err.reason });
+        d.authAudit.noteDenied(headerTenant ?? '*', 'anonymous', matched?.label ?? path.slice(0, 200), err.reason, traceIdFrom(req.headers.traceparent));
+      } else if (err instanceof TenantMismatchError || err instanceof InsufficientScopeError) {
+        d.authAudit.noteDenied(headerTenant ?? '*', principal?.subject ?? 'anonymous', matched?.label ?? path, err.code, traceIdFrom(req.headers.traceparent));
+      }
+    }
+    const service = matched?.route.service ?? 'none';
+    d.metrics.recordRequest(tenantLabel, service, matched?.label ?? 'unmatched', status, (performance.now() - started) / 1000);
+    countBytes(tenantLabel, service, 'in', inBytes);
+    countBytes(tenantLabel, service, 'out', outBytes);
+  };
+
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const query = q === -1 ? EMPTY_QUERY : new URLSearchParams(url.slice(q + 1));
+    if (path.startsWith('/api/')) {
+      void api(req, res, path, query, started);
+      return;
+    }
+    handleOps(req, res, path, query, d).catch((err: unknown) => sendError(res, err, d.logger));
+  });
+  hardenServer(server);
+  return server;
+}

@@ -1,0 +1,15 @@
+/**
+ * Tenant isolation, enforced here and nowhere else: a request reaches data only through the
+ * TenantData this guard returns, and it returns the data of the token's tenant only when the token
+ * tenant equals the header tenant (else 403 tenant_mismatch) and the token holds the route's scope
+ * (else 403 insufficient_scope).
+ */
+import type { Principal } from '../../auth/token-verifier';
+import { InsufficientScopeError, TenantMismatchError } from '../../errors';
+import type { TenantData, TenantStore } from '../store/tenant-store';
+
+export function tenantData(principal: Principal, headerTenant: string, scope: string, store: TenantStore): TenantData {
+  if (principal.tenant !== headerTenant) throw new TenantMismatchError(principal.tenant, headerTenant);
+  if (!principal.scopes.has(scope)) throw new InsufficientScopeError(scope);
+  return store.forTenant(principal.tenant);
+}

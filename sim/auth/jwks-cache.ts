@@ -1,0 +1,190 @@
+/**
+ * The API's JWKS cache. jose's remote key set never serves stale keys (auth-observability-facts.md
+ * §1.1), so this wraps a *local* jose key set with the policy the platform needs:
+ *
+ * - refresh every `refreshMs` (single-flight; concurrent callers share one fetch);
+ * - an unknown `kid` triggers one refetch, at most once per `refetchCooldownMs`;
+ * - keys stay usable for `ttlMs` after the last *successful* fetch (last-known-good). While a
+ *   refresh is failing inside that window the cache is *degraded*: requests still verify, each one
+ *   counted as a stale serve; `onDegraded`/`onRecovered` report the transitions;
+ * - past the TTL the keys are dropped and every verification fails closed with
+ *   `jwks_unavailable` until a fetch succeeds again. `ttlMs = Infinity` keeps keys forever.
+ *
+ * Time comes from the injected Clock, so the whole story runs under a fake clock in tests.
+ */
+import { createLocalJWKSet, type CryptoKey, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose';
+import { request } from 'undici';
+import type { Clock, ClockTimer } from '../clock';
+import { InvalidTokenError } from '../errors';
+import type { SimMetrics } from '../metrics/sim-metrics';
+
+export type RefreshTrigger = 'startup' | 'interval' | 'unknown_kid';
+
+export interface JwksCacheOptions {
+  url: string;
+  clock: Clock;
+  refreshMs: number;
+  ttlMs: number;
+  refetchCooldownMs: number;
+  fetchTimeoutMs: number;
+  metrics: SimMetrics;
+  onDegraded?: (error: string) => void;
+  onRecovered?: () => void;
+  /** Replaces the HTTP fetch (tests). Must resolve to the parsed JWKS or throw. */
+  fetchJwks?: (url: string, timeoutMs: number) => Promise<unknown>;
+}
+
+type KeyResolver = ReturnType<typeof createLocalJWKSet>;
+
+export async function fetchJwksOverHttp(url: string, timeoutMs: number): Promise<unknown> {
+  const res = await request(url, {
+    method: 'GET',
+    headers: { accept: 'application/json, application/jwk-set+json' },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (res.statusCode !== 200) {
+    await res.body.dump();
+    throw new Error(`JWKS endpoint answered ${res.statusCode}`);
+  }
+  return res.body.json();
+}
+
+function asKeySet(value: unknown): JSONWebKeySet {
+  const keys = (value as { keys?: unknown })?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) throw new Error('JWKS has no keys array');
+  for (const k of keys) {
+    if (typeof k !== 'object' || k === null || typeof (k as { kid?: unknown }).kid !== 'string') throw new Error('JWKS key without a kid');
+  }
+  return value as JSONWebKeySet;
+}
+
+export class JwksCache {
+  private resolver: KeyResolver | null = null;
+  private kids = new Set<string>();
+  private lastSuccessAt: number | null = null;
+  private lastKidRefetchAt = -Infinity;
+  private inflight: Promise<boolean> | null = null;
+  private timer: ClockTimer | null = null;
+  private degradedFlag = false;
+  private lastError: string | null = null;
+  private everLoaded = false;
+
+  constructor(private readonly o: JwksCacheOptions) {
+    o.metrics.sources.jwksAgeSeconds = () => (this.lastSuccessAt === null ? 0 : (o.clock.now() - this.lastSuccessAt) / 1000);
+    o.metrics.sources.jwksKeys = () => {
+      this.expireIfPastTtl();
+      return this.kids.size;
+    };
+  }
+
+  /** First fetch, then the refresh interval. Resolves whether the first fetch succeeded. */
+  async start(): Promise<boolean> {
+    const ok = await this.refresh('startup');
+    this.timer = this.o.clock.setInterval(() => void this.refresh('interval'), this.o.refreshMs);
+    return ok;
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
+  /** Whether a fetch has ever succeeded (`/readyz`). */
+  get loaded(): boolean {
+    return this.everLoaded;
+  }
+
+  get degraded(): boolean {
+    return this.degradedFlag;
+  }
+
+  get error(): string | null {
+    return this.lastError;
+  }
+
+  /** Fetches the JWKS now (joins a fetch already in flight). Resolves whether it succeeded. */
+  refresh(trigger: RefreshTrigger): Promise<boolean> {
+    if (this.inflight) return this.inflight;
+    this.inflight = this.doRefresh(trigger).finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  private async doRefresh(trigger: RefreshTrigger): Promise<boolean> {
+    const fetcher = this.o.fetchJwks ?? fetchJwksOverHttp;
+    try {
+      const set = asKeySet(await fetcher(this.o.url, this.o.fetchTimeoutMs));
+      this.resolver = createLocalJWKSet(set);
+      this.kids = new Set(set.keys.map((k) => k.kid as string));
+      this.lastSuccessAt = this.o.clock.now();
+      this.everLoaded = true;
+      this.lastError = null;
+      this.o.metrics.jwksRefresh.inc({ outcome: 'success', trigger });
+      if (this.degradedFlag) {
+        this.degradedFlag = false;
+        this.o.metrics.jwksDegraded.set(0);
+        this.o.onRecovered?.();
+      }
+      return true;
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.o.metrics.jwksRefresh.inc({ outcome: 'failure', trigger });
+      if (this.everLoaded && !this.degradedFlag) {
+        this.degradedFlag = true;
+        this.o.metrics.jwksDegraded.set(1);
+        this.o.onDegraded?.(this.lastError);
+      }
+      this.expireIfPastTtl();
+      return false;
+    }
+  }
+
+  /** Drops the keys once the TTL since the last successful fetch has passed (fail closed). */
+  private expireIfPastTtl(): void {
+    if (this.resolver === null || this.lastSuccessAt === null) return;
+    if (this.o.clock.now() - this.lastSuccessAt > this.o.ttlMs) {
+      this.resolver = null;
+      this.kids = new Set();
+    }
+  }
+
+  private unavailable(): InvalidTokenError {
+    return new InvalidTokenError('jwks_unavailable', 'signing keys are unavailable: the JWKS could not be fetched within its TTL');
+  }
+
+  /**
+   * Whether `kid` is usable right now without a fetch — the verified-token cache's guard.
+   * Counts a hit when it is.
+   */
+  hasUsableKid(kid: string): boolean {
+    this.expireIfPastTtl();
+    if (this.kids.has(kid)) {
+      this.o.metrics.jwksHits.inc();
+      return true;
+    }
+    return false;
+  }
+
+  /** jose key resolver: selects the key for a token header, refetching once on an unknown kid. */
+  readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> => {
+    this.expireIfPastTtl();
+    if (this.resolver === null) throw this.unavailable();
+    const kid = header.kid;
+    if (typeof kid !== 'string' || kid.length === 0) throw new InvalidTokenError('malformed', 'token header has no kid');
+    if (!this.kids.has(kid)) {
+      this.o.metrics.jwksMisses.inc();
+      const now = this.o.clock.now();
+      if (now - this.lastKidRefetchAt >= this.o.refetchCooldownMs) {
+        this.lastKidRefetchAt = now;
+        await this.refresh('unknown_kid');
+      }
+      this.expireIfPastTtl();
+      if (this.resolver === null) throw this.unavailable();
+      if (!this.kids.has(kid)) throw new InvalidTokenError('unknown_kid', 'token was signed with a key the JWKS does not contain');
+    } else {
+      this.o.metrics.jwksHits.inc();
+    }
+    return (this.resolver as KeyResolver)(header, token) as Promise<CryptoKey>;
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * `tenant-sim` (npm run sim): starts the reference platform in the foreground and prints one JSON
+ * ready line on stdout: {"ready":true,"api":…,"authority":…,"authorityViaAgent":…,"agentControl":…}.
+ * Audit lines also go to stdout unless --audit-log is set (they never contain "ready":true); log
+ * lines go to stderr. SIGINT/SIGTERM close every listener and exit 0. A bad flag prints one line
+ * naming the flag and the allowed values and exits 2.
+ */
+import { ConfigError, parseSimArgs, usage } from './config';
+import { startSim } from './index';
+import { stderrLogger } from './logger';
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseSimArgs(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tenant-sim: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (parsed.help) {
+    process.stdout.write(usage());
+    return;
+  }
+  const { config } = parsed;
+  const logger = stderrLogger(config.quiet);
+  let sim;
+  try {
+    sim = await startSim({ ...config, logger, ...(config.auditLog ? {} : { auditSink: process.stdout }) });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const detail = e.code === 'EADDRINUSE' ? `address in use (${e.message.replace(/^listen /, '')}); choose another port or 0` : e.message;
+    process.stderr.write(`tenant-sim: cannot start: ${detail}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${JSON.stringify({ ready: true, api: sim.api, authority: sim.authority, authorityViaAgent: sim.authorityViaAgent, agentControl: sim.agentControl })}\n`);
+  logger.info(`API ${sim.api}, Authority ${sim.authority} (via fault agent ${sim.authorityViaAgent}), agent control ${sim.agentControl}; ${config.tenants} tenants`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: closing listeners`);
+    sim.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`tenant-sim: error while closing: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

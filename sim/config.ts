@@ -1,0 +1,236 @@
+/**
+ * tenant-sim configuration: one defaults object, flags and `SIM_<UPPER_SNAKE>` env variables,
+ * precedence defaults < env < flags. Parsing is pure (argv and env passed in) and loud: a bad value
+ * throws ConfigError naming the flag and the allowed values; the CLI prints it and exits 2.
+ */
+import { parseGoDuration } from '../disruptor/http-fault';
+
+export const LOCAL_CLIENT_SECRET = 'local-dev-secret';
+export const LOCAL_ADMIN_TOKEN = 'local-admin-token';
+
+export interface SimConfig {
+  host: string;
+  apiPort: number;
+  authorityPort: number;
+  agentPort: number;
+  agentControlPort: number;
+  tenants: number;
+  clientSecret: string;
+  adminToken: string;
+  /** All durations in milliseconds. */
+  tokenLifetimeMs: number;
+  keyGraceMs: number;
+  jwksRefreshMs: number;
+  /** `Infinity` (flag value `never`) keeps last-known-good keys forever. */
+  jwksTtlMs: number;
+  jwksRefetchCooldownMs: number;
+  jwksFetchTimeoutMs: number;
+  degradedAuditIntervalMs: number;
+  clockSkewMs: number;
+  /** Requests per second per tenant (token bucket refill rate). */
+  rateLimit: number;
+  rateBurst: number;
+  /** Notify deliveries drained per second per tenant. */
+  notifyDrainRate: number;
+  tenantLabelCap: number;
+  maxBodyBytes: number;
+  /** File for audit lines; `null` = stdout. */
+  auditLog: string | null;
+  quiet: boolean;
+}
+
+export const SIM_DEFAULTS: Readonly<SimConfig> = Object.freeze({
+  host: '127.0.0.1',
+  apiPort: 8080,
+  authorityPort: 8440,
+  agentPort: 8441,
+  agentControlPort: 8442,
+  tenants: 20,
+  clientSecret: LOCAL_CLIENT_SECRET,
+  adminToken: LOCAL_ADMIN_TOKEN,
+  tokenLifetimeMs: 3_600_000,
+  keyGraceMs: 600_000,
+  jwksRefreshMs: 30_000,
+  jwksTtlMs: 900_000,
+  jwksRefetchCooldownMs: 10_000,
+  jwksFetchTimeoutMs: 2_000,
+  degradedAuditIntervalMs: 10_000,
+  clockSkewMs: 5_000,
+  // 5,000 req/s and a 10,000 burst per tenant: even if a whole 5k RPS run lands on one tenant the
+  // default limit does not bite; lower it to exercise 429s.
+  rateLimit: 5_000,
+  rateBurst: 10_000,
+  notifyDrainRate: 50,
+  tenantLabelCap: 1_000,
+  maxBodyBytes: 65_536,
+  auditLog: null,
+  quiet: false,
+});
+
+export class ConfigError extends Error {
+  readonly code = 'ERR_SIM_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Kind = 'string' | 'port' | 'int' | 'number' | 'duration' | 'ttl' | 'bool' | 'file';
+
+interface FlagSpec {
+  flag: string;
+  key: keyof SimConfig;
+  kind: Kind;
+  min?: number;
+  max?: number;
+  help: string;
+}
+
+export const SIM_FLAGS: readonly FlagSpec[] = [
+  { flag: 'host', key: 'host', kind: 'string', help: 'address every listener binds (loopback unless secrets are changed)' },
+  { flag: 'api-port', key: 'apiPort', kind: 'port', help: 'API listener port (0 = any free port)' },
+  { flag: 'authority-port', key: 'authorityPort', kind: 'port', help: 'Authority listener port' },
+  { flag: 'agent-port', key: 'agentPort', kind: 'port', help: 'fault agent proxy port (in front of the Authority)' },
+  { flag: 'agent-control-port', key: 'agentControlPort', kind: 'port', help: 'fault agent control API port' },
+  { flag: 'tenants', key: 'tenants', kind: 'int', min: 1, max: 100_000, help: 'number of tenants tenant-01 … tenant-NN' },
+  { flag: 'client-secret', key: 'clientSecret', kind: 'string', help: 'secret of every OAuth client' },
+  { flag: 'admin-token', key: 'adminToken', kind: 'string', help: 'admin and fault-agent control token' },
+  { flag: 'token-lifetime', key: 'tokenLifetimeMs', kind: 'duration', min: 1000, help: 'access token lifetime' },
+  { flag: 'key-grace', key: 'keyGraceMs', kind: 'duration', min: 0, help: 'how long a rotated-out key stays in the JWKS' },
+  { flag: 'jwks-refresh', key: 'jwksRefreshMs', kind: 'duration', min: 10, help: 'JWKS cache refresh interval' },
+  { flag: 'jwks-ttl', key: 'jwksTtlMs', kind: 'ttl', min: 10, help: "how long cached keys stay usable after the last successful fetch, or 'never' (keep forever)" },
+  { flag: 'jwks-refetch-cooldown', key: 'jwksRefetchCooldownMs', kind: 'duration', min: 0, help: 'minimum gap between unknown-kid refetches' },
+  { flag: 'jwks-fetch-timeout', key: 'jwksFetchTimeoutMs', kind: 'duration', min: 10, help: 'timeout of one JWKS fetch' },
+  { flag: 'degraded-audit-interval', key: 'degradedAuditIntervalMs', kind: 'duration', min: 10, help: 'aggregation window of auth.degraded / auth.denied audit events' },
+  { flag: 'clock-skew', key: 'clockSkewMs', kind: 'duration', min: 0, help: 'tolerance on exp/nbf' },
+  { flag: 'rate-limit', key: 'rateLimit', kind: 'number', min: 0.001, help: 'requests per second per tenant' },
+  { flag: 'rate-burst', key: 'rateBurst', kind: 'int', min: 1, help: 'token bucket size per tenant' },
+  { flag: 'notify-drain-rate', key: 'notifyDrainRate', kind: 'number', min: 0, help: 'Notify deliveries drained per second per tenant' },
+  { flag: 'tenant-label-cap', key: 'tenantLabelCap', kind: 'int', min: 1, max: 100_000, help: 'distinct tenant label values before __overflow__' },
+  { flag: 'max-body-bytes', key: 'maxBodyBytes', kind: 'int', min: 1, max: 16 * 1024 * 1024, help: 'largest accepted request body' },
+  { flag: 'audit-log', key: 'auditLog', kind: 'file', help: 'file that audit JSON lines are appended to (default stdout)' },
+  { flag: 'quiet', key: 'quiet', kind: 'bool', help: 'no informational log lines on stderr' },
+];
+
+export function envName(flag: string): string {
+  return `SIM_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+function parseValue(spec: FlagSpec, raw: string, source: string): unknown {
+  const bad = (allowed: string): never => {
+    throw new ConfigError(`invalid value '${raw}' for ${source}: expected ${allowed}`);
+  };
+  const range = (n: number, unit = ''): void => {
+    if (spec.min !== undefined && n < spec.min) bad(`a value >= ${spec.min}${unit}`);
+    if (spec.max !== undefined && n > spec.max) bad(`a value <= ${spec.max}${unit}`);
+  };
+  switch (spec.kind) {
+    case 'string':
+    case 'file':
+      if (raw.length === 0) bad('a non-empty string');
+      return raw;
+    case 'bool':
+      if (['1', 'true', 'yes', ''].includes(raw)) return true;
+      if (['0', 'false', 'no'].includes(raw)) return false;
+      return bad('true or false');
+    case 'port': {
+      if (!/^\d+$/.test(raw) || Number(raw) > 65535) bad('a port number 0-65535 (0 = any free port)');
+      return Number(raw);
+    }
+    case 'int': {
+      if (!/^\d+$/.test(raw)) bad(`an integer${spec.min !== undefined ? ` >= ${spec.min}` : ''}`);
+      const n = Number(raw);
+      range(n);
+      return n;
+    }
+    case 'number': {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n)) bad(`a number${spec.min !== undefined ? ` >= ${spec.min}` : ''}`);
+      range(n);
+      return n;
+    }
+    case 'ttl':
+    case 'duration': {
+      if (spec.kind === 'ttl' && raw === 'never') return Infinity;
+      const ms = parseGoDuration(raw);
+      const allowed = `a Go duration such as '500ms', '30s', '15m' or '1h'${spec.kind === 'ttl' ? " or 'never'" : ''}`;
+      if (ms === undefined || ms < 0) bad(allowed);
+      if (spec.min !== undefined && (ms as number) < spec.min) bad(`${allowed}, at least ${spec.min} ms`);
+      return ms;
+    }
+  }
+}
+
+export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Refuses a non-loopback host while a local default secret is unchanged (DESIGN.md §4). */
+export function checkExposure(config: Pick<SimConfig, 'host' | 'clientSecret' | 'adminToken'>): void {
+  if (isLoopbackHost(config.host)) return;
+  const unchanged = [
+    config.clientSecret === LOCAL_CLIENT_SECRET ? '--client-secret (SIM_CLIENT_SECRET)' : '',
+    config.adminToken === LOCAL_ADMIN_TOKEN ? '--admin-token (SIM_ADMIN_TOKEN)' : '',
+  ].filter(Boolean);
+  if (unchanged.length > 0) {
+    throw new ConfigError(
+      `refusing to listen on non-loopback --host '${config.host}' with the local default ${unchanged.join(' and ')}; set your own values or use 127.0.0.1`,
+    );
+  }
+}
+
+export interface ParsedArgs {
+  config: SimConfig;
+  help: boolean;
+}
+
+/** Parses argv (without node and script) and env. Precedence: defaults < env < flags. */
+export function parseSimArgs(argv: readonly string[], env: Record<string, string | undefined>): ParsedArgs {
+  const config: SimConfig = { ...SIM_DEFAULTS };
+  const set = (spec: FlagSpec, raw: string, source: string): void => {
+    (config as unknown as Record<string, unknown>)[spec.key] = parseValue(spec, raw, source);
+  };
+  for (const spec of SIM_FLAGS) {
+    const name = envName(spec.flag);
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') set(spec, raw, `${name}`);
+  }
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}': tenant-sim takes only --flags (see --help)`);
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    const spec = SIM_FLAGS.find((s) => s.flag === name);
+    if (!spec) {
+      throw new ConfigError(`unknown flag --${name}; allowed flags: ${SIM_FLAGS.map((s) => `--${s.flag}`).join(', ')}, --help`);
+    }
+    let raw: string;
+    if (eq !== -1) raw = arg.slice(eq + 1);
+    else if (spec.kind === 'bool') raw = 'true';
+    else {
+      const next = argv[i + 1];
+      if (next === undefined) throw new ConfigError(`flag --${name} needs a value: ${spec.help}`);
+      raw = next;
+      i++;
+    }
+    set(spec, raw, `--${name}`);
+  }
+  checkExposure(config);
+  return { config, help };
+}
+
+export function usage(): string {
+  const lines = SIM_FLAGS.map((s) => {
+    const def = SIM_DEFAULTS[s.key];
+    const shown = def === null ? 'stdout' : def === Infinity ? 'never' : typeof def === 'number' && s.kind === 'duration' ? `${def}ms` : String(def);
+    return `  --${s.flag.padEnd(26)} ${s.help} (default ${s.kind === 'ttl' ? '15m' : shown}; env ${envName(s.flag)})`;
+  });
+  return ['Usage: tenant-sim [flags]', '', 'Runs the reference tenant platform (Authority, APIs, fault agent) on one machine.', '', ...lines, ''].join('\n');
+}

@@ -1,0 +1,84 @@
+/**
+ * The fault agent's state: at most one active fault, replaced atomically by a new one, ended by
+ * DELETE or by itself at its deadline (a clock timer, and a check on every request so a late
+ * timer never extends a fault). Keeps the last RECENT_FAULTS records, newest first.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseGoDuration, type FaultRequest, type HttpFault } from '../../disruptor/http-fault';
+import type { Clock, ClockTimer } from '../clock';
+
+export const RECENT_FAULTS = 20;
+
+export interface FaultRecord {
+  id: string;
+  fault: HttpFault;
+  duration: string;
+  startedAt: string;
+  endsAt: string;
+  endedAt: string | null;
+  requests: number;
+  faulted: number;
+}
+
+export class FaultController {
+  private activeRecord: FaultRecord | null = null;
+  private activeEndsAtMs = 0;
+  private timer: ClockTimer | null = null;
+  private readonly recentRecords: FaultRecord[] = [];
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Starts a validated fault, ending (and replacing) the active one. */
+  start(request: FaultRequest): FaultRecord {
+    const now = this.clock.now();
+    const durationMs = parseGoDuration(request.duration) as number;
+    this.end();
+    const record: FaultRecord = {
+      id: randomUUID(),
+      fault: { ...request.fault },
+      duration: request.duration,
+      startedAt: new Date(now).toISOString(),
+      endsAt: new Date(now + durationMs).toISOString(),
+      endedAt: null,
+      requests: 0,
+      faulted: 0,
+    };
+    this.activeRecord = record;
+    this.activeEndsAtMs = now + durationMs;
+    this.timer = this.clock.setTimeout(() => this.expire(), durationMs);
+    this.recentRecords.unshift(record);
+    if (this.recentRecords.length > RECENT_FAULTS) this.recentRecords.length = RECENT_FAULTS;
+    return record;
+  }
+
+  private expire(): void {
+    if (this.activeRecord && this.clock.now() >= this.activeEndsAtMs) this.end();
+  }
+
+  /** Ends the active fault now; returns it, or null when none was active. */
+  end(): FaultRecord | null {
+    const record = this.activeRecord;
+    this.timer?.cancel();
+    this.timer = null;
+    if (!record) return null;
+    record.endedAt = new Date(Math.min(this.clock.now(), this.activeEndsAtMs)).toISOString();
+    this.activeRecord = null;
+    return record;
+  }
+
+  /** The active fault, ended first if its deadline has passed. */
+  active(): FaultRecord | null {
+    if (this.activeRecord && this.clock.now() >= this.activeEndsAtMs) this.end();
+    return this.activeRecord;
+  }
+
+  recent(): FaultRecord[] {
+    this.active();
+    return [...this.recentRecords];
+  }
+
+  get(id: string): FaultRecord | undefined {
+    this.active();
+    return this.recentRecords.find((r) => r.id === id);
+  }
+}
