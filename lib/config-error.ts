@@ -1,0 +1,23 @@
+/**
+ * Bad configuration, reported once with every problem found (STYLE.md §7). Thrown in the init
+ * context, so k6 stops with exit code 107 before any request is sent.
+ */
+export interface ConfigProblem {
+  /** The environment variable (or file field) at fault, e.g. `RATE` or `TENANTS_FILE[2].id`. */
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'ERR_CONFIG';
+  readonly problems: ConfigProblem[];
+
+  constructor(problems: ConfigProblem[]) {
+    super(
+      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}

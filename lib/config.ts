@@ -1,0 +1,291 @@
+/**
+ * The one typed configuration of the k6 side, read from `__ENV` (through lib/k6-env.ts) in the
+ * init context. Every problem is collected and thrown at once as a ConfigError naming the
+ * variable and the allowed values, so k6 exits 107 before any request (STYLE.md §7). Defaults
+ * point at the reference platform on loopback (`npm run sim`): they are demo values, documented
+ * as such in the README; the platform refuses to listen beyond loopback while they are in use.
+ */
+import { ConfigError } from './config-error';
+import type { Catalog } from './catalog';
+import { DEFAULT_CATALOG, parseCatalog } from './catalog';
+import type { Env } from './env-reader';
+import { EnvReader } from './env-reader';
+import { defaultMarginMs } from './phase';
+import type { Tenant } from './tenants';
+import { MIN_LOAD_TENANTS, numberedTenants, parseTenantsFile, parseTenantsVar } from './tenants';
+import type { SloValues } from '../thresholds/slo-table';
+import { SLO_TABLE } from '../thresholds/slo-table';
+
+export type Profile = 'load' | 'smoke';
+export type ChaosExpect = 'fallback' | 'expiry';
+export type AuditKind = 'platform' | 'loki';
+
+export interface CloudConfig {
+  name: string;
+  projectID?: number;
+  stackID?: number;
+  /** load zone -> percent, summing to 100. */
+  distribution?: Record<string, { loadZone: string; percent: number }>;
+}
+
+export interface Config {
+  profile: Profile;
+  baseUrl: string;
+  authUrl: string;
+  authTokenPath: string;
+  authClientId: string;
+  authClientSecret: string;
+  authScope: string | undefined;
+  tenantHeader: string;
+  tenants: Tenant[];
+  tenantTagCap: number;
+  tenantBreakdown: number;
+  rate: number;
+  durationMs: number;
+  readRatio: number;
+  expectedIterationMs: number;
+  preAllocatedVUs: number;
+  maxVUs: number;
+  requestTimeoutMs: number;
+  chaos: {
+    enabled: boolean;
+    startMs: number;
+    durationMs: number;
+    expect: ChaosExpect;
+    service: string;
+    namespace: string;
+    port: number | string;
+    errorCode: number;
+    marginMs: number;
+  };
+  faultAgent: { url: string; token: string };
+  audit: { url: string; token: string; kind: AuditKind; lokiQuery: string };
+  prometheusUrl: string | undefined;
+  catalog: Catalog;
+  catalogSource: string;
+  outputs: { summaryJson: string | undefined; junitXml: string | undefined };
+  slo: SloValues;
+  cloud: CloudConfig;
+}
+
+/** The loopback demo defaults (reference platform, DESIGN.md §4). */
+export const DEFAULTS = {
+  BASE_URL: 'http://127.0.0.1:8080',
+  AUTH_URL: 'http://127.0.0.1:8441',
+  AUTH_TOKEN_PATH: '/connect/token',
+  AUTH_CLIENT_ID: 'tenant-load',
+  AUTH_CLIENT_SECRET: 'local-dev-secret',
+  TENANT_HEADER: 'X-StellaOps-Tenant',
+  TENANTS: 20,
+  RATE: 5000,
+  DURATION_MS: 600_000,
+  READ_RATIO: 0.9,
+  EXPECTED_ITERATION_MS: 50,
+  REQUEST_TIMEOUT_MS: 10_000,
+  CHAOS_START_MS: 120_000,
+  CHAOS_DURATION_MS: 300_000,
+  CHAOS_SERVICE: 'stellaops-authority',
+  CHAOS_NAMESPACE: 'stellaops',
+  CHAOS_PORT: 80,
+  CHAOS_ERROR_CODE: 503,
+  FAULT_AGENT_URL: 'http://127.0.0.1:8442',
+  ADMIN_TOKEN: 'local-admin-token',
+  TENANT_TAG_CAP: 1000,
+  TENANT_BREAKDOWN: 20,
+  LOKI_QUERY: '{job="stellaops-audit"}',
+  SUMMARY_JSON: 'summary.json',
+  JUNIT_XML: 'junit.xml',
+  CLOUD_NAME: 'tenant-load-chaos',
+} as const;
+
+/**
+ * The documented sizing formula (k6 docs, arrival-rate VU allocation; reference/k6-facts.md §4.4):
+ * a VU runs one iteration at a time, so VUs needed ~ rate x iteration time; add 50 % for latency
+ * variance plus 10 spare. maxVUs defaults to twice that: k6 only initialises the extra VUs when
+ * the pre-allocated ones are all busy (and logs "Insufficient VUs" when even those run out).
+ */
+export function sizeVUs(rate: number, expectedIterationMs: number): { preAllocatedVUs: number; maxVUs: number } {
+  const preAllocatedVUs = Math.ceil((rate * expectedIterationMs) / 1000 * 1.5) + 10;
+  return { preAllocatedVUs, maxVUs: preAllocatedVUs * 2 };
+}
+
+/** Reads a file for TENANTS_FILE / CATALOG_FILE; in k6 this is `open()` (init context only). */
+export type FileReader = (path: string) => string;
+
+function readFileVar(r: EnvReader, name: string, read: FileReader): string | undefined {
+  const path = r.raw(name);
+  if (path === undefined) return undefined;
+  try {
+    return read(path);
+  } catch (err) {
+    r.problem(name, `cannot read '${path}' (${(err as Error).message}); use an absolute path or one relative to the bundle in dist/`);
+    return undefined;
+  }
+}
+
+function parseOutputPath(r: EnvReader, name: string, fallback: string): string | undefined {
+  const v = r.raw(name) ?? fallback;
+  if (v === 'off') return undefined;
+  if (/[\0\n]/.test(v) || v === 'stdout' || v === 'stderr') {
+    r.problem(name, `must be a file path or 'off' (got '${v}')`);
+    return undefined;
+  }
+  return v;
+}
+
+function parseDistribution(r: EnvReader): CloudConfig['distribution'] {
+  const v = r.raw('CLOUD_LOAD_ZONES');
+  if (v === undefined) return undefined;
+  const out: NonNullable<CloudConfig['distribution']> = {};
+  let total = 0;
+  let ok = true;
+  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]+)=(\d{1,3})$/.exec(part);
+    if (!m) {
+      r.problem('CLOUD_LOAD_ZONES', `must be a comma list of <loadZone>=<percent> such as 'amazon:us:ashburn=50,amazon:ie:dublin=50' (bad entry '${part}')`);
+      ok = false;
+      continue;
+    }
+    const zone = m[1] as string;
+    const percent = Number(m[2]);
+    total += percent;
+    out[zone.replace(/:/g, '_')] = { loadZone: zone, percent };
+  }
+  if (ok && total !== 100) r.problem('CLOUD_LOAD_ZONES', `percentages must add up to 100 (got ${total})`);
+  return ok ? out : undefined;
+}
+
+function readSlo(r: EnvReader, durationMs: number): SloValues {
+  const out = {} as SloValues;
+  for (const spec of SLO_TABLE) {
+    const fallback = typeof spec.default === 'function' ? spec.default({ durationMs }) : spec.default;
+    if (spec.kind === 'ms') out[spec.key] = r.positiveNumber(spec.env, fallback);
+    else if (spec.kind === 'fraction') out[spec.key] = r.fraction(spec.env, fallback);
+    else out[spec.key] = r.duration(spec.env, fallback, 0);
+  }
+  return out;
+}
+
+/**
+ * Builds the configuration from an environment. Pure apart from `read` (file access). Throws a
+ * ConfigError listing every problem.
+ */
+export function loadConfig(env: Env, profile: Profile, read: FileReader): Config {
+  const r = new EnvReader(env);
+
+  const baseUrl = r.url('BASE_URL', DEFAULTS.BASE_URL);
+  const authUrl = r.url('AUTH_URL', DEFAULTS.AUTH_URL);
+  const authTokenPath = r.matching('AUTH_TOKEN_PATH', /^\/[^\s?#]*$/, "a path starting with '/'", DEFAULTS.AUTH_TOKEN_PATH);
+  const authClientId = r.string('AUTH_CLIENT_ID', DEFAULTS.AUTH_CLIENT_ID);
+  const authClientSecret = r.secret('AUTH_CLIENT_SECRET', DEFAULTS.AUTH_CLIENT_SECRET);
+  const authScope = r.raw('AUTH_SCOPE');
+  const tenantHeader = r.matching('TENANT_HEADER', /^[A-Za-z0-9-]{1,64}$/, 'an HTTP header name (letters, digits, dashes)', DEFAULTS.TENANT_HEADER);
+
+  if (r.has('TENANTS') && r.has('TENANTS_FILE')) r.problem('TENANTS', 'set either TENANTS or TENANTS_FILE, not both');
+  let tenants: Tenant[];
+  const fileText = readFileVar(r, 'TENANTS_FILE', read);
+  if (fileText !== undefined) tenants = parseTenantsFile(fileText, r.problems);
+  else if (r.has('TENANTS')) tenants = parseTenantsVar(r.raw('TENANTS') as string, r.problems);
+  else tenants = r.has('TENANTS_FILE') ? [] : numberedTenants(DEFAULTS.TENANTS);
+  if (profile === 'load' && tenants.length > 0 && tenants.length < MIN_LOAD_TENANTS) {
+    r.problem(r.has('TENANTS_FILE') ? 'TENANTS_FILE' : 'TENANTS', `the load needs at least ${MIN_LOAD_TENANTS} tenants (got ${tenants.length}); use tenant-smoke.js for fewer`);
+  }
+  const tenantTagCap = r.integer('TENANT_TAG_CAP', DEFAULTS.TENANT_TAG_CAP, 1, 100_000);
+  const tenantBreakdown = r.integer('TENANT_BREAKDOWN', DEFAULTS.TENANT_BREAKDOWN, 0, 1000);
+
+  const rate = r.integer('RATE', DEFAULTS.RATE, 1, 1_000_000);
+  const durationMs = r.duration('DURATION', DEFAULTS.DURATION_MS, 1000);
+  const readRatio = r.fraction('READ_RATIO', DEFAULTS.READ_RATIO);
+  const expectedIterationMs = r.positiveNumber('EXPECTED_ITERATION_MS', DEFAULTS.EXPECTED_ITERATION_MS);
+  const sized = sizeVUs(rate, expectedIterationMs);
+  const preAllocatedVUs = r.integer('PRE_ALLOCATED_VUS', sized.preAllocatedVUs, 1, 1_000_000);
+  const maxVUs = r.integer('MAX_VUS', r.has('PRE_ALLOCATED_VUS') ? Math.max(preAllocatedVUs, sized.maxVUs) : sized.maxVUs, 1, 1_000_000);
+  if (maxVUs < preAllocatedVUs) r.problem('MAX_VUS', `must be at least PRE_ALLOCATED_VUS (${preAllocatedVUs}), k6 rejects maxVUs < preAllocatedVUs (got ${maxVUs})`);
+  const requestTimeoutMs = r.duration('REQUEST_TIMEOUT', DEFAULTS.REQUEST_TIMEOUT_MS, 1);
+
+  const chaosEnabled = r.oneOf('CHAOS', ['on', 'off'] as const, 'on') === 'on' && profile === 'load';
+  const chaosStartMs = r.duration('CHAOS_START', DEFAULTS.CHAOS_START_MS, 0);
+  const chaosDurationMs = r.duration('CHAOS_DURATION', DEFAULTS.CHAOS_DURATION_MS, 1000);
+  const expect = r.oneOf('CHAOS_EXPECT', ['fallback', 'expiry'] as const, 'fallback');
+  const service = r.matching('CHAOS_SERVICE', /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Kubernetes service name', DEFAULTS.CHAOS_SERVICE);
+  const namespace = r.matching('CHAOS_NAMESPACE', /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name', DEFAULTS.CHAOS_NAMESPACE);
+  const portRaw = r.matching('CHAOS_PORT', /^(\d{1,5}|[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?)$/, 'a port number 1-65535 or a named port such as http', String(DEFAULTS.CHAOS_PORT));
+  const port: number | string = /^\d+$/.test(portRaw) ? Number(portRaw) : portRaw;
+  if (typeof port === 'number' && (port < 1 || port > 65535)) r.problem('CHAOS_PORT', `must be a port number 1-65535 or a named port (got '${portRaw}')`);
+  const errorCode = r.integer('CHAOS_ERROR_CODE', DEFAULTS.CHAOS_ERROR_CODE, 500, 599);
+  const marginMs = r.duration('PHASE_MARGIN', defaultMarginMs(chaosDurationMs), 0);
+  if (chaosEnabled) {
+    if (marginMs * 2 >= chaosDurationMs) r.problem('PHASE_MARGIN', `must be less than half of CHAOS_DURATION so the chaos phase has samples (got ${marginMs} ms for a ${chaosDurationMs} ms outage)`);
+    if (chaosStartMs + chaosDurationMs > durationMs) {
+      r.problem('CHAOS_DURATION', `the outage (CHAOS_START + CHAOS_DURATION = ${(chaosStartMs + chaosDurationMs) / 1000}s) must end within DURATION (${durationMs / 1000}s) so recovery is measured; set CHAOS=off for a baseline run`);
+    }
+    if (chaosStartMs < marginMs) r.problem('CHAOS_START', `must leave a baseline before the outage: at least PHASE_MARGIN (${marginMs} ms)`);
+  }
+
+  const faultAgentUrl = r.url('FAULT_AGENT_URL', DEFAULTS.FAULT_AGENT_URL);
+  const faultAgentToken = r.secret('FAULT_AGENT_TOKEN', DEFAULTS.ADMIN_TOKEN);
+  const auditUrl = r.url('AUDIT_URL', baseUrl);
+  const auditToken = r.secret('AUDIT_TOKEN', DEFAULTS.ADMIN_TOKEN);
+  const auditKind = r.oneOf('AUDIT_KIND', ['platform', 'loki'] as const, 'platform');
+  const lokiQuery = r.string('AUDIT_LOKI_QUERY', DEFAULTS.LOKI_QUERY);
+  const prometheusUrl = r.url('PROMETHEUS_URL', undefined);
+
+  let catalog = DEFAULT_CATALOG;
+  let catalogSource = 'built-in';
+  const catalogText = readFileVar(r, 'CATALOG_FILE', read);
+  if (catalogText !== undefined) {
+    const parsed = parseCatalog(catalogText, r.problems);
+    if (parsed) {
+      catalog = parsed;
+      catalogSource = r.raw('CATALOG_FILE') as string;
+    }
+  }
+
+  const outputs = {
+    summaryJson: parseOutputPath(r, 'SUMMARY_JSON', DEFAULTS.SUMMARY_JSON),
+    junitXml: parseOutputPath(r, 'JUNIT_XML', DEFAULTS.JUNIT_XML),
+  };
+  const slo = readSlo(r, durationMs);
+  if (chaosEnabled && expect === 'expiry' && chaosStartMs + chaosDurationMs + marginMs + slo.recoveryMs >= durationMs) {
+    r.problem('SLO_RECOVERY_TIME', `in expiry mode the run must continue past the outage + PHASE_MARGIN + SLO_RECOVERY_TIME (${(chaosStartMs + chaosDurationMs + marginMs + slo.recoveryMs) / 1000}s) to measure recovery; DURATION is ${durationMs / 1000}s`);
+  }
+  const cloud: CloudConfig = { name: r.string('CLOUD_NAME', DEFAULTS.CLOUD_NAME) };
+  const projectID = r.optionalInteger('CLOUD_PROJECT_ID', 1);
+  if (projectID !== undefined) cloud.projectID = projectID;
+  const stackID = r.optionalInteger('CLOUD_STACK_ID', 1);
+  if (stackID !== undefined) cloud.stackID = stackID;
+  const distribution = parseDistribution(r);
+  if (distribution) cloud.distribution = distribution;
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+
+  return {
+    profile,
+    baseUrl,
+    authUrl,
+    authTokenPath,
+    authClientId,
+    authClientSecret,
+    authScope,
+    tenantHeader,
+    tenants,
+    tenantTagCap,
+    tenantBreakdown,
+    rate,
+    durationMs,
+    readRatio,
+    expectedIterationMs,
+    preAllocatedVUs,
+    maxVUs,
+    requestTimeoutMs,
+    chaos: { enabled: chaosEnabled, startMs: chaosStartMs, durationMs: chaosDurationMs, expect, service, namespace, port, errorCode, marginMs },
+    faultAgent: { url: faultAgentUrl, token: faultAgentToken },
+    audit: { url: auditUrl, token: auditToken, kind: auditKind, lokiQuery },
+    prometheusUrl,
+    catalog,
+    catalogSource,
+    outputs,
+    slo,
+    cloud,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * The only place on the k6 side that reads `k6/execution`: the run clock and the ids that keep
+ * write bodies unique across VUs and Operator instances (reference/k6-facts.md §2.4). Tests alias
+ * `k6/execution` to a fake they drive.
+ */
+import exec from 'k6/execution';
+
+/** Milliseconds since the test run started (`exec.instance.currentTestRunDuration`). */
+export function runElapsedMs(): number {
+  return exec.instance.currentTestRunDuration;
+}
+
+/** The VU id, unique across all instances of a distributed run. */
+export function vuIdInTest(): number {
+  return exec.vu.idInTest;
+}
+
+/** The scenario iteration number, unique across all instances of a distributed run. */
+export function iterationInTest(): number {
+  return exec.scenario.iterationInTest;
+}
+
+/** Wall-clock Unix milliseconds (token expiry and audit windows are wall-clock). */
+export function nowMs(): number {
+  return Date.now();
+}

@@ -1,0 +1,43 @@
+/**
+ * Custom metric names of the bundle, written once: lib/metrics.ts declares them, the thresholds
+ * and the summary read them. Prefixed so they never collide with k6's built-ins.
+ */
+import type { MetricType } from '../thresholds/threshold-grammar';
+
+export const METRIC = {
+  /** Counter: token refreshes that failed (Authority unreachable or refusing). */
+  tokenRefreshFailures: 'tenant_token_refresh_failures',
+  /** Counter: token refreshes that succeeded. */
+  tokenRefreshes: 'tenant_token_refreshes',
+  /** Counter: API requests refused with 401 invalid_token (fail closed). */
+  failClosed: 'tenant_fail_closed',
+  /** Rate: share of API responses with a 5xx status. */
+  serverErrors: 'tenant_server_errors',
+  /** Counter: proof the fault happened (disruptor returned without "did not receive any request", or agent counters show faulted requests). */
+  faultWitness: 'chaos_fault_witness',
+  /** Counter: `auth.degraded` audit events found in the outage window (teardown). */
+  authDegradedEvents: 'chaos_auth_degraded_events',
+  /** Counter: expected alerts seen firing (teardown, expiry mode with PROMETHEUS_URL). */
+  alertsFired: 'chaos_alerts_fired',
+} as const;
+
+/** Types of the metrics thresholds select (built-in and custom), for grammar checks. */
+export const METRIC_TYPES: Readonly<Record<string, MetricType>> = {
+  http_req_duration: 'trend',
+  http_req_failed: 'rate',
+  http_reqs: 'counter',
+  checks: 'rate',
+  dropped_iterations: 'counter',
+  iterations: 'counter',
+  iteration_duration: 'trend',
+  [METRIC.tokenRefreshFailures]: 'counter',
+  [METRIC.tokenRefreshes]: 'counter',
+  [METRIC.failClosed]: 'counter',
+  [METRIC.serverErrors]: 'rate',
+  [METRIC.faultWitness]: 'counter',
+  [METRIC.authDegradedEvents]: 'counter',
+  [METRIC.alertsFired]: 'counter',
+};
+
+/** Alerts that prove the cache expired (ops/ Prometheus rules). */
+export const EXPIRY_ALERTS = ['jwks_cache_miss_spike', 'tenant_auth_failures_spike'] as const;

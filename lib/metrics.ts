@@ -1,0 +1,14 @@
+/**
+ * The bundle's custom metrics, declared once at module evaluation (k6 requires the init context,
+ * reference/k6-facts.md §2.3). Names live in lib/metric-names.ts.
+ */
+import { Counter, Rate } from 'k6/metrics';
+import { METRIC } from './metric-names';
+
+export const tokenRefreshFailures = new Counter(METRIC.tokenRefreshFailures);
+export const tokenRefreshes = new Counter(METRIC.tokenRefreshes);
+export const failClosed = new Counter(METRIC.failClosed);
+export const serverErrors = new Rate(METRIC.serverErrors);
+export const faultWitness = new Counter(METRIC.faultWitness);
+export const authDegradedEvents = new Counter(METRIC.authDegradedEvents);
+export const alertsFired = new Counter(METRIC.alertsFired);

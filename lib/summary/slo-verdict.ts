@@ -1,0 +1,68 @@
+/**
+ * The plain SLO verdict: each SLO row with its target, the measured value and pass/fail, plus the
+ * chaos evidence (fault witness, audit events, alerts). "no data" fails: a threshold k6 would
+ * pass on an empty selector is never reported as met here (reference/user-asks.md §1.5).
+ */
+import type { SloRow } from '../../thresholds/build-thresholds';
+import { METRIC } from '../metric-names';
+import type { SummaryData } from './summary-data';
+import { formatStat } from './summary-data';
+
+export interface VerdictRow {
+  id: string;
+  title: string;
+  threshold: string;
+  target: string;
+  measured: string;
+  ok: boolean;
+  role: SloRow['role'];
+}
+
+export interface Verdict {
+  pass: boolean;
+  rows: VerdictRow[];
+  chaos: { witness: number | null; auditDegradedEvents: number | null; alertsFired: number | null; failClosed: number | null };
+}
+
+function counterValue(data: SummaryData, name: string): number | null {
+  const m = data.metrics[name];
+  return m ? (m.values.count ?? 0) : null;
+}
+
+export function buildVerdict(data: SummaryData, rows: readonly SloRow[]): Verdict {
+  const out: VerdictRow[] = rows.map((row) => {
+    const metric = data.metrics[row.key];
+    const result = metric?.thresholds?.[row.expression];
+    const measured = formatStat(metric, row.stat);
+    // No metric or no threshold result = k6 never saw a sample or thresholds were disabled.
+    const ok = result !== undefined && result.ok && measured !== 'no data';
+    return { id: row.id, title: row.title, threshold: row.key, target: row.expression, measured, ok, role: row.role };
+  });
+  return {
+    pass: out.every((r) => r.ok),
+    rows: out,
+    chaos: {
+      witness: counterValue(data, METRIC.faultWitness),
+      auditDegradedEvents: counterValue(data, METRIC.authDegradedEvents),
+      alertsFired: counterValue(data, METRIC.alertsFired),
+      failClosed: counterValue(data, METRIC.failClosed),
+    },
+  };
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length));
+
+export function renderVerdict(v: Verdict, chaosEnabled: boolean): string {
+  const failed = v.rows.filter((r) => !r.ok).length;
+  const lines = [`  █ SLO VERDICT: ${v.pass ? 'PASS' : `FAIL (${failed} of ${v.rows.length} not met)`}`, ''];
+  const w = Math.max(...v.rows.map((r) => r.title.length), 10) + 2;
+  for (const r of v.rows) {
+    lines.push(`    ${r.ok ? '✓' : '✗'} ${pad(r.title, w)}target ${pad(r.target, 16)}measured ${r.measured}`);
+  }
+  if (chaosEnabled) {
+    const show = (n: number | null): string => (n === null ? 'none recorded' : String(n));
+    lines.push('');
+    lines.push(`    chaos evidence: fault witness ${show(v.chaos.witness)} · auth.degraded audit events ${show(v.chaos.auditDegradedEvents)} · fail-closed 401s ${show(v.chaos.failClosed)} · alerts fired ${show(v.chaos.alertsFired)}`);
+  }
+  return lines.join('\n');
+}

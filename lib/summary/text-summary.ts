@@ -1,0 +1,121 @@
+/**
+ * A k6-style end-of-test text summary (compact mode: THRESHOLDS, TOTAL RESULTS with checks and
+ * metrics by category; reference/k6-facts.md §5.5), written by the bundle itself so no remote
+ * k6-summary jslib is fetched at run time. Breakdown guards are hidden (counted in one line).
+ */
+import { isBreakdownGuard } from '../../thresholds/build-thresholds';
+import type { SummaryData, SummaryMetric } from './summary-data';
+import { allChecks, formatMs, formatPercent, formatStat, statOf } from './summary-data';
+
+const CATEGORY: Record<string, string> = {
+  http_req_blocked: 'HTTP',
+  http_req_connecting: 'HTTP',
+  http_req_duration: 'HTTP',
+  http_req_failed: 'HTTP',
+  http_req_receiving: 'HTTP',
+  http_req_sending: 'HTTP',
+  http_req_tls_handshaking: 'HTTP',
+  http_req_waiting: 'HTTP',
+  http_reqs: 'HTTP',
+  dropped_iterations: 'EXECUTION',
+  iteration_duration: 'EXECUTION',
+  iterations: 'EXECUTION',
+  vus: 'EXECUTION',
+  vus_max: 'EXECUTION',
+  data_received: 'NETWORK',
+  data_sent: 'NETWORK',
+};
+const COMPACT_HTTP = ['http_req_duration', 'http_req_failed', 'http_reqs'];
+
+function dots(name: string, width: number): string {
+  return name.length >= width ? `${name}: ` : `${name}${'.'.repeat(width - name.length)}: `;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
+  return `${n} B`;
+}
+
+export function metricLine(m: SummaryMetric, trendStats: readonly string[]): string {
+  const v = m.values;
+  switch (m.type) {
+    case 'counter':
+      return m.contains === 'data'
+        ? `${formatBytes(v.count ?? 0)} ${formatBytes(v.rate ?? 0)}/s`
+        : `${v.count ?? 0} ${(v.rate ?? 0).toFixed(2)}/s`;
+    case 'rate': {
+      const passes = v.passes ?? 0;
+      const total = passes + (v.fails ?? 0);
+      return `${formatPercent(v.rate ?? 0)} ${passes} out of ${total}`;
+    }
+    case 'gauge':
+      return `${v.value ?? 0} min=${v.min ?? 0} max=${v.max ?? 0}`;
+    case 'trend':
+      return trendStats
+        .filter((s) => v[s] !== undefined)
+        .map((s) => `${s}=${m.contains === 'time' ? formatMs(v[s] as number) : (v[s] as number).toFixed(2)}`)
+        .join(' ');
+  }
+}
+
+export function renderTextSummary(data: SummaryData): string {
+  const trendStats = data.options?.summaryTrendStats ?? ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
+  const out: string[] = [''];
+  const keys = Object.keys(data.metrics).sort();
+
+  const thresholdLines: string[] = [];
+  let guards = 0;
+  for (const key of keys) {
+    const m = data.metrics[key] as SummaryMetric;
+    const entries = Object.entries(m.thresholds ?? {});
+    const shown = entries.filter(([expr]) => !isBreakdownGuard(key, expr));
+    guards += entries.length - shown.length;
+    if (shown.length === 0) continue;
+    thresholdLines.push(`    ${key}`);
+    for (const [expr, res] of shown) {
+      const stat = statOf(expr);
+      thresholdLines.push(`    ${res.ok ? '✓' : '✗'} '${expr}' ${stat}=${formatStat(m, stat)}`);
+    }
+    thresholdLines.push('');
+  }
+  if (thresholdLines.length > 0 || guards > 0) {
+    out.push('  █ THRESHOLDS', '', ...thresholdLines);
+    if (guards > 0) out.push(`    (${guards} per-tenant breakdown guards hidden; see the per-tenant table)`, '');
+  }
+
+  out.push('  █ TOTAL RESULTS', '');
+  const checks = allChecks(data.root_group);
+  if (checks.length > 0) {
+    const passes = checks.reduce((a, c) => a + c.passes, 0);
+    const fails = checks.reduce((a, c) => a + c.fails, 0);
+    const total = passes + fails;
+    const seconds = (data.state?.testRunDurationMs ?? 0) / 1000;
+    out.push(`    ${dots('checks_total', 35)}${total} ${seconds > 0 ? (total / seconds).toFixed(2) : '0.00'}/s`);
+    out.push(`    ${dots('checks_succeeded', 35)}${formatPercent(total ? passes / total : 0)} ${passes} out of ${total}`);
+    out.push(`    ${dots('checks_failed', 35)}${formatPercent(total ? fails / total : 0)} ${fails} out of ${total}`, '');
+    for (const c of checks) {
+      out.push(`    ${c.fails === 0 ? '✓' : '✗'} ${c.name}`);
+      if (c.fails > 0) out.push(`      ↳  ${Math.floor((c.passes / (c.passes + c.fails)) * 100)}% — ✓ ${c.passes} / ✗ ${c.fails}`);
+    }
+    out.push('');
+  }
+
+  const byCategory: Record<string, string[]> = { CUSTOM: [], HTTP: [], EXECUTION: [], NETWORK: [] };
+  for (const key of keys) {
+    const base = key.split('{')[0] as string;
+    if (key !== base && key !== 'http_req_duration{expected_response:true}') continue;
+    const cat = CATEGORY[base] ?? (base === 'checks' ? '' : 'CUSTOM');
+    if (!cat) continue;
+    if (cat === 'HTTP' && !COMPACT_HTTP.includes(base)) continue;
+    const label = key === base ? key : `  { expected_response:true }`;
+    byCategory[cat]?.push(`    ${dots(label, 35)}${metricLine(data.metrics[key] as SummaryMetric, trendStats)}`);
+  }
+  for (const cat of ['CUSTOM', 'HTTP', 'EXECUTION', 'NETWORK']) {
+    const lines = byCategory[cat] as string[];
+    if (lines.length === 0) continue;
+    out.push(`    ${cat}`, ...lines, '');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,218 @@
+/// <reference path="./k6-utils.d.ts" />
+/**
+ * The load-and-chaos scenario module behind both load bundles (dist/tenant-load.js with
+ * xk6-disruptor, dist/tenant-load-agent.js with the fault agent): options, setup, the load
+ * iteration, the chaos iteration, teardown and handleSummary. The bundles differ only in the
+ * FaultInjector they pass in.
+ *
+ * Scenarios (reference/k6-facts.md §4, §9.6):
+ * - `tenant_load`: constant-arrival-rate, RATE/s for DURATION, exec `tenantLoad`;
+ * - `jwks_chaos`: shared-iterations, 1 VU x 1 iteration at CHAOS_START, exec `jwksChaos`
+ *   (absent with CHAOS=off). In an Operator run it executes on instance 1 only (§6).
+ */
+import { log } from './log';
+import type { Options } from 'k6/options';
+import { uuidv4 } from 'https://jslib.k6.io/k6-utils/1.6.0/index.js';
+import type { FaultInjector } from '../disruptor/fault-injector';
+import { jwksOutageFault } from '../disruptor/jwks-outage';
+import type { SloRow } from '../thresholds/build-thresholds';
+import { CHAOS_SCENARIO, LOAD_SCENARIO, buildLoadThresholds } from '../thresholds/build-thresholds';
+import { firedAlerts } from './alert-evidence';
+import { callOperation } from './api-call';
+import { countDegradedEvents } from './audit-evidence';
+import type { Config } from './config';
+import { loadConfig } from './config';
+import { formatDuration } from './duration';
+import type { Env } from './env-reader';
+import { iterationInTest, nowMs, runElapsedMs, vuIdInTest } from './k6-exec';
+import { k6Env, readTextFile } from './k6-env';
+import { alertsFired, authDegradedEvents, faultWitness, tokenRefreshFailures, tokenRefreshes } from './metrics';
+import { chooseOperation } from './mix';
+import type { ChaosWindow } from './phase';
+import { phaseAt } from './phase';
+import type { SummaryData } from './summary/summary-data';
+import { summaryOutputs } from './summary/handle-summary';
+import type { SetupData } from './tenant-setup';
+import { prepareTenants } from './tenant-setup';
+import type { TokenState } from './token-policy';
+import { adoptToken, afterFailure, decide, newTokenState } from './token-policy';
+import { requestToken } from './token-client';
+import { pickTenantIndex, tenantTag } from './tenants';
+
+/** Time the chaos scenario gets beyond CHAOS_DURATION: agent attach (xk6 injectTimeout 30 s) and read-back. */
+export const CHAOS_SETUP_ALLOWANCE_MS = 60_000;
+
+export interface LoadScenarioInput {
+  bundle: string;
+  /** Builds the backend; called inside the chaos exec function, never in init. */
+  injector: (cfg: Config) => FaultInjector;
+  env?: Env;
+  readFile?: (path: string) => string;
+  random?: () => number;
+  /** Fault backend name for summary.json. */
+  backend: string;
+}
+
+export function chaosWindow(cfg: Config): ChaosWindow {
+  return {
+    enabled: cfg.chaos.enabled,
+    startMs: cfg.chaos.startMs,
+    durationMs: cfg.chaos.durationMs,
+    marginMs: cfg.chaos.marginMs,
+    settleMs: cfg.chaos.expect === 'expiry' ? cfg.slo.recoveryMs : 0,
+  };
+}
+
+/** setup() budget: 60 s, plus 100 ms per tenant beyond 100 (tokens + discovery in batches). */
+export function setupTimeoutMs(tenants: number): number {
+  return 60_000 + Math.max(0, tenants - 100) * 100;
+}
+
+export function buildLoadOptions(cfg: Config, rows: { thresholds: Options['thresholds'] }): Options {
+  const scenarios: NonNullable<Options['scenarios']> = {
+    [LOAD_SCENARIO]: {
+      executor: 'constant-arrival-rate',
+      exec: 'tenantLoad',
+      rate: cfg.rate,
+      timeUnit: '1s',
+      duration: formatDuration(cfg.durationMs),
+      preAllocatedVUs: cfg.preAllocatedVUs,
+      maxVUs: cfg.maxVUs,
+      gracefulStop: '10s',
+    },
+  };
+  if (cfg.chaos.enabled) {
+    scenarios[CHAOS_SCENARIO] = {
+      executor: 'shared-iterations',
+      exec: 'jwksChaos',
+      vus: 1,
+      iterations: 1,
+      startTime: formatDuration(cfg.chaos.startMs),
+      maxDuration: formatDuration(cfg.chaos.durationMs + CHAOS_SETUP_ALLOWANCE_MS),
+      gracefulStop: '30s',
+    };
+  }
+  const cloud: Record<string, unknown> = { name: cfg.cloud.name };
+  if (cfg.cloud.projectID !== undefined) cloud.projectID = cfg.cloud.projectID;
+  if (cfg.cloud.stackID !== undefined) cloud.stackID = cfg.cloud.stackID;
+  if (cfg.cloud.distribution) cloud.distribution = cfg.cloud.distribution;
+  return {
+    scenarios,
+    thresholds: rows.thresholds,
+    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+    setupTimeout: formatDuration(setupTimeoutMs(cfg.tenants.length)),
+    teardownTimeout: '60s',
+    cloud,
+  };
+}
+
+export interface LoadScenario {
+  config: Config;
+  rows: SloRow[];
+  options: Options;
+  setup: () => Promise<SetupData>;
+  tenantLoad: (data: SetupData) => Promise<void>;
+  jwksChaos: () => Promise<void>;
+  teardown: (data: SetupData) => Promise<void>;
+  handleSummary: (data: SummaryData) => Record<string, string>;
+}
+
+export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
+  const cfg = loadConfig(input.env ?? k6Env(), 'load', input.readFile ?? readTextFile);
+  const plan = buildLoadThresholds(cfg);
+  const random = input.random ?? Math.random;
+  const window = chaosWindow(cfg);
+  const ops = cfg.catalog.operations;
+
+  // Per-VU state (module state is per VU in k6): this VU's copy of each tenant's token.
+  let tokens: TokenState[] | undefined;
+
+  async function tokenFor(data: SetupData, index: number, tenantTagValue: string, phase: string): Promise<string> {
+    tokens ??= data.tenants.map((t) => adoptToken(newTokenState(t.token, t.expiresInS, t.obtainedAtMs, random), random));
+    let state = tokens[index] as TokenState;
+    const now = nowMs();
+    if (decide(state, now) === 'refresh') {
+      const tenant = cfg.tenants[index];
+      const result = tenant ? await requestToken(cfg, tenant, { tenant: tenantTagValue, phase }) : { ok: false, reason: 'unknown tenant' };
+      if (result.ok && result.token && result.expiresInS) {
+        state = newTokenState(result.token, result.expiresInS, nowMs(), random);
+        tokenRefreshes.add(1, { tenant: tenantTagValue, phase });
+      } else {
+        state = afterFailure(state, nowMs());
+        tokenRefreshFailures.add(1, { tenant: tenantTagValue, phase });
+      }
+      tokens[index] = state;
+    }
+    return state.token;
+  }
+
+  return {
+    config: cfg,
+    rows: plan.rows,
+    options: buildLoadOptions(cfg, plan),
+
+    setup: () => prepareTenants(cfg),
+
+    async tenantLoad(data: SetupData): Promise<void> {
+      const index = pickTenantIndex(cfg.tenants.length, random);
+      const setupTenant = data.tenants[index];
+      if (!setupTenant) return;
+      const tag = tenantTag(cfg.tenants, index, cfg.tenantTagCap);
+      const phase = phaseAt(runElapsedMs(), window);
+      const token = await tokenFor(data, index, tag, phase);
+      const op = chooseOperation(ops, cfg.readRatio, setupTenant.ids, random);
+      if (!op) return;
+      await callOperation(
+        op,
+        { baseUrl: cfg.baseUrl, tenantHeader: cfg.tenantHeader, tenantId: setupTenant.id, tenantTag: tag, token, phase: phaseAt(runElapsedMs(), window), timeoutMs: cfg.requestTimeoutMs },
+        { tenant: setupTenant.id, ids: setupTenant.ids, uniqueId: `lt-${data.runId}-${vuIdInTest()}-${iterationInTest()}`, requestId: uuidv4(), random },
+      );
+    },
+
+    async jwksChaos(): Promise<void> {
+      const injector = input.injector(cfg);
+      const fault = jwksOutageFault({ port: cfg.chaos.port, errorCode: cfg.chaos.errorCode });
+      log.info(`jwks_chaos: injecting the JWKS outage through ${injector.backend} for ${formatDuration(cfg.chaos.durationMs)}`);
+      const witness = await injector.inject(fault, cfg.chaos.durationMs);
+      faultWitness.add(witness.witnessed ? 1 : 0, { backend: witness.backend, source: 'chaos' });
+      (witness.witnessed ? log.info : log.error)(`jwks_chaos: ${witness.detail}`);
+    },
+
+    async teardown(data: SetupData): Promise<void> {
+      if (!cfg.chaos.enabled || !data) return;
+      const since = data.startedAtMs + Math.max(0, cfg.chaos.startMs - cfg.chaos.marginMs);
+      const until = nowMs();
+      const audit = await countDegradedEvents({ ...cfg.audit, requestTimeoutMs: cfg.requestTimeoutMs }, since, until);
+      authDegradedEvents.add(audit.count, { source: cfg.audit.kind });
+      log.info(`teardown: ${audit.detail}`);
+      const injector = input.injector(cfg);
+      if (injector.witnessSince) {
+        const w = await injector.witnessSince(since, until);
+        if (w) faultWitness.add(w.witnessed ? 1 : 0, { backend: w.backend, source: 'teardown' });
+      }
+      if (cfg.chaos.expect === 'expiry' && cfg.prometheusUrl) {
+        const names = await firedAlerts(cfg.prometheusUrl, since, until, cfg.requestTimeoutMs);
+        alertsFired.add(names.length, { source: 'prometheus' });
+        log.info(`teardown: alerts fired: ${names.length > 0 ? names.join(', ') : 'none'}`);
+      }
+    },
+
+    handleSummary(data: SummaryData): Record<string, string> {
+      return summaryOutputs(data, {
+        bundle: input.bundle,
+        rows: plan.rows,
+        chaosEnabled: cfg.chaos.enabled,
+        summaryJson: cfg.outputs.summaryJson,
+        junitXml: cfg.outputs.junitXml,
+        run: {
+          rate: cfg.rate,
+          duration: formatDuration(cfg.durationMs),
+          readRatio: cfg.readRatio,
+          tenants: cfg.tenants.length,
+          catalog: cfg.catalogSource,
+          chaos: cfg.chaos.enabled ? { backend: input.backend, start: formatDuration(cfg.chaos.startMs), duration: formatDuration(cfg.chaos.durationMs), expect: cfg.chaos.expect, margin: formatDuration(cfg.chaos.marginMs) } : 'off',
+        },
+      });
+    },
+  };
+}
