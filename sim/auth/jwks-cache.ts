@@ -102,6 +102,11 @@ export class JwksCache {
     return this.lastError;
   }
 
+  /** Resolves when no fetch is in flight (tests step the fake clock, then wait for this). */
+  async settled(): Promise<void> {
+    while (this.inflight) await this.inflight;
+  }
+
   /** Fetches the JWKS now (joins a fetch already in flight). Resolves whether it succeeded. */
   refresh(trigger: RefreshTrigger): Promise<boolean> {
     if (this.inflight) return this.inflight;
