@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { promtool } from './promtool.ts';
+import { SimMetrics } from '../../../sim/metrics/sim-metrics';
+import { promtool } from './promtool';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -148,6 +149,21 @@ describe('every alert follows the alert conventions', () => {
       expect(names.length, alert.alert).toBeGreaterThan(0);
       for (const name of names) expect(recorded, `${alert.alert} reads ${name}`).toContain(name);
     }
+  });
+});
+
+describe('the rules read the platform\'s real metrics', () => {
+  it('every raw metric a recording rule selects is registered by sim/metrics', () => {
+    const metrics = new SimMetrics({ tenantLabelCap: 10, defaultMetrics: false });
+    const known = new Set<string>();
+    for (const m of (metrics.registry as unknown as { getMetricsAsArray(): { name: string; type: string }[] }).getMetricsAsArray()) {
+      known.add(m.name);
+      if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) known.add(m.name + s);
+    }
+    const selected = new Set(records.flatMap((r) => [...r.expr.matchAll(/([a-zA-Z_][a-zA-Z0-9_:]*)(?=\{|\[)/g)].map((m) => m[1] ?? '')));
+    const raw = [...selected].filter((n) => !n.includes(':') && !['by', 'without', 'on', 'ignoring'].includes(n));
+    expect(raw.length).toBeGreaterThan(8);
+    for (const name of raw) expect(known, `recording rules select ${name}`).toContain(name);
   });
 });
 

@@ -1,0 +1,251 @@
+/**
+ * The "Tenant audit" dashboard: per-tenant SLO, capacity and auth views of the platform's metrics
+ * (sim/README.md), built with @grafana/grafana-foundation-sdk. `npm run dashboards` writes it to
+ * ops/grafana/dashboards/tenant-audit.json; a test fails when that file is stale.
+ *
+ * Contracts the tests hold this file to (grafana/dashboard-linter's rules, reference §5.4):
+ * - one datasource variable named `datasource`; every panel and target uses `${datasource}`;
+ * - every rate() uses `$__rate_interval`; every `*_total` counter is wrapped in rate();
+ * - every panel has a title, a description and a unit; ids and refIds are set for stable diffs;
+ * - uid = file stem (`tenant-audit`); every expr is valid PromQL and returns data on a live
+ *   Prometheus scraping the platform (test/e2e/observability-live.test.ts).
+ * Panels query the raw platform metrics, not the recording rules, so they follow the dashboard's
+ * time range and work before the rules are installed; the rules serve the alerts.
+ */
+import {
+  DashboardBuilder,
+  DashboardCursorSync,
+  DatasourceVariableBuilder,
+  QueryVariableBuilder,
+  RowBuilder,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+  VariableRefresh,
+  VariableSort,
+  type Dashboard,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
+import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, LegendDisplayMode, LegendPlacement, ReduceDataOptionsBuilder, VizLegendOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
+
+export const TENANT_AUDIT_UID = 'tenant-audit';
+/** Where the provisioning file puts the dashboard (ops/grafana/provisioning/dashboards/). */
+export const TENANCY_FOLDER = { title: 'StellaOps / Tenancy', uid: 'stellaops-tenancy' } as const;
+
+const DS = { type: 'prometheus', uid: '${datasource}' };
+const T = 'tenant=~"$tenant"';
+const READ_ROUTES = 'route=~"(GET|HEAD) .*"';
+const WRITE_ROUTES = 'route=~"(POST|PUT|PATCH|DELETE) .*"';
+
+/** One panel query: PromQL plus its legend. */
+export interface PanelQuery {
+  readonly expr: string;
+  readonly legend: string;
+}
+
+const query = (q: PanelQuery, refId: string): DataqueryBuilder =>
+  new DataqueryBuilder().datasource(DS).expr(q.expr).legendFormat(q.legend).range().refId(refId);
+
+const thresholds = (steps: readonly [number | null, string][]): ThresholdsConfigBuilder =>
+  new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps.map(([value, color]) => ({ value, color })));
+
+const legend = (): VizLegendOptionsBuilder =>
+  new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Right).calcs(['lastNotNull', 'max']);
+
+interface SeriesPanel {
+  readonly title: string;
+  readonly description: string;
+  readonly unit: string;
+  readonly queries: readonly PanelQuery[];
+  /** SLO line drawn as a dashed threshold. */
+  readonly slo?: number;
+  readonly span?: number;
+}
+
+const timeseries = (p: SeriesPanel): TimeseriesBuilder => {
+  const panel = new TimeseriesBuilder()
+    .title(p.title)
+    .description(p.description)
+    .datasource(DS)
+    .unit(p.unit)
+    .min(0)
+    .span(p.span ?? 12)
+    .height(8)
+    .legend(legend())
+    .fillOpacity(10)
+    .lineWidth(1);
+  p.queries.forEach((q, i) => panel.withTarget(query(q, String.fromCharCode(65 + i))));
+  if (p.slo !== undefined) {
+    panel
+      .thresholds(thresholds([[null, 'green'], [p.slo, 'red']]))
+      .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed));
+  }
+  return panel;
+};
+
+const stat = (p: SeriesPanel & { steps: readonly [number | null, string][] }): StatBuilder => {
+  const panel = new StatBuilder()
+    .title(p.title)
+    .description(p.description)
+    .datasource(DS)
+    .unit(p.unit)
+    .span(p.span ?? 6)
+    .height(4)
+    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .thresholds(thresholds(p.steps));
+  p.queries.forEach((q, i) => panel.withTarget(query(q, String.fromCharCode(65 + i))));
+  return panel;
+};
+
+/** p95 of one request kind per tenant, from the classic histogram (le kept through the sum). */
+const p95 = (routes: string): string =>
+  `histogram_quantile(0.95, sum by (tenant, le) (rate(tenant_request_duration_seconds_bucket{${T}, ${routes}}[$__rate_interval])))`;
+
+/** Per-tenant share of requests matching `statusRe`; 0 (not "no data") for a tenant without any. */
+const statusShare = (statusRe: string): string =>
+  `(sum by (tenant) (rate(tenant_requests_total{${T}, status=~"${statusRe}"}[$__rate_interval])) or 0 * sum by (tenant) (rate(tenant_requests_total{${T}}[$__rate_interval])))\n/ sum by (tenant) (rate(tenant_requests_total{${T}}[$__rate_interval]))`;
+
+const JWKS_MISSES = `sum by (job) (rate(auth_jwks_cache_misses_total[$__rate_interval])) + (sum by (job) (rate(auth_token_validation_failures_total{reason="jwks_unavailable"}[$__rate_interval])) or 0 * sum by (job) (rate(auth_jwks_cache_misses_total[$__rate_interval])))`;
+const JWKS_HITS = 'sum by (job) (rate(auth_jwks_cache_hits_total[$__rate_interval]))';
+
+export function buildTenantAuditDashboard(): Dashboard {
+  const builder = new DashboardBuilder('Tenant audit')
+    .uid(TENANT_AUDIT_UID)
+    .description('Per-tenant SLOs (p95 latency, 5xx error rate), capacity (rate limits, queues, data volume) and authentication (JWKS cache, token failures) of the StellaOps tenant platform. Alerts and runbooks: ops/README.md.')
+    .tags(['stellaops', 'tenancy', 'slo', 'jwks'])
+    .editable()
+    .tooltip(DashboardCursorSync.Crosshair)
+    .time({ from: 'now-1h', to: 'now' })
+    .refresh('30s')
+    .timezone('utc')
+    .withVariable(
+      new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus').regex(''),
+    )
+    .withVariable(
+      new QueryVariableBuilder('tenant')
+        .label('Tenant')
+        .description('Tenants as labelled by the platform (capped; tenants past the cap share __overflow__).')
+        .datasource(DS)
+        .query({ query: 'label_values(tenant_requests_total, tenant)', refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 1 })
+        .definition('label_values(tenant_requests_total, tenant)')
+        .refresh(VariableRefresh.OnTimeRangeChanged)
+        .sort(VariableSort.AlphabeticalAsc)
+        .multi(true)
+        .includeAll(true)
+        .allValue('.*'),
+    )
+    .withRow(new RowBuilder('Service level objectives'))
+    .withPanel(timeseries({
+      title: 'p95 latency, reads',
+      description: 'p95 of GET requests per tenant. SLO: under 300 ms (dashed line). Alert: tenant_latency_p95_high.',
+      unit: 's',
+      slo: 0.3,
+      queries: [{ expr: p95(READ_ROUTES), legend: '{{tenant}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'p95 latency, writes',
+      description: 'p95 of PUT/POST requests per tenant. SLO: under 600 ms (dashed line). Alert: tenant_latency_p95_high.',
+      unit: 's',
+      slo: 0.6,
+      queries: [{ expr: p95(WRITE_ROUTES), legend: '{{tenant}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'Error rate (5xx share)',
+      description: 'Share of each tenant\'s requests answered 5xx. SLO: at most 0.5 % over 30 days (dashed line); the burn-rate alert tenant_error_rate_gt_0_5pct pages at 14.4x and 6x the budget.',
+      unit: 'percentunit',
+      slo: 0.005,
+      queries: [{ expr: statusShare('5..'), legend: '{{tenant}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'Requests per second',
+      description: 'Request rate per tenant, all services and statuses.',
+      unit: 'reqps',
+      queries: [{ expr: `sum by (tenant) (rate(tenant_requests_total{${T}}[$__rate_interval]))`, legend: '{{tenant}}' }],
+    }))
+    .withRow(new RowBuilder('Capacity'))
+    .withPanel(timeseries({
+      title: 'Rate-limit hits',
+      description: 'Requests refused with 429 by the per-tenant rate limit, per tenant and service. Alert: tenant_rate_limit_exceeded (over 5 % of a tenant\'s requests to a service).',
+      unit: 'reqps',
+      queries: [{ expr: `sum by (tenant, service) (rate(tenant_rate_limit_hits_total{${T}}[$__rate_interval]))`, legend: '{{tenant}} {{service}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'Queue depth',
+      description: 'Notify deliveries waiting in each tenant\'s queue.',
+      unit: 'short',
+      queries: [{ expr: `max by (tenant, service) (tenant_queue_depth{${T}})`, legend: '{{tenant}} {{service}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'Data volume',
+      description: 'Request and response body bytes per second, per tenant and direction.',
+      unit: 'Bps',
+      queries: [{ expr: `sum by (tenant, direction) (rate(tenant_data_volume_bytes_total{${T}}[$__rate_interval]))`, legend: '{{tenant}} {{direction}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'Auth failures (401/403 share)',
+      description: 'Share of each tenant\'s requests answered 401 (token refused, or no keys past the JWKS TTL) or 403 (tenant mismatch, scope). Alert: tenant_auth_failures_spike (over 5 %).',
+      unit: 'percentunit',
+      slo: 0.05,
+      queries: [{ expr: statusShare('401|403'), legend: '{{tenant}}' }],
+    }))
+    .withRow(new RowBuilder('Authentication and JWKS cache'))
+    .withPanel(timeseries({
+      title: 'JWKS cache hit rate',
+      description: 'Share of token checks answered from the cached signing keys. Misses are unknown kids plus checks refused because the keys expired past the TTL. Alert: jwks_cache_miss_spike (misses over 5 %).',
+      unit: 'percentunit',
+      queries: [{ expr: `${JWKS_HITS}\n/ (${JWKS_HITS} + ${JWKS_MISSES})`, legend: '{{job}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'Token validation failures by reason',
+      description: 'Bearer tokens refused per second by reason (jwks_unavailable = signing keys dropped past the JWKS TTL).',
+      unit: 'reqps',
+      queries: [{ expr: 'sum by (reason) (rate(auth_token_validation_failures_total[$__rate_interval]))', legend: '{{reason}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'JWKS refreshes and stale serves',
+      description: 'JWKS fetches per second by outcome, and requests served with last-known-good keys while refreshes fail inside the TTL.',
+      unit: 'reqps',
+      queries: [
+        { expr: 'sum by (outcome) (rate(auth_jwks_refresh_total[$__rate_interval]))', legend: 'refresh {{outcome}}' },
+        { expr: 'sum(rate(auth_jwks_stale_serves_total[$__rate_interval]))', legend: 'stale serves' },
+      ],
+    }))
+    .withPanel(stat({
+      title: 'JWKS cache degraded',
+      description: '1 while the last JWKS refresh failed after keys had been loaded (serving last-known-good keys).',
+      unit: 'bool_on_off',
+      span: 4,
+      steps: [[null, 'green'], [1, 'orange']],
+      queries: [{ expr: 'max(auth_jwks_degraded)', legend: 'degraded' }],
+    }))
+    .withPanel(stat({
+      title: 'JWKS cache age',
+      description: 'Seconds since the last successful JWKS fetch; past the configured TTL the keys are dropped and requests fail closed.',
+      unit: 's',
+      span: 4,
+      steps: [[null, 'green'], [300, 'orange']],
+      queries: [{ expr: 'max(auth_jwks_cache_age_seconds)', legend: 'age' }],
+    }))
+    .withPanel(stat({
+      title: 'Usable signing keys',
+      description: 'Keys currently usable for token verification; 0 means the JWKS TTL has passed without a successful refresh.',
+      unit: 'short',
+      span: 4,
+      steps: [[null, 'red'], [1, 'green']],
+      queries: [{ expr: 'min(auth_jwks_keys)', legend: 'keys' }],
+    }));
+
+  const dashboard = builder.build();
+  // The SDK leaves panel ids unset; Grafana would assign them on load, which makes every save a
+  // diff. Number them in layout order.
+  (dashboard.panels ?? []).forEach((panel, i) => {
+    (panel as { id?: number }).id = i + 1;
+  });
+  return dashboard;
+}
+
+/** The committed file's exact text: 2-space JSON and a trailing newline. */
+export function renderDashboardJson(dashboard: Dashboard): string {
+  return `${JSON.stringify(dashboard, null, 2)}\n`;
+}

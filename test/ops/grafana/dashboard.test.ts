@@ -1,0 +1,177 @@
+/**
+ * The generated Grafana dashboard (ops/grafana/dashboards/tenant-audit.json) and its provisioning:
+ * the committed JSON is what the generator produces now, every panel query is valid PromQL
+ * (promtool 2.42), reads only metrics the platform exports (sim/metrics), and the dashboard follows
+ * grafana/dashboard-linter's rules (reference §5.4), re-implemented here since the linter is a Go
+ * binary without an npm package.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { buildTenantAuditDashboard, renderDashboardJson, TENANCY_FOLDER, TENANT_AUDIT_UID } from '../../../ops/grafana/tenant-audit-dashboard';
+import { SimMetrics } from '../../../sim/metrics/sim-metrics';
+import { checkPromqlExpressions } from '../prometheus/promtool';
+import { dashboardTargets, substituteGrafanaVariables } from './dashboard-queries';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const FILE = join(ROOT, 'ops/grafana/dashboards/tenant-audit.json');
+
+interface PanelJson {
+  id: number;
+  type: string;
+  title: string;
+  description?: string;
+  datasource?: { type: string; uid: string };
+  fieldConfig?: { defaults?: { unit?: string } };
+  targets?: { refId?: string; expr?: string; datasource?: { uid: string } }[];
+}
+interface DashboardJson {
+  uid: string;
+  title: string;
+  panels: PanelJson[];
+  templating: { list: { type: string; name: string; label?: string; refresh?: number; multi?: boolean; includeAll?: boolean; allValue?: string; query?: unknown; definition?: string }[] };
+}
+
+const committed = JSON.parse(readFileSync(FILE, 'utf8')) as DashboardJson;
+const panels = committed.panels.filter((p) => p.type !== 'row');
+const targets = dashboardTargets(committed);
+
+/** Metric names the platform registers (what /metrics can expose), histogram series included. */
+const platformMetricNames = (): Set<string> => {
+  const metrics = new SimMetrics({ tenantLabelCap: 10, defaultMetrics: false });
+  const names = new Set<string>();
+  for (const m of (metrics.registry as unknown as { getMetricsAsArray(): { name: string; type: string }[] }).getMetricsAsArray()) {
+    names.add(m.name);
+    if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(m.name + s);
+  }
+  return names;
+};
+
+describe('the committed dashboard is the generated one', () => {
+  it('tenant-audit.json equals what buildTenantAuditDashboard() renders now', () => {
+    expect(readFileSync(FILE, 'utf8')).toBe(renderDashboardJson(buildTenantAuditDashboard()));
+  });
+
+  it('npm run dashboards -- --check exits 0 on the committed file', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'ops/grafana/generate.ts'), '--check'], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('the generator rejects an unknown argument with its usage', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'ops/grafana/generate.ts'), '--force'], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown argument(s) --force');
+    expect(run.stderr).toContain('usage: npm run dashboards');
+  });
+
+  it('the uid is the file stem', () => {
+    expect(committed.uid).toBe(basename(FILE, '.json'));
+    expect(committed.uid).toBe(TENANT_AUDIT_UID);
+  });
+});
+
+describe('the dashboard shows what the tenancy plan asks for', () => {
+  it.each([
+    ['p95 latency, reads', /histogram_quantile\(0\.95, .*tenant_request_duration_seconds_bucket\{.*GET/],
+    ['p95 latency, writes', /histogram_quantile\(0\.95, .*tenant_request_duration_seconds_bucket\{.*POST\|PUT/],
+    ['Error rate (5xx share)', /status=~"5\.\."/],
+    ['Rate-limit hits', /tenant_rate_limit_hits_total/],
+    ['JWKS cache hit rate', /auth_jwks_cache_hits_total/],
+    ['Auth failures (401/403 share)', /status=~"401\|403"/],
+    ['Queue depth', /tenant_queue_depth/],
+    ['Data volume', /tenant_data_volume_bytes_total/],
+  ])('has the panel "%s" querying the right series', (title, pattern) => {
+    const panel = panels.find((p) => p.title === title);
+    expect(panel, `no panel titled ${title}`).toBeDefined();
+    expect(panel?.targets?.map((t) => t.expr).join('\n')).toMatch(pattern);
+  });
+
+  it('has one datasource variable named datasource and a multi-select tenant variable', () => {
+    const vars = committed.templating.list;
+    expect(vars.filter((v) => v.type === 'datasource')).toEqual([expect.objectContaining({ name: 'datasource', label: 'Data source', query: 'prometheus' })]);
+    const tenant = vars.find((v) => v.name === 'tenant');
+    expect(tenant).toMatchObject({ type: 'query', multi: true, includeAll: true, allValue: '.*', refresh: 2 });
+    expect(tenant?.definition).toBe('label_values(tenant_requests_total, tenant)');
+  });
+});
+
+describe('every panel follows the dashboard-linter rules', () => {
+  it.each(panels.map((p) => [p.title, p] as const))('"%s" has a description, a unit and uses the datasource variable', (_title, panel) => {
+    expect(panel.description?.length ?? 0).toBeGreaterThan(20);
+    expect(panel.fieldConfig?.defaults?.unit).toMatch(/^(s|percentunit|reqps|short|Bps|bool_on_off)$/);
+    expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+    expect(panel.targets?.length ?? 0).toBeGreaterThan(0);
+    for (const t of panel.targets ?? []) {
+      expect(t.datasource?.uid).toBe('${datasource}');
+      expect(t.refId).toMatch(/^[A-Z]$/);
+    }
+  });
+
+  it('panel ids are unique and set', () => {
+    const ids = committed.panels.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => Number.isInteger(id) && id > 0)).toBe(true);
+  });
+
+  it.each(targets.map((t) => [`${t.panelTitle} ${t.refId}`, t.expr] as const))('%s uses $__rate_interval in every rate() and rates every counter', (_name, expr) => {
+    for (const m of expr.matchAll(/\b(rate|irate|increase)\(([^[]*)\[([^\]]+)\]/g)) {
+      expect(m[3]).toBe('$__rate_interval');
+    }
+    for (const m of expr.matchAll(/\b([a-z_:]+_total)\b/g)) {
+      const before = expr.slice(0, m.index);
+      expect(before, `${m[1]} is not inside rate()`).toMatch(/\b(rate|irate|increase)\($/);
+    }
+  });
+});
+
+describe('every panel query is valid PromQL over the platform\'s metrics', () => {
+  it('promtool parses every expression once the Grafana variables are substituted', () => {
+    const run = checkPromqlExpressions(targets.map((t) => ({ name: `panel_${t.panelId}_${t.refId}`, expr: substituteGrafanaVariables(t.expr) })));
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toContain(`SUCCESS: ${targets.length} rules found`);
+  });
+
+  it('the PromQL check rejects a broken expression, so it can fail', () => {
+    const run = checkPromqlExpressions([{ name: 'broken', expr: 'sum(rate(tenant_requests_total[1m])' }]);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/unclosed left parenthesis/);
+  });
+
+  it('the variable substitution refuses a variable it has no value for', () => {
+    expect(() => substituteGrafanaVariables('rate(x[$__unknown])')).toThrow(/\$__unknown/);
+    expect(substituteGrafanaVariables('rate(x{tenant=~"$tenant"}[$__rate_interval])')).toBe('rate(x{tenant=~".*"}[1m])');
+  });
+
+  it('every metric a panel reads is one the platform registers', () => {
+    const known = platformMetricNames();
+    for (const t of targets) {
+      const used = substituteGrafanaVariables(t.expr).match(/\b(tenant|auth|audit)_[a-z_]+\b/g) ?? [];
+      for (const name of used) expect(known, `${t.panelTitle}: ${name}`).toContain(name);
+    }
+  });
+});
+
+describe('the provisioning files place the dashboard and its datasource', () => {
+  it('the dashboard provider loads the dashboards into the folder StellaOps / Tenancy', () => {
+    const file = parse(readFileSync(join(ROOT, 'ops/grafana/provisioning/dashboards/stellaops-tenancy.yaml'), 'utf8')) as {
+      apiVersion: number;
+      providers: { name: string; folder: string; folderUid: string; type: string; options: { path: string } }[];
+    };
+    expect(file.apiVersion).toBe(1);
+    expect(file.providers).toHaveLength(1);
+    expect(file.providers[0]).toMatchObject({ folder: 'StellaOps / Tenancy', folderUid: TENANCY_FOLDER.uid, type: 'file' });
+    expect(TENANCY_FOLDER.title).toBe('StellaOps / Tenancy');
+    expect(file.providers[0]?.options.path).toMatch(/^\//);
+  });
+
+  it('the datasource file provisions a Prometheus with a fixed uid', () => {
+    const file = parse(readFileSync(join(ROOT, 'ops/grafana/provisioning/datasources/prometheus.yaml'), 'utf8')) as {
+      datasources: { type: string; uid: string; url: string }[];
+    };
+    expect(file.datasources).toEqual([expect.objectContaining({ type: 'prometheus', uid: 'prometheus' })]);
+  });
+});
