@@ -66,8 +66,16 @@ class GroupNode {
   }
 }
 
+export interface CheckTotals {
+  name: string;
+  passes: number;
+  fails: number;
+}
+
 export class GroupTree {
   private readonly root = new GroupNode('', '');
+  /** Every check by name across all groups, in first-seen order (the summary's TOTAL RESULTS). */
+  private readonly totals = new Map<string, CheckTotals>();
   /** Last group path resolved, to skip the split on the hot path (most samples share a group). */
   private lastPath: string | undefined;
   private lastNode: GroupNode = this.root;
@@ -88,11 +96,23 @@ export class GroupTree {
     this.nodeFor(groupPath);
   }
 
-  /** Records a `checks` sample. */
-  recordCheck(groupPath: string, checkName: string, value: number): void {
+  /** Records a `checks` sample; without a `group` tag it only counts in the totals. */
+  recordCheck(groupPath: string | undefined, checkName: string, value: number): void {
+    let t = this.totals.get(checkName);
+    if (t === undefined) {
+      t = { name: checkName, passes: 0, fails: 0 };
+      this.totals.set(checkName, t);
+    }
+    if (value === 0) t.fails += 1;
+    else t.passes += 1;
+    if (groupPath === undefined) return;
     const c = this.nodeFor(groupPath).check(checkName);
     if (value === 0) c.fails += 1;
     else c.passes += 1;
+  }
+
+  checkTotals(): CheckTotals[] {
+    return [...this.totals.values()].map((t) => ({ ...t }));
   }
 
   export(): SummaryGroup {

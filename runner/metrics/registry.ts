@@ -19,7 +19,7 @@ import type { MetricInfo, MetricRegistry, MetricType, Sample, Tags, ValueType } 
 import { CHECKS, GROUP_DURATION, METRIC_NAME_PATTERN, METRIC_TYPES, NON_INDEXABLE_TAGS, TAG_CHECK, TAG_GROUP, VALUE_TYPES } from '../constants';
 import { Breakdown } from './breakdown';
 import { MetricDefinitionError } from './errors';
-import { GroupTree, type SummaryGroup } from './group-tree';
+import { GroupTree, type CheckTotals, type SummaryGroup } from './group-tree';
 import { parseMetricKey, tagSetIdentity } from './metric-key';
 import { createSink, isSinkEmpty, sinkValues, type Sink } from './sink';
 import type { TrendSinkOptions } from './trend-sink';
@@ -199,14 +199,9 @@ export class MetricsRegistry implements MetricRegistry {
 
   private recordGroup(role: 1 | 2, tags: Tags, value: number): void {
     const group = tags[TAG_GROUP];
-    if (group === undefined) return;
-    if (role === 2) {
-      this.groupTree.touch(group);
-      return;
-    }
-    const check = tags[TAG_CHECK];
-    if (check === undefined) this.groupTree.touch(group);
-    else this.groupTree.recordCheck(group, check, value);
+    const check = role === 1 ? tags[TAG_CHECK] : undefined;
+    if (check !== undefined) this.groupTree.recordCheck(group, check, value);
+    else if (group !== undefined) this.groupTree.touch(group);
   }
 
   addMany(samples: readonly Sample[]): void {
@@ -256,6 +251,11 @@ export class MetricsRegistry implements MetricRegistry {
   /** `root_group` for handleSummary data, built from the `checks` and `group_duration` samples. */
   rootGroup(): SummaryGroup {
     return this.groupTree.export();
+  }
+
+  /** Every check by name over the whole run, in first-seen order. */
+  checkTotals(): CheckTotals[] {
+    return this.groupTree.checkTotals();
   }
 }
 
