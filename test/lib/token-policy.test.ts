@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { adoptToken, afterFailure, decide, newTokenState, retryIntervalMs } from '../../lib/token-policy';
+import type { TokenState } from '../../lib/token-policy';
+
+const HOUR = 3_600_000;
+const mid = () => 0.5;
+
+/** Simulates one VU using one tenant's token every `stepMs` on a fake clock. */
+function simulate(opts: { until: number; stepMs: number; authorityUp: (t: number) => boolean; lifetimeS: number }) {
+  let s: TokenState = newTokenState('t0', opts.lifetimeS, 0, mid);
+  const attempts: number[] = [];
+  const failures: number[] = [];
+  let expiredUses = 0;
+  let n = 0;
+  for (let now = 0; now <= opts.until; now += opts.stepMs) {
+    if (decide(s, now) === 'refresh') {
+      attempts.push(now);
+      if (opts.authorityUp(now)) s = newTokenState(`t${++n}`, opts.lifetimeS, now, mid);
+      else {
+        failures.push(now);
+        s = afterFailure(s, now);
+      }
+    }
+    if (now >= s.expiresAtMs) expiredUses++;
+  }
+  return { attempts, failures, expiredUses, final: s };
+}
+
+describe('token refresh policy', () => {
+  it('refreshes once per lifetime, at a jittered point 75-90 % into it', () => {
+    expect(newTokenState('x', 3600, 0, () => 0).refreshAtMs).toBe(0.75 * HOUR);
+    expect(newTokenState('x', 3600, 0, () => 0.999999).refreshAtMs).toBeCloseTo(0.9 * HOUR, -3);
+    const { attempts } = simulate({ until: 3 * HOUR, stepMs: 1000, authorityUp: () => true, lifetimeS: 3600 });
+    expect(attempts).toEqual([0.825 * HOUR, 0.825 * HOUR * 2, 0.825 * HOUR * 3]);
+  });
+
+  it('re-jitters each VU copy of a setup token so VUs do not refresh in lockstep', () => {
+    const base = newTokenState('x', 3600, 0, mid);
+    const points = [0, 0.25, 0.5, 0.99].map((r) => adoptToken(base, () => r).refreshAtMs);
+    expect(new Set(points).size).toBe(4);
+  });
+
+  it('makes one attempt per token lifetime while the Authority is down and the token still valid', () => {
+    // Authority down from 40 to 55 minutes; the token (1 h) stays valid throughout.
+    const down = (t: number) => t < 40 * 60_000 || t > 55 * 60_000;
+    const { attempts, failures, expiredUses } = simulate({ until: 0.99 * HOUR, stepMs: 100, authorityUp: down, lifetimeS: 3600 });
+    expect(failures).toEqual([0.825 * HOUR]);
+    expect(attempts).toEqual([0.825 * HOUR]);
+    expect(expiredUses).toBe(0);
+  });
+
+  it('keeps the current token until expiry, then retries at most every tenth of the lifetime (no storm)', () => {
+    // 60 s tokens; Authority down from 40 s to 130 s; one use every 10 ms (a busy VU).
+    const { attempts, failures } = simulate({ until: 200_000, stepMs: 10, authorityUp: (t) => t < 40_000 || t >= 130_000, lifetimeS: 60 });
+    // The refresh at 49.5 s fails; the token expires at 60 s; then one retry every 60 s / 10 = 6 s.
+    expect(retryIntervalMs(60_000)).toBe(6_000);
+    expect(failures).toEqual([49_500, 60_000, 66_000, 72_000, 78_000, 84_000, 90_000, 96_000, 102_000, 108_000, 114_000, 120_000, 126_000]);
+    expect(attempts[failures.length]).toBe(132_000);
+    expect(attempts.length).toBeLessThan(20);
+  });
+
+  it.each([
+    [10_000, 5_000],
+    [120_000, 12_000],
+    [3_600_000, 60_000],
+  ])('bounds the retry interval for a %i ms lifetime to %i ms', (lifetime, interval) => {
+    expect(retryIntervalMs(lifetime)).toBe(interval);
+  });
+});

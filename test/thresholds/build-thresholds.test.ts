@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config';
+import type { Env } from '../../lib/env-reader';
+import { METRIC_TYPES } from '../../lib/metric-names';
+import { breakdownGuards, buildLoadThresholds, buildSmokeThresholds, isBreakdownGuard } from '../../thresholds/build-thresholds';
+import { parseThresholdExpression, parseThresholdKey } from '../../thresholds/threshold-grammar';
+
+const cfg = (env: Env) => loadConfig(env, 'load', () => '');
+const COMPRESSED = { RATE: '1000', DURATION: '40s', CHAOS_START: '10s', CHAOS_DURATION: '15s' };
+
+function expressions(t: Record<string, unknown[]>, key: string): string[] {
+  return (t[key] ?? []).map((x) => (typeof x === 'string' ? x : (x as { threshold: string }).threshold));
+}
+
+describe('SLO table -> k6 thresholds (reference/k6-facts.md §5.1)', () => {
+  it('gives the design SLOs in fallback mode, each paired with a count>0 guard', () => {
+    const { thresholds: t } = buildLoadThresholds(cfg({}));
+    expect(expressions(t, 'http_req_duration{kind:read}')).toEqual(['p(95)<300']);
+    expect(expressions(t, 'http_req_duration{kind:write}')).toEqual(['p(95)<600']);
+    expect(expressions(t, 'http_reqs{kind:read}')).toEqual(['count>0']);
+    expect(expressions(t, 'http_reqs{kind:write}')).toEqual(['count>0']);
+    expect(expressions(t, 'http_req_failed{traffic:api}')).toEqual(['rate<0.005']);
+    expect(expressions(t, 'http_req_failed{traffic:api,phase:chaos}')).toEqual(['rate<0.01']);
+    expect(expressions(t, 'http_reqs{traffic:api,phase:chaos}')).toEqual(['count>0']);
+    expect(expressions(t, 'checks')).toEqual(['rate>0.99']);
+    expect(expressions(t, 'chaos_fault_witness')).toEqual(['count>0']);
+    expect(expressions(t, 'chaos_auth_degraded_events')).toEqual(['count>0']);
+    // 5000/s for 600 s = 3,000,000 scheduled; 1 % = 30,000
+    expect(t['dropped_iterations{scenario:tenant_load}']).toEqual([{ threshold: 'count<30000', abortOnFail: true, delayAbortEval: '1m' }]);
+    expect(t['http_req_failed{traffic:api,phase:baseline}']).toEqual([{ threshold: 'rate<0.005', abortOnFail: true, delayAbortEval: '1m' }]);
+  });
+
+  it('drops chaos thresholds with CHAOS=off and puts the abort gate on the whole-run error rate', () => {
+    const { thresholds: t } = buildLoadThresholds(cfg({ CHAOS: 'off' }));
+    expect(Object.keys(t).filter((k) => k.includes('phase:') || k.startsWith('chaos_'))).toEqual([]);
+    expect(t['http_req_failed{traffic:api}']).toEqual([{ threshold: 'rate<0.005', abortOnFail: true, delayAbortEval: '1m' }]);
+  });
+
+  it('in expiry mode judges outside the outage, fail-closed 401s, no 5xx and recovery', () => {
+    const { thresholds: t } = buildLoadThresholds(cfg({ CHAOS_EXPECT: 'expiry', PROMETHEUS_URL: 'http://127.0.0.1:9090' }));
+    expect(t['http_req_failed{traffic:api}']).toBeUndefined();
+    expect(t['http_req_failed{traffic:api,phase:chaos}']).toBeUndefined();
+    expect(expressions(t, 'http_req_failed{traffic:api,phase:recovery}')).toEqual(['rate<0.005']);
+    expect(expressions(t, 'http_reqs{traffic:api,phase:recovery}')).toEqual(['count>0']);
+    expect(expressions(t, 'tenant_server_errors{phase:chaos}')).toEqual(['rate<=0']);
+    expect(expressions(t, 'tenant_fail_closed{phase:chaos}')).toEqual(['count>0']);
+    expect(expressions(t, 'chaos_alerts_fired')).toEqual(['count>0']);
+    expect(expressions(t, 'checks{phase:baseline}')).toEqual(['rate>0.99']);
+    expect(expressions(t, 'checks{phase:recovery}')).toEqual(['rate>0.99']);
+  });
+
+  it('only asks for alerts when PROMETHEUS_URL is set', () => {
+    expect(buildLoadThresholds(cfg({ CHAOS_EXPECT: 'expiry' })).thresholds.chaos_alerts_fired).toBeUndefined();
+  });
+
+  it('applies SLO overrides and scales the drop budget and abort delay with the run', () => {
+    const { thresholds: t } = buildLoadThresholds(cfg({ ...COMPRESSED, SLO_READ_P95_MS: '250', SLO_DROPPED_RATIO: '0.02' }));
+    expect(expressions(t, 'http_req_duration{kind:read}')).toEqual(['p(95)<250']);
+    // 1000/s x 40 s = 40,000 scheduled; 2 % = 800; abort delay = max(5 s, 40 s / 10)
+    expect(t['dropped_iterations{scenario:tenant_load}']).toEqual([{ threshold: 'count<800', abortOnFail: true, delayAbortEval: '5s' }]);
+  });
+
+  it('adds always-passing per-tenant guards for the first TENANT_BREAKDOWN tenants only', () => {
+    const g = breakdownGuards(cfg({ TENANT_BREAKDOWN: '2' }));
+    expect(g).toEqual({
+      'http_req_duration{kind:read,tenant:tenant-01}': ['p(95)>=0'],
+      'http_req_duration{kind:write,tenant:tenant-01}': ['p(95)>=0'],
+      'http_req_failed{traffic:api,tenant:tenant-01}': ['rate>=0'],
+      'http_req_duration{kind:read,tenant:tenant-02}': ['p(95)>=0'],
+      'http_req_duration{kind:write,tenant:tenant-02}': ['p(95)>=0'],
+      'http_req_failed{traffic:api,tenant:tenant-02}': ['rate>=0'],
+    });
+    expect(Object.keys(breakdownGuards(cfg({ TENANT_BREAKDOWN: '0' })))).toEqual([]);
+    expect(Object.keys(breakdownGuards(cfg({ TENANT_BREAKDOWN: '50', TENANT_TAG_CAP: '5' })))).toHaveLength(15);
+  });
+
+  it('recognises breakdown guards and nothing else as guards', () => {
+    expect(isBreakdownGuard('http_req_failed{traffic:api,tenant:t1}', 'rate>=0')).toBe(true);
+    expect(isBreakdownGuard('http_req_failed{traffic:api}', 'rate>=0')).toBe(false);
+    expect(isBreakdownGuard('http_req_duration{kind:read,tenant:t1}', 'p(95)<300')).toBe(false);
+  });
+
+  it.each<[string, Env]>([
+    ['fallback', {}],
+    ['expiry', { CHAOS_EXPECT: 'expiry', PROMETHEUS_URL: 'http://p:9090' }],
+    ['off', { CHAOS: 'off' }],
+    ['compressed', COMPRESSED],
+  ])('every %s threshold is valid under k6 grammar for its metric type', (_n, env) => {
+    const { thresholds } = buildLoadThresholds(cfg(env));
+    for (const [key, list] of Object.entries(thresholds)) {
+      const { metric } = parseThresholdKey(key);
+      const type = METRIC_TYPES[metric];
+      expect(type, `metric type of ${key}`).toBeDefined();
+      for (const th of list) parseThresholdExpression(typeof th === 'string' ? th : th.threshold, type!);
+    }
+  });
+
+  it('gives the smoke strict thresholds', () => {
+    const { thresholds: t } = buildSmokeThresholds(loadConfig({ TENANTS: '2' }, 'smoke', () => ''));
+    expect(t.checks).toEqual(['rate==1']);
+    expect(t['http_req_failed{traffic:api}']).toEqual(['rate==0']);
+    expect(t['http_reqs{traffic:api}']).toEqual(['count>0']);
+  });
+});
+
+describe('threshold grammar', () => {
+  it.each([
+    ['http_req_duration', { metric: 'http_req_duration', tags: {} }],
+    ['http_req_duration{kind:read}', { metric: 'http_req_duration', tags: { kind: 'read' } }],
+    ["http_req_failed{ traffic : 'api' ,phase:chaos}", { metric: 'http_req_failed', tags: { traffic: 'api', phase: 'chaos' } }],
+    ['http_reqs{url:http://x:8080/a}', { metric: 'http_reqs', tags: { url: 'http://x:8080/a' } }],
+  ])('parses the key %s', (key, parsed) => {
+    expect(parseThresholdKey(key)).toEqual(parsed);
+  });
+
+  it.each([
+    ['x{a:b}', /metric name/],
+    ['checks{kind:read', /close/],
+    ['checks{}', /empty tag selector/],
+    ['checks{kind}', /has no ':'/],
+  ])('rejects the key %s', (key, message) => {
+    expect(() => parseThresholdKey(key)).toThrow(message);
+  });
+
+  it.each<[string, 'counter' | 'gauge' | 'rate' | 'trend', RegExp]>([
+    ['p(95)<300', 'rate', /not valid for a rate metric/],
+    ['count>0', 'trend', /not valid for a trend metric/],
+    ['p(101)<3', 'trend', /0-100/],
+    ['rate<abc', 'rate', /not a number/],
+    ['rate 0.5', 'rate', /no operator/],
+  ])('rejects %s for a %s metric', (expr, type, message) => {
+    expect(() => parseThresholdExpression(expr, type)).toThrow(message);
+  });
+
+  it.each<[string, 'counter' | 'gauge' | 'rate' | 'trend', string, string, number]>([
+    ['p(99.9)<=1000', 'trend', 'p(99.9)', '<=', 1000],
+    ['rate==1', 'rate', 'rate', '==', 1],
+    ['count>0', 'counter', 'count', '>', 0],
+    ['value!=3', 'gauge', 'value', '!=', 3],
+    ['med >= 2', 'trend', 'med', '>=', 2],
+  ])('parses %s', (expr, type, aggregation, operator, value) => {
+    expect(parseThresholdExpression(expr, type)).toEqual({ aggregation, operator, value });
+  });
+});
