@@ -1,0 +1,62 @@
+/**
+ * `k6-offline` entry point (built to build/k6-offline.js). Parses the command line, runs the
+ * test, and is the one place where errors become an exit code and a message without a stack
+ * trace (STYLE.md §6).
+ */
+import { EXIT_CODES } from './constants';
+import { RunnerError } from './errors';
+import { runTest } from './engine/run-test';
+import { parseArgs, USAGE } from './options/cli-args';
+import { OFFLINE_VERSION } from './options/consolidate';
+import { redact } from './progress/logger';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const cmd = parseArgs(argv);
+    if (cmd.kind === 'help') {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    if (cmd.kind === 'version') {
+      process.stdout.write(`k6-offline v${OFFLINE_VERSION} (k6-compatible offline runner; k6 API subset of v1.x/v2.x; node ${process.version})\n`);
+      return 0;
+    }
+    const result = await runTest(
+      cmd.script,
+      cmd.flags,
+      {
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+        isStdOutTTY: Boolean(process.stdout.isTTY),
+        isStdErrTTY: Boolean(process.stderr.isTTY),
+        env: process.env,
+        cwd: process.cwd(),
+      },
+      (onSignal) => {
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        return () => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        };
+      },
+    );
+    return result.exitCode;
+  } catch (err) {
+    const e = err as { exitCode?: unknown; message?: unknown };
+    if (err instanceof RunnerError || typeof e.exitCode === 'number') {
+      process.stderr.write(`ERRO[0000] ${redact(String(e.message))}\n`);
+      return e.exitCode as number;
+    }
+    process.stderr.write(`ERRO[0000] unexpected error: ${redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    return EXIT_CODES.UNKNOWN;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /k6-offline(\.m?js)?$|runner\/cli\.ts$/.test(process.argv[1]);
+if (invokedDirectly) {
+  void main(process.argv.slice(2)).then((code) => {
+    // Let stdout drain before exiting.
+    process.stdout.write('', () => process.exit(code));
+  });
+}

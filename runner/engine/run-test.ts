@@ -1,0 +1,356 @@
+/**
+ * One `k6-offline run`: the k6 lifecycle (k6-facts §2.7) — init for options, option
+ * consolidation, thresholds validation, VU initialisation, setup() in a fresh VU, the scenarios
+ * (with periodic threshold evaluation every 2 s and live progress), teardown() in a fresh VU, the
+ * final threshold pass, handleSummary() in a fresh VU or the text summary, `--summary-export`,
+ * and the exit code with k6's precedence (runner/constants.ts `resolveExitCode`).
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import {
+  DROPPED_ITERATIONS,
+  EXIT_CODES,
+  NO_ITERATIONS_WARNING,
+  resolveExitCode,
+  SUMMARY_MODE_DISABLED,
+  SUMMARY_MODE_FULL,
+  TAG_SCENARIO,
+  THRESHOLD_EVALUATION_INTERVAL_MS,
+  thresholdsAbortMessage,
+  thresholdsCrossedMessage,
+  VUS,
+  VUS_MAX,
+} from '../constants';
+import { defineBuiltinMetrics } from '../metrics/builtin';
+import { createMetricRegistry, type MetricsRegistry } from '../metrics/registry';
+import { createThresholdSet, defineThresholdSubmetrics, type MetricThresholds } from '../thresholds/threshold-set';
+import { buildSummaryData, type SummaryRunState } from '../summary/summary-data';
+import { defaultSummaryStdout } from '../summary/text-summary';
+import { legacyExportJson } from '../summary/legacy-export';
+import { describeThrown, RunnerError, ScriptExceptionError, SetupTimeoutError, TeardownTimeoutError } from '../errors';
+import { realClock } from '../executors/clock';
+import { createExecutor } from '../executors/create-executor';
+import type { Executor, ScenarioHost } from '../executors/types';
+import { HttpClient } from '../http/client';
+import type { RunFlags } from '../options/cli-args';
+import { consolidate, type ConsolidatedOptions } from '../options/consolidate';
+import { scenarioDurationMs } from '../options/scenario-config';
+import { createLogger, type Logger } from '../progress/logger';
+import { createProgressReporter } from '../progress/progress';
+import type { EngineServices } from '../vu/engine-services';
+import { compileModule } from '../vu/script-loader';
+import { VU, type ScenarioState } from '../vu/vu';
+import { VuPool } from './vu-pool';
+
+export interface RunIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isStdOutTTY: boolean;
+  isStdErrTTY: boolean;
+  /** The runner's own process environment (system env for __ENV, K6_* options, fault agent). */
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+export interface RunResult {
+  exitCode: number;
+  /** The handleSummary data (for tests), when the run got that far. */
+  summary?: unknown;
+}
+
+/** Registers SIGINT/SIGTERM handling for a run; returns the unregister function. */
+export type SignalHook = (onSignal: () => void) => () => void;
+
+const noSignals: SignalHook = () => () => undefined;
+
+export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, signals: SignalHook = noSignals): Promise<RunResult> {
+  const scriptPath = resolvePath(io.cwd, scriptArg);
+  const wallStart = Date.now();
+  const logger: Logger = createLogger({ write: io.stderr, startMs: wallStart });
+  const earlyMode = flags.summaryMode ?? io.env.K6_SUMMARY_MODE;
+  const registry: MetricsRegistry = createMetricRegistry({ breakdown: earlyMode === SUMMARY_MODE_FULL });
+  defineBuiltinMetrics(registry);
+
+  const env: Record<string, string> = {};
+  if (flags.includeSystemEnvVars) for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of flags.env) env[k] = v;
+
+  const faultUrl = io.env.K6_OFFLINE_FAULT_AGENT_URL;
+  let runErrorCode: number | undefined;
+  let markedAsFailed = false;
+  let testStart = 0;
+  let perfStart = 0;
+  const executors: Executor[] = [];
+  let pool: VuPool | undefined;
+  const stopAll = (code: number, message?: string, level: 'error' | 'warn' = 'error'): void => {
+    if (runErrorCode === undefined) {
+      runErrorCode = code;
+      if (message) logger.log(level, message);
+    }
+    for (const e of executors) e.stop();
+  };
+
+  const services: EngineServices = {
+    registry,
+    options: undefined,
+    env,
+    scriptDir: dirname(scriptPath),
+    logger,
+    http: new HttpClient({ insecureSkipTLSVerify: false }),
+    faultAgent: faultUrl ? { url: faultUrl, token: io.env.K6_OFFLINE_FAULT_AGENT_TOKEN || undefined } : undefined,
+    sharedArrays: new Map(),
+    abortTest: (reason) => stopAll(EXIT_CODES.SCRIPT_ABORTED, `test aborted${reason ? `: ${reason}` : ''}  source=abort`),
+    failTest: (reason) => {
+      markedAsFailed = true;
+      logger.log('error', reason, { source: 'fail' });
+    },
+    instanceStats: () => {
+      let completed = 0;
+      let interrupted = 0;
+      let active = 0;
+      for (const e of executors) {
+        const p = e.progress();
+        completed += p.completed;
+        interrupted += p.interrupted;
+        active += p.activeVUs;
+      }
+      return { iterationsCompleted: completed, iterationsInterrupted: interrupted, vusActive: active, vusInitialized: pool?.initialized ?? 0, currentTestRunDuration: perfStart ? performance.now() - perfStart : 0 };
+    },
+    testStartTime: () => testStart,
+  };
+
+  const onRejection = (reason: unknown): void => logger.iterationError(`Uncaught (in promise) ${describeThrown(reason)}`);
+  process.on('unhandledRejection', onRejection);
+  let sigints = 0;
+  const unhookSignals = signals(() => {
+    sigints++;
+    if (sigints === 1) {
+      logger.log('warn', 'Stopping the test run (interrupted); press Ctrl+C again to exit at once');
+      stopAll(EXIT_CODES.EXTERNAL_ABORT);
+    } else {
+      process.exit(EXIT_CODES.EXTERNAL_ABORT);
+    }
+  });
+
+  try {
+    // ---- init for options ---------------------------------------------------------------------
+    const entry = compileModule(scriptPath);
+    let optionsVU: VU;
+    try {
+      optionsVU = new VU(0, services, entry, 0);
+    } catch (err) {
+      if (err instanceof RunnerError) throw err;
+      throw new ScriptExceptionError(`the init context failed: ${describeThrown(err)}`);
+    }
+    const exportsObj = optionsVU.exports;
+    const rawOptions = exportsObj.options === undefined ? {} : JSON.parse(JSON.stringify(exportsObj.options)) as Record<string, unknown>;
+    const exportedFunctions = Object.keys(exportsObj).filter((k) => typeof exportsObj[k] === 'function');
+    const options: ConsolidatedOptions = consolidate({ scriptOptions: rawOptions, env: io.env, flags, exportedFunctions });
+    services.options = options;
+    for (const w of options.warnings) logger.log('warn', w);
+
+    let thresholds: MetricThresholds | undefined;
+    if (options.thresholds) {
+      thresholds = createThresholdSet(options.thresholds, registry);
+      for (const w of thresholds.warnings) logger.log('warn', w);
+    } else if (rawOptions.thresholds) {
+      for (const w of defineThresholdSubmetrics(rawOptions.thresholds, registry)) logger.log('warn', w);
+    }
+
+    // ---- executors and VUs --------------------------------------------------------------------
+    pool = new VuPool(services, entry, options.tuple);
+    const vuPool = pool;
+    let setupJSON: string | undefined;
+    const scenarioStates = new Map<string, ScenarioState>();
+    for (const config of options.scenarios) {
+      let executor: Executor | undefined;
+      const state: ScenarioState = { config, startTime: 0, progress: () => executor?.progress().fraction ?? 0, iterationInInstance: 0 };
+      scenarioStates.set(config.name, state);
+      const host: ScenarioHost<VU> = {
+        clock: realClock,
+        acquireVU: () => {
+          const vu = vuPool.take();
+          vu?.activate(state);
+          return vu;
+        },
+        releaseVU: (vu) => vuPool.release(vu),
+        initVU: async () => {
+          const vu = await vuPool.grow();
+          registry.add({ metric: VUS_MAX, value: vuPool.initialized, tags: { ...options.tags }, time: Date.now() });
+          vu.activate(state);
+          return vu;
+        },
+        runIteration: async (vu, interrupt, index) => (await vu.runIteration(config.exec, setupJSON, interrupt, index)) === 'completed',
+        dropIterations: (count) => registry.add({ metric: DROPPED_ITERATIONS, value: count, tags: { ...options.tags, [TAG_SCENARIO]: config.name }, time: Date.now() }),
+        warn: (message) => logger.log('warn', message),
+      };
+      executor = createExecutor(config, host, options.tuple);
+      if (executor.hasWork) executors.push(executor);
+    }
+    // Pre-allocate what overlapping scenarios need at once (k6 plans the max concurrent VUs).
+    let needed = 0;
+    for (const e of executors) {
+      const s = scenarioStart(options, e);
+      const overlapping = executors.filter((o) => scenarioStart(options, o) <= s && s < scenarioStart(options, o) + o.plannedMs);
+      needed = Math.max(needed, overlapping.reduce((a, o) => a + o.preAllocatedVUs, 0));
+    }
+    await vuPool.preallocate(needed);
+
+    // ---- setup --------------------------------------------------------------------------------
+    let setupData: unknown;
+    let setupFailed = false;
+    if (!options.noSetup && typeof exportsObj.setup === 'function') {
+      const setupVU = new VU(0, services, entry, 0);
+      try {
+        setupData = await setupVU.runLifecycle('setup', 'setup', undefined, options.setupTimeoutMs, () => new SetupTimeoutError(options.setupTimeoutMs));
+        setupJSON = setupData === undefined ? undefined : JSON.stringify(setupData);
+      } catch (err) {
+        setupFailed = true;
+        if (runErrorCode === undefined) {
+          runErrorCode = err instanceof RunnerError ? err.exitCode : EXIT_CODES.SCRIPT_EXCEPTION;
+          logger.log('error', err instanceof Error ? err.message : String(err));
+        }
+      }
+    }
+
+    // ---- the scenarios ------------------------------------------------------------------------
+    testStart = Date.now();
+    perfStart = performance.now();
+    const emitVus = (): void => {
+      const t = Date.now();
+      registry.add({ metric: VUS, value: services.instanceStats().vusActive, tags: { ...options.tags }, time: t });
+      registry.add({ metric: VUS_MAX, value: vuPool.initialized, tags: { ...options.tags }, time: t });
+    };
+    if (!setupFailed && runErrorCode === undefined) {
+      const progress = createProgressReporter({
+        executors,
+        write: io.stderr,
+        isTTY: io.isStdErrTTY,
+        quiet: flags.quiet,
+        snapshot: () => {
+          const s = services.instanceStats();
+          return { elapsedMs: performance.now() - perfStart, vusActive: s.vusActive, vusMax: vuPool.initialized, completed: s.iterationsCompleted, interrupted: s.iterationsInterrupted };
+        },
+      });
+      progress.start();
+      emitVus();
+      const vusTimer = setInterval(emitVus, 1000);
+      const thresholdTimer = setInterval(() => {
+        if (!thresholds) return;
+        const r = thresholds.evaluate({ final: false, elapsedMs: performance.now() - perfStart });
+        if (r.abort) {
+          const failedKeys = [...new Set(r.results.filter((x) => !x.ok && x.abortOnFail).map((x) => x.metric))];
+          stopAll(EXIT_CODES.THRESHOLDS_HAVE_FAILED, thresholdsAbortMessage(failedKeys));
+        }
+      }, THRESHOLD_EVALUATION_INTERVAL_MS);
+      const startTimers: NodeJS.Timeout[] = [];
+      await Promise.all(
+        executors.map(
+          (e) =>
+            new Promise<void>((resolve, reject) => {
+              const begin = (): void => {
+                if (runErrorCode !== undefined) return resolve();
+                const st = scenarioStates.get(e.name)!;
+                const run = e.run();
+                st.startTime = e.startTime;
+                run.then(resolve, reject);
+              };
+              const at = scenarioStart(options, e);
+              if (at <= 0) begin();
+              else startTimers.push(setTimeout(begin, at));
+              // A stop before a delayed scenario starts must not leave it waiting.
+              const check = setInterval(() => {
+                if (runErrorCode !== undefined && e.startTime === 0) {
+                  clearInterval(check);
+                  resolve();
+                } else if (e.startTime !== 0) clearInterval(check);
+              }, 100);
+              check.unref();
+            }),
+        ),
+      );
+      for (const t of startTimers) clearTimeout(t);
+      clearInterval(vusTimer);
+      clearInterval(thresholdTimer);
+      emitVus();
+      progress.stop(true);
+    }
+    const testRunDurationMs = perfStart ? performance.now() - perfStart : 0;
+
+    // ---- teardown -----------------------------------------------------------------------------
+    if (!setupFailed && !options.noTeardown && typeof exportsObj.teardown === 'function') {
+      const teardownVU = new VU(0, services, entry, 0);
+      try {
+        const data = setupJSON === undefined ? undefined : teardownVU.jsonParse(setupJSON);
+        await teardownVU.runLifecycle('teardown', 'teardown', data, options.teardownTimeoutMs, () => new TeardownTimeoutError(options.teardownTimeoutMs));
+      } catch (err) {
+        if (runErrorCode === undefined || runErrorCode === EXIT_CODES.THRESHOLDS_HAVE_FAILED) {
+          runErrorCode = err instanceof RunnerError ? err.exitCode : EXIT_CODES.SCRIPT_EXCEPTION;
+        }
+        logger.log('error', err instanceof Error ? err.message : String(err));
+      }
+    }
+
+    // ---- final thresholds and summary ---------------------------------------------------------
+    let thresholdsFailed = false;
+    if (thresholds) {
+      const r = thresholds.evaluate({ final: true, elapsedMs: testRunDurationMs });
+      thresholdsFailed = r.failed;
+      if (r.failed && runErrorCode === undefined) logger.log('error', thresholdsCrossedMessage(r.breached));
+    }
+    const totalCompleted = services.instanceStats().iterationsCompleted;
+    if (totalCompleted === 0 && !setupFailed && executors.length > 0) logger.log('warn', NO_ITERATIONS_WARNING);
+    logger.flushSuppressed();
+
+    const state: SummaryRunState = {
+      testRunDurationMs,
+      isStdOutTTY: io.isStdOutTTY,
+      isStdErrTTY: io.isStdErrTTY,
+      options: options.testOptions,
+      scenarios: options.scenarios.map((s) => ({ name: s.name, executor: s.executor })),
+      setupData: setupJSON === undefined ? undefined : JSON.parse(setupJSON),
+    };
+    const data = buildSummaryData(registry, thresholds, state);
+    if (options.summaryMode !== SUMMARY_MODE_DISABLED) {
+      if (typeof exportsObj.handleSummary === 'function') {
+        const summaryVU = new VU(0, services, entry, 0);
+        try {
+          const out = await summaryVU.runLifecycle('handleSummary', 'summary', summaryVU.jsonParse(JSON.stringify(data)), options.handleSummaryTimeoutMs, () => new RunnerError('ERR_SCRIPT_EXCEPTION', EXIT_CODES.GENERIC_TIMEOUT, `handleSummary() timed out after ${options.handleSummaryTimeoutMs / 1000}s`));
+          writeSummaryOutputs(out, io, resolvePath(io.cwd));
+        } catch (err) {
+          logger.log('error', err instanceof Error ? err.message : String(err));
+          if (runErrorCode === undefined) runErrorCode = err instanceof RunnerError ? err.exitCode : EXIT_CODES.SCRIPT_EXCEPTION;
+        }
+      } else {
+        io.stdout(defaultSummaryStdout({ registry, thresholds, state, mode: options.summaryMode }));
+      }
+    }
+    if (options.summaryExport) {
+      const file = resolvePath(io.cwd, options.summaryExport);
+      writeFileSync(file, legacyExportJson(data));
+    }
+    return { exitCode: resolveExitCode({ runErrorCode, markedAsFailed, thresholdsFailed }), summary: data };
+  } finally {
+    unhookSignals();
+    process.off('unhandledRejection', onRejection);
+    await services.http.close().catch(() => undefined);
+  }
+}
+
+function scenarioStart(options: ConsolidatedOptions, e: Executor): number {
+  return options.scenarios.find((s) => s.name === e.name)?.startTimeMs ?? 0;
+}
+
+/** Writes what handleSummary returned: `stdout`, `stderr`, or file paths (k6-facts §2.7). */
+function writeSummaryOutputs(out: unknown, io: RunIO, cwd: string): void {
+  if (out === undefined || out === null) return;
+  if (typeof out !== 'object') throw new ScriptExceptionError('handleSummary() must return an object of {stdout|stderr|<path>: string | ArrayBuffer}');
+  for (const [key, value] of Object.entries(out as Record<string, unknown>)) {
+    const content = typeof value === 'string' ? value : value instanceof ArrayBuffer || Object.prototype.toString.call(value) === '[object ArrayBuffer]' ? Buffer.from(value as ArrayBuffer) : String(value);
+    if (key === 'stdout') io.stdout(content.toString());
+    else if (key === 'stderr') io.stderr(content.toString());
+    else writeFileSync(resolvePath(cwd, key), content);
+  }
+}
+
+export { scenarioDurationMs };

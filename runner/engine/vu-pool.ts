@@ -1,0 +1,53 @@
+/**
+ * The VUs of this instance. k6 initialises every VU the scenarios can need at once before the
+ * test starts (`vus_max`), hands idle ones to scenarios and takes them back; arrival-rate
+ * scenarios may initialise more during the run, up to their `maxVUs` (k6-facts §4.4).
+ */
+import type { ExecutionTuple } from '../options/execution-segment';
+import type { EngineServices } from '../vu/engine-services';
+import type { CompiledModule } from '../vu/script-loader';
+import { VU } from '../vu/vu';
+
+export class VuPool {
+  private readonly idle: VU[] = [];
+  private count = 0;
+
+  constructor(
+    private readonly services: EngineServices,
+    private readonly entry: CompiledModule,
+    private readonly tuple: ExecutionTuple,
+  ) {}
+
+  get initialized(): number {
+    return this.count;
+  }
+
+  /** Creates one VU synchronously (init code runs now). */
+  create(): VU {
+    const id = ++this.count;
+    const idInTest = this.tuple.isFull ? id : this.tuple.globalIndex(id - 1) + 1;
+    return new VU(id, this.services, this.entry, idInTest);
+  }
+
+  /** Initialises `n` VUs up front, yielding to the event loop between batches. */
+  async preallocate(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      this.idle.push(this.create());
+      if (i % 50 === 49) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  take(): VU | undefined {
+    return this.idle.pop();
+  }
+
+  release(vu: VU): void {
+    this.idle.push(vu);
+  }
+
+  /** A VU created during the run (counts towards vus_max). */
+  async grow(): Promise<VU> {
+    await new Promise((r) => setImmediate(r));
+    return this.create();
+  }
+}

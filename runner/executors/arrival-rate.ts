@@ -1,0 +1,142 @@
+/**
+ * The open-model loop shared by both arrival-rate executors (k6-facts §4.3, §4.4).
+ *
+ * Iteration start times come from a generator of offsets (ms from the scenario start), computed
+ * against absolute time — the loop never accumulates timer delays, so it does not drift at
+ * thousands of iterations per second. At each start an idle VU runs the iteration; if none is
+ * free one `dropped_iterations` sample is emitted at once and, while fewer than `maxVUs` exist,
+ * one more VU is initialised in the background; once all `maxVUs` are in use k6's
+ * "Insufficient VUs" warning is logged once.
+ */
+import { insufficientVusMessage } from '../constants';
+import { BaseExecutor, pad } from './base-executor';
+import type { ScenarioHost, VuRef } from './types';
+import type { ConstantArrivalRateConfig, RampingArrivalRateConfig } from '../options/scenario-config';
+import type { ExecutionTuple } from '../options/execution-segment';
+
+/** A start: offset from the scenario start and the global tick index (`iterationInTest`). */
+export interface Tick {
+  atMs: number;
+  index: number;
+}
+
+export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | RampingArrivalRateConfig, V extends VuRef = VuRef> extends BaseExecutor<C, V> {
+  readonly plannedMs: number;
+  readonly maxVUs: number;
+  readonly preAllocatedVUs: number;
+  readonly hasWork: boolean;
+  /** Stripes ticks across instances by their share of maxVUs (k6-facts §6). */
+  protected readonly tickTuple: ExecutionTuple | undefined;
+  private readonly idle: V[] = [];
+  private allocated = 0;
+  private initInFlight = false;
+  private warned = false;
+  private inFlight = 0;
+  private drained?: () => void;
+
+  constructor(config: C, host: ScenarioHost<V>, tuple: ExecutionTuple) {
+    super(config, host, tuple);
+    this.plannedMs = this.durationMs() + config.gracefulStopMs;
+    this.preAllocatedVUs = tuple.scale(config.preAllocatedVUs);
+    this.maxVUs = tuple.scale(config.maxVUs);
+    this.tickTuple = tuple.fromValue(config.maxVUs);
+    this.hasWork = this.maxVUs > 0;
+  }
+
+  abstract durationMs(): number;
+
+  /** Offsets of this instance's starts, in order. */
+  abstract ticks(): Iterator<Tick>;
+
+  /** Target iterations per second at `offsetMs`, for progress. */
+  abstract rateAt(offsetMs: number): number;
+
+  private release(vu: V): void {
+    if (this.ending) this.host.releaseVU(vu);
+    else this.idle.push(vu);
+  }
+
+  private dispatch(index: number): void {
+    const vu = this.idle.pop();
+    if (vu) {
+      this.inFlight++;
+      this.activeVUs++;
+      void this.iterate(vu, index).then(() => {
+        this.inFlight--;
+        this.activeVUs--;
+        this.release(vu);
+        if (this.inFlight === 0 && this.drained) this.drained();
+      });
+      return;
+    }
+    this.dropped++;
+    this.host.dropIterations(1);
+    if (this.allocated < this.maxVUs) {
+      if (!this.initInFlight) {
+        this.initInFlight = true;
+        this.allocated++;
+        void this.host.initVU().then(
+          (v) => {
+            this.initInFlight = false;
+            this.release(v);
+          },
+          (err: unknown) => {
+            this.initInFlight = false;
+            this.host.warn(`could not initialise a VU: ${String(err)}`);
+          },
+        );
+      }
+    } else if (!this.warned) {
+      this.warned = true;
+      this.host.warn(insufficientVusMessage(this.maxVUs));
+    }
+  }
+
+  async run(): Promise<void> {
+    for (let i = 0; i < this.preAllocatedVUs; i++) {
+      const vu = this.host.acquireVU() ?? (await this.host.initVU());
+      this.idle.push(vu);
+      this.allocated++;
+    }
+    this.startedAt = this.clock.now();
+    this.startTime = Date.now();
+    const gen = this.ticks();
+    let next = gen.next();
+    const duration = this.durationMs();
+    await new Promise<void>((resolve) => {
+      const pump = (): void => {
+        if (this.ending) return resolve();
+        const now = this.elapsed();
+        while (!next.done && next.value.atMs <= now) {
+          this.dispatch(next.value.index);
+          next = gen.next();
+        }
+        if (next.done) {
+          const left = duration - this.elapsed();
+          if (left > 0) this.after(left, resolve);
+          else resolve();
+          return;
+        }
+        this.after(next.value.atMs - now, pump);
+      };
+      pump();
+    });
+    this.beginEnding(this.config.gracefulStopMs);
+    if (this.inFlight > 0) {
+      await Promise.race([new Promise<void>((r) => (this.drained = r)), this.interrupt.promise]);
+      // Interrupted iterations settle right after the interrupt; let them report.
+      if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
+    }
+    for (const vu of this.idle.splice(0)) this.host.releaseVU(vu);
+    this.finish();
+  }
+
+  protected fraction(): number {
+    return this.elapsed() / this.durationMs();
+  }
+
+  protected detail(): string {
+    const rate = this.rateAt(Math.min(this.elapsed(), this.durationMs()));
+    return `${pad(this.activeVUs, String(this.maxVUs).length)}/${this.maxVUs} VUs  ${this.completed} complete and ${this.interrupted} interrupted iterations  ${this.done ? '' : `${Math.round(rate * 100) / 100} iters/s`}`.trimEnd();
+  }
+}

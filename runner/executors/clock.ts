@@ -1,0 +1,41 @@
+/**
+ * The clock executors run against. Injected so that unit tests drive executors with a fake clock
+ * and assert exact counts (STYLE.md §5); the real one is `performance.now()` + timers.
+ */
+export interface Clock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms)),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** Resolves after `ms` on the given clock. */
+export function delay(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+}
+
+/** A promise with its resolve function, for stop signals. */
+export interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  settled: boolean;
+}
+
+export function deferred(): Deferred {
+  let resolve!: () => void;
+  const d: Deferred = {
+    settled: false,
+    promise: new Promise<void>((r) => (resolve = r)),
+    resolve: () => {
+      d.settled = true;
+      resolve();
+    },
+  };
+  return d;
+}

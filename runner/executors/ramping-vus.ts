@@ -1,0 +1,136 @@
+/**
+ * `ramping-vus` (k6-facts §4.2, §4.3, k6 `lib/executor/ramping_vus.go`): the VU count follows
+ * the stages linearly, one VU at a time. A VU taken away during a ramp-down finishes its current
+ * iteration within `gracefulRampDown` (then it is interrupted); at the end of the last stage
+ * every VU gets `gracefulStop`.
+ */
+import { BaseExecutor, pad } from './base-executor';
+import { deferred, type Deferred } from './clock';
+import type { ScenarioHost, VuRef } from './types';
+import type { RampingVusConfig, Stage } from '../options/scenario-config';
+import type { ExecutionTuple } from '../options/execution-segment';
+
+export interface VuStep {
+  atMs: number;
+  vus: number;
+}
+
+/**
+ * The raw steps: the VU count changes by one at evenly spaced times within each stage
+ * (k6 `getRawExecutionSteps`); a zero-length stage jumps at once. Counts are scaled by the
+ * tuple (k6 scales each step with the segment).
+ */
+export function planRampingVus(startVUs: number, stages: readonly Stage[], tuple: ExecutionTuple): VuStep[] {
+  const steps: VuStep[] = [{ atMs: 0, vus: tuple.scale(startVUs) }];
+  let from = startVUs;
+  let t = 0;
+  for (const stage of stages) {
+    const to = stage.target;
+    if (stage.durationMs === 0) {
+      steps.push({ atMs: t, vus: tuple.scale(to) });
+    } else if (to !== from) {
+      const dir = to > from ? 1 : -1;
+      for (let v = from + dir; dir > 0 ? v <= to : v >= to; v += dir) {
+        steps.push({ atMs: t + (stage.durationMs * Math.abs(v - from)) / Math.abs(to - from), vus: tuple.scale(v) });
+      }
+    }
+    t += stage.durationMs;
+    from = to;
+  }
+  // Collapse steps that do not change the scaled count or share a time.
+  const out: VuStep[] = [];
+  for (const s of steps) {
+    const last = out[out.length - 1];
+    if (last && last.atMs === s.atMs) last.vus = s.vus;
+    else if (!last || last.vus !== s.vus) out.push({ ...s });
+  }
+  return out;
+}
+
+interface Slot {
+  running: boolean;
+  rampingDown: boolean;
+  cut: Deferred;
+  timer?: unknown;
+}
+
+export class RampingVus<V extends VuRef = VuRef> extends BaseExecutor<RampingVusConfig, V> {
+  readonly steps: VuStep[];
+  readonly durationMs: number;
+  readonly plannedMs: number;
+  readonly maxVUs: number;
+  readonly preAllocatedVUs: number;
+  readonly hasWork: boolean;
+  private target = 0;
+  private local = 0;
+  private readonly slots: Slot[] = [];
+  private readonly loops: Array<Promise<void>> = [];
+
+  constructor(config: RampingVusConfig, host: ScenarioHost<V>, tuple: ExecutionTuple) {
+    super(config, host, tuple);
+    this.steps = planRampingVus(config.startVUs, config.stages, tuple);
+    this.durationMs = config.stages.reduce((a, s) => a + s.durationMs, 0);
+    this.plannedMs = this.durationMs + config.gracefulStopMs;
+    this.maxVUs = this.preAllocatedVUs = Math.max(0, ...this.steps.map((s) => s.vus));
+    this.hasWork = this.maxVUs > 0;
+  }
+
+  private setTarget(n: number): void {
+    this.target = n;
+    for (let i = 0; i < this.slots.length || i < n; i++) {
+      const slot = (this.slots[i] ??= { running: false, rampingDown: false, cut: deferred() });
+      if (i < n) {
+        if (slot.rampingDown) {
+          slot.rampingDown = false;
+          if (slot.timer !== undefined) this.clock.clearTimeout(slot.timer);
+        }
+        if (!slot.running) this.loops.push(this.loop(i, slot));
+      } else if (slot.running && !slot.rampingDown) {
+        slot.rampingDown = true;
+        slot.timer = this.clock.setTimeout(() => slot.cut.resolve(), this.config.gracefulRampDownMs);
+        this.timers.push(slot.timer);
+      }
+    }
+  }
+
+  private async loop(index: number, slot: Slot): Promise<void> {
+    const vu = this.host.acquireVU();
+    if (!vu) return;
+    slot.running = true;
+    if (slot.cut.settled) slot.cut = deferred();
+    this.activeVUs++;
+    try {
+      while (!this.ending && index < this.target) {
+        const cut = Promise.race([this.interrupt.promise, slot.cut.promise]);
+        if (!(await this.iterate(vu, this.globalIndex(this.local++), cut))) break;
+      }
+    } finally {
+      slot.running = false;
+      slot.rampingDown = false;
+      this.activeVUs--;
+      this.host.releaseVU(vu);
+    }
+  }
+
+  async run(): Promise<void> {
+    this.startedAt = this.clock.now();
+    this.startTime = Date.now();
+    for (const step of this.steps) {
+      if (step.atMs === 0) this.setTarget(step.vus);
+      else this.after(step.atMs, () => !this.ending && this.setTarget(step.vus));
+    }
+    await new Promise<void>((resolve) => this.after(this.durationMs, resolve));
+    this.beginEnding(this.config.gracefulStopMs);
+    // Loops may be added while we wait; drain until none is left.
+    for (let i = 0; i < this.loops.length; i++) await this.loops[i];
+    this.finish();
+  }
+
+  protected fraction(): number {
+    return this.durationMs === 0 ? 1 : this.elapsed() / this.durationMs;
+  }
+
+  protected detail(): string {
+    return `${pad(this.activeVUs, String(this.maxVUs).length)}/${this.maxVUs} VUs  ${this.completed} complete and ${this.interrupted} interrupted iterations`;
+  }
+}

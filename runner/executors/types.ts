@@ -1,0 +1,61 @@
+/**
+ * What an executor needs from the engine (ScenarioHost) and what it reports back (progress).
+ * Executors only schedule: the host owns VUs, runs iterations and emits metrics, so executors are
+ * testable with a fake host and a fake clock.
+ */
+import type { Clock } from './clock';
+
+/** A VU as executors see it: an id and nothing else. */
+export interface VuRef {
+  readonly id: number;
+}
+
+export interface ScenarioHost<V extends VuRef = VuRef> {
+  readonly clock: Clock;
+  /** An idle, initialised VU activated for this scenario, or undefined if none is free. */
+  acquireVU(): V | undefined;
+  releaseVU(vu: V): void;
+  /** Initialises one more VU (arrival-rate growth up to maxVUs); resolves when it is usable. */
+  initVU(): Promise<V>;
+  /**
+   * Runs one iteration. Resolves `true` when it completed (even with an exception, as in k6),
+   * `false` when `interrupt` fired first (the iteration counts as interrupted).
+   */
+  runIteration(vu: V, interrupt: Promise<void>, iterationInTest: number): Promise<boolean>;
+  /** Emits `dropped_iterations` with this value (tagged with the scenario by the host). */
+  dropIterations(count: number): void;
+  warn(message: string): void;
+}
+
+export interface ScenarioProgress {
+  /** 0..1 of the scenario's planned time or work. */
+  fraction: number;
+  activeVUs: number;
+  /** Iterations completed so far. */
+  completed: number;
+  interrupted: number;
+  /** Iterations dropped (arrival-rate) so far. */
+  dropped: number;
+  /** Text after the bar, e.g. `05/10 VUs  30/100 shared iters`. */
+  detail: string;
+  done: boolean;
+}
+
+export interface Executor {
+  readonly name: string;
+  readonly executor: string;
+  /** Wall-clock Unix ms at which the scenario started (0 before). */
+  startTime: number;
+  /** Total planned time (regular duration + gracefulStop) in ms, for progress. */
+  readonly plannedMs: number;
+  /** Number of VUs this scenario needs at most at once (for pre-allocation). */
+  readonly maxVUs: number;
+  /** VUs to initialise before the test starts for this scenario. */
+  readonly preAllocatedVUs: number;
+  /** Whether this instance has work to do (k6 `HasWork`); false = skipped silently. */
+  readonly hasWork: boolean;
+  run(): Promise<void>;
+  /** Interrupts everything now (test abort, SIGINT): no new iterations, in-flight ones cut. */
+  stop(): void;
+  progress(): ScenarioProgress;
+}

@@ -1,0 +1,276 @@
+/**
+ * `k6/http`, async API (k6-facts §2.2, k6 `js/modules/k6/http`): `asyncRequest`,
+ * `expectedStatuses`, `setResponseCallback`, the `url` template; the synchronous functions
+ * (`request`, `get`, `post`, …, `batch`) are refused with a message naming `http.asyncRequest`,
+ * because a blocking call would stall every VU of the process.
+ *
+ * Per hop it emits http_reqs, http_req_duration and the timing trends, http_req_failed (while a
+ * response callback is set), data_sent/data_received, with k6's system tags; `tags.name` (or
+ * the url template) also sets the `url` tag (URL grouping, k6-facts §3.2).
+ */
+import {
+  DATA_RECEIVED,
+  DATA_SENT,
+  HTTP_REQ_BLOCKED,
+  HTTP_REQ_CONNECTING,
+  HTTP_REQ_DURATION,
+  HTTP_REQ_FAILED,
+  HTTP_REQ_RECEIVING,
+  HTTP_REQ_SENDING,
+  HTTP_REQ_TLS_HANDSHAKING,
+  HTTP_REQ_WAITING,
+  HTTP_REQS,
+  TAG_ERROR,
+  TAG_ERROR_CODE,
+  TAG_EXPECTED_RESPONSE,
+  TAG_METHOD,
+  TAG_NAME,
+  TAG_PROTO,
+  TAG_STATUS,
+  TAG_TLS_VERSION,
+  TAG_URL,
+} from '../constants';
+import type { Sample } from '../contract';
+import type { HopResult } from '../http/client';
+import { statusErrorCode } from '../http/error-codes';
+import { parseDuration } from '../options/duration';
+import type { VU } from '../vu/vu';
+import { esModule } from './esm';
+import { tagsFromArg } from './k6';
+
+const EXPECTED = Symbol.for('k6-offline.expectedStatuses');
+
+interface ExpectedStatuses {
+  [EXPECTED]: Array<number | { min: number; max: number }>;
+}
+
+const DEFAULT_CALLBACK: ExpectedStatuses = { [EXPECTED]: [{ min: 200, max: 399 }] };
+
+export function expectedStatuses(...args: unknown[]): ExpectedStatuses {
+  if (args.length === 0) throw new Error('expectedStatuses() needs at least one status or {min, max} range');
+  const list = args.map((a, i) => {
+    if (typeof a === 'number' && Number.isInteger(a)) return a;
+    if (a && typeof a === 'object' && Number.isInteger((a as { min: unknown }).min) && Number.isInteger((a as { max: unknown }).max)) {
+      return { min: (a as { min: number }).min, max: (a as { max: number }).max };
+    }
+    throw new TypeError(`expectedStatuses(): argument ${i + 1} must be an integer status or {min, max}, got ${JSON.stringify(a)}`);
+  });
+  return Object.freeze({ [EXPECTED]: list }) as ExpectedStatuses;
+}
+
+function isExpected(cb: ExpectedStatuses, status: number): boolean {
+  return cb[EXPECTED].some((e) => (typeof e === 'number' ? e === status : status >= e.min && status <= e.max));
+}
+
+function checkCallback(cb: unknown, what: string): ExpectedStatuses | null {
+  if (cb === null) return null;
+  if (cb && typeof cb === 'object' && EXPECTED in cb) return cb as ExpectedStatuses;
+  throw new TypeError(`${what}: only the result of http.expectedStatuses() or null is supported`);
+}
+
+const SYNC_FUNCTIONS = ['request', 'get', 'head', 'post', 'put', 'patch', 'del', 'options', 'batch'] as const;
+
+const METHODS_FOR: Record<string, string> = { get: 'GET', head: 'HEAD', post: 'POST', put: 'PUT', patch: 'PATCH', del: 'DELETE', options: 'OPTIONS' };
+
+function refusedSync(name: string): () => never {
+  return () => {
+    const method = METHODS_FOR[name];
+    const hint = name === 'batch' ? 'await Promise.all(requests.map((r) => http.asyncRequest(...)))' : `await http.asyncRequest(${method ? `'${method}', url, body, params` : 'method, url, body, params'})`;
+    throw new Error(`http.${name}() is synchronous and k6-offline runs only k6's async HTTP API: use ${hint} inside an async function`);
+  };
+}
+
+/** The `http.url\`…\`` template result: the URL plus a `name` with `${}` placeholders. */
+interface UrlTemplate {
+  url: string;
+  name: string;
+  toString(): string;
+}
+
+function urlTemplate(strings: TemplateStringsArray, ...values: unknown[]): UrlTemplate {
+  let url = '';
+  strings.forEach((s, i) => (url += s + (i < values.length ? String(values[i]) : '')));
+  const name = strings.join('${}');
+  return Object.freeze({ url, name, toString: () => url });
+}
+
+function encodeBody(body: unknown, headers: Record<string, string>): Buffer | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof ArrayBuffer || Object.prototype.toString.call(body) === '[object ArrayBuffer]') return Buffer.from(body as ArrayBuffer);
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (typeof body === 'object') {
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(body as Record<string, unknown>)) form.append(k, String(v));
+    return Buffer.from(form.toString());
+  }
+  return Buffer.from(String(body));
+}
+
+export function createHttpModule(vu: VU): Record<string, unknown> {
+  const engine = vu.engine;
+
+  const emitHop = (hop: HopResult, method: string, nameTag: string | undefined, reqTags: Record<string, string>, callback: ExpectedStatuses | null): void => {
+    const base = vu.baseTags();
+    const tags: Record<string, string> = { ...base, ...reqTags };
+    tags[TAG_PROTO] = hop.proto;
+    tags[TAG_STATUS] = String(hop.status);
+    tags[TAG_METHOD] = method;
+    const name = nameTag ?? hop.url;
+    tags[TAG_URL] = nameTag ?? hop.url;
+    tags[TAG_NAME] = name;
+    if (hop.url.startsWith('https:') && hop.status > 0) tags[TAG_TLS_VERSION] = 'tls1.3';
+    const code = hop.errorCode ?? statusErrorCode(hop.status);
+    if (code !== undefined) tags[TAG_ERROR_CODE] = String(code);
+    if (hop.error) tags[TAG_ERROR] = hop.error;
+    let expected: boolean | undefined;
+    if (callback) {
+      expected = hop.status > 0 && isExpected(callback, hop.status);
+      tags[TAG_EXPECTED_RESPONSE] = String(expected);
+    }
+    const t = hop.endTime;
+    const tm = hop.timings;
+    const samples: Sample[] = [
+      { metric: HTTP_REQS, value: 1, tags, time: t },
+      { metric: HTTP_REQ_DURATION, value: tm.duration, tags, time: t },
+      { metric: HTTP_REQ_BLOCKED, value: tm.blocked, tags, time: t },
+      { metric: HTTP_REQ_CONNECTING, value: tm.connecting, tags, time: t },
+      { metric: HTTP_REQ_TLS_HANDSHAKING, value: tm.tls_handshaking, tags, time: t },
+      { metric: HTTP_REQ_SENDING, value: tm.sending, tags, time: t },
+      { metric: HTTP_REQ_WAITING, value: tm.waiting, tags, time: t },
+      { metric: HTTP_REQ_RECEIVING, value: tm.receiving, tags, time: t },
+      { metric: DATA_SENT, value: hop.bytesSent, tags: base, time: t },
+      { metric: DATA_RECEIVED, value: hop.bytesReceived, tags: base, time: t },
+    ];
+    if (expected !== undefined) samples.push({ metric: HTTP_REQ_FAILED, value: expected ? 0 : 1, tags, time: t });
+    engine.registry.addMany(samples);
+  };
+
+  const makeResponse = (hop: HopResult, request: { method: string; url: string; headers: Record<string, string>; body: string }, responseType: string) => {
+    let jsonCache: unknown;
+    let parsed = false;
+    const body = hop.body === null || responseType === 'none' ? null : responseType === 'binary' ? (hop.body.buffer.slice(hop.body.byteOffset, hop.body.byteOffset + hop.body.byteLength) as ArrayBuffer) : hop.body.toString('utf8');
+    return {
+      status: hop.status,
+      status_text: hop.status ? `${hop.status} ${hop.statusText}`.trim() : '',
+      body,
+      headers: hop.headers,
+      url: hop.url,
+      proto: hop.proto,
+      remote_ip: hop.remoteIp,
+      remote_port: hop.remotePort,
+      error: hop.error ?? '',
+      error_code: hop.errorCode ?? statusErrorCode(hop.status) ?? 0,
+      timings: { ...hop.timings },
+      cookies: {},
+      request: { ...request, cookies: {} },
+      tls_version: hop.url.startsWith('https:') ? 'tls1.3' : '',
+      json(selector?: unknown): unknown {
+        if (typeof body !== 'string') throw new Error('cannot parse the response body as JSON: the body is not text (responseType is not "text")');
+        if (!parsed) {
+          try {
+            jsonCache = vu.jsonParse(body);
+          } catch (err) {
+            throw new SyntaxError(`cannot parse the response body as JSON: ${(err as Error).message}`);
+          }
+          parsed = true;
+        }
+        if (selector === undefined) return jsonCache;
+        // A gjson subset: dotted paths with numeric indexes (`items.0.id`).
+        let cur: unknown = jsonCache;
+        for (const part of String(selector).split('.')) {
+          if (cur === null || typeof cur !== 'object') return undefined;
+          cur = (cur as Record<string, unknown>)[part];
+        }
+        return cur;
+      },
+      html(): never {
+        throw new Error('response.html() is not implemented by k6-offline');
+      },
+    };
+  };
+
+  const asyncRequest = (method: unknown, urlArg: unknown, body?: unknown, params?: unknown): Promise<unknown> => {
+    if (vu.phase === 'init') throw new Error('Making http requests in the init context is not supported');
+    const opts = engine.options;
+    const m = String(method).toUpperCase();
+    const p = (params ?? {}) as Record<string, unknown>;
+    if (typeof p !== 'object') throw new TypeError('asyncRequest: params must be an object');
+    const tpl = urlArg && typeof urlArg === 'object' && 'url' in (urlArg as object) && 'name' in (urlArg as object) ? (urlArg as UrlTemplate) : undefined;
+    const url = tpl ? tpl.url : String(urlArg);
+    const reqTags = tagsFromArg(p.tags, 'asyncRequest params.tags');
+    const nameTag = reqTags[TAG_NAME] ?? tpl?.name;
+    const headers: Record<string, string> = { 'User-Agent': opts?.userAgent ?? 'k6-offline' };
+    if (p.headers !== undefined && p.headers !== null) {
+      if (typeof p.headers !== 'object') throw new TypeError('asyncRequest params.headers must be an object');
+      for (const [k, v] of Object.entries(p.headers as Record<string, unknown>)) headers[k] = String(v);
+    }
+    let timeoutMs = 60_000;
+    if (p.timeout !== undefined) {
+      const t = parseDuration(p.timeout);
+      if (t === undefined || t <= 0) throw new TypeError(`asyncRequest params.timeout: invalid duration ${JSON.stringify(p.timeout)}`);
+      timeoutMs = t;
+    }
+    const responseType = p.responseType === undefined ? (opts?.discardResponseBodies ? 'none' : 'text') : String(p.responseType);
+    if (!['text', 'binary', 'none'].includes(responseType)) throw new TypeError(`asyncRequest params.responseType: invalid value ${JSON.stringify(p.responseType)} (text, binary or none)`);
+    const callback = p.responseCallback !== undefined ? checkCallback(p.responseCallback, 'params.responseCallback') : vu.responseCallback === undefined ? DEFAULT_CALLBACK : (vu.responseCallback as ExpectedStatuses | null);
+    const maxRedirects = p.redirects !== undefined ? Number(p.redirects) : (opts?.maxRedirects ?? 10);
+    const throwErrors = p.throw !== undefined ? Boolean(p.throw) : (opts?.throwErrors ?? false);
+    let payload = m === 'GET' || m === 'HEAD' ? undefined : encodeBody(body, headers);
+    const requestInfo = { method: m, url, headers: { ...headers }, body: payload ? payload.toString('utf8') : '' };
+    const release = vu.hold();
+    const epoch = vu.currentEpoch;
+    const signal = vu.abortController.signal;
+    return new Promise((resolve, reject) => {
+      void (async () => {
+        let currentUrl = url;
+        let currentMethod = m;
+        for (let hopIndex = 0; ; hopIndex++) {
+          const hop = await engine.http.hop({ method: currentMethod, url: currentUrl, headers, body: payload, timeoutMs, discardBody: responseType === 'none', signal });
+          if (hop.aborted || !vu.isCurrent(epoch)) return; // interrupted iteration: never settles
+          emitHop(hop, currentMethod, nameTag, reqTags, callback);
+          const location = hop.headers.Location;
+          if (hop.status >= 300 && hop.status < 400 && location && hop.status !== 304 && hopIndex < maxRedirects) {
+            currentUrl = new URL(location, currentUrl).toString();
+            if (hop.status === 303 || ((hop.status === 301 || hop.status === 302) && currentMethod === 'POST')) {
+              currentMethod = 'GET';
+              payload = undefined;
+            }
+            continue;
+          }
+          if (hop.error && !hop.aborted) {
+            if (throwErrors) {
+              reject(new Error(hop.error));
+              return;
+            }
+            engine.logger.iterationError(`Request Failed  error="${hop.error}"`);
+          }
+          resolve(makeResponse(hop, requestInfo, responseType));
+          return;
+        }
+      })()
+        .catch((err: unknown) => reject(err))
+        .finally(release);
+    });
+  };
+
+  const setResponseCallback = (cb: unknown): void => {
+    vu.responseCallback = checkCallback(cb, 'setResponseCallback');
+  };
+
+  const named: Record<string, unknown> = {
+    asyncRequest,
+    expectedStatuses,
+    setResponseCallback,
+    url: urlTemplate,
+    file: () => {
+      throw new Error('http.file() is not implemented by k6-offline');
+    },
+    cookieJar: () => {
+      throw new Error('http.cookieJar() is not implemented by k6-offline (cookies are not kept)');
+    },
+  };
+  for (const f of SYNC_FUNCTIONS) named[f] = refusedSync(f);
+  return esModule(named);
+}

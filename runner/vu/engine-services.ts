@@ -1,0 +1,40 @@
+/**
+ * What a VU needs from the engine: the metrics registry, the consolidated options, logging, the
+ * test-wide controls behind `exec.test.abort()/fail()`, the HTTP client and shared state.
+ */
+import type { MetricRegistry } from '../contract';
+import type { ConsolidatedOptions } from '../options/consolidate';
+import type { Logger } from '../progress/logger';
+import type { HttpClient } from '../http/client';
+
+export interface InstanceStats {
+  iterationsInterrupted: number;
+  iterationsCompleted: number;
+  vusActive: number;
+  vusInitialized: number;
+  currentTestRunDuration: number;
+}
+
+export interface FaultAgentConfig {
+  url: string;
+  token: string | undefined;
+}
+
+export interface EngineServices {
+  registry: MetricRegistry;
+  options: ConsolidatedOptions | undefined;
+  /** `__ENV` before scenario env: system env (unless disabled) overlaid with `-e`. */
+  env: Record<string, string>;
+  scriptDir: string;
+  logger: Logger;
+  http: HttpClient;
+  /** `K6_OFFLINE_FAULT_AGENT_URL` / `_TOKEN` from the runner's own process env (not __ENV). */
+  faultAgent: FaultAgentConfig | undefined;
+  /** SharedArray data by name, JSON strings, filled by the first VU that constructs it. */
+  sharedArrays: Map<string, string[]>;
+  abortTest(reason: string): void;
+  failTest(reason: string): void;
+  instanceStats(): InstanceStats;
+  /** Unix ms when the test run started (0 before). */
+  testStartTime(): number;
+}

@@ -1,0 +1,396 @@
+/**
+ * One virtual user: its own node:vm context holding only k6's globals (k6-facts §1.3), its
+ * module instances, and the bookkeeping that makes async iterations end when k6 ends them — when
+ * the exec function's promise settles AND the VU's pending timers and requests are done.
+ *
+ * Node's globals (process, require, Buffer, fetch, URL, structuredClone, ...) are absent, so a
+ * script that leans on Node fails here as it would in k6.
+ */
+import { randomFillSync, randomUUID, webcrypto } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
+import { GROUP_SEPARATOR, ITERATION_DURATION, ITERATIONS, TAG_GROUP, TAG_SCENARIO } from '../constants';
+import type { Sample, Tags } from '../contract';
+import { describeThrown, ScriptExceptionError, ScriptLoadError, TestAbortedError } from '../errors';
+import { createModules } from '../modules/registry';
+import type { ScenarioConfig } from '../options/scenario-config';
+import type { EngineServices } from './engine-services';
+import { compileModule, resolveRelative, type CompiledModule } from './script-loader';
+
+export type VuPhase = 'init' | 'setup' | 'iteration' | 'teardown' | 'summary';
+
+/** The scenario a VU is activated for, as `k6/execution` shows it. */
+export interface ScenarioState {
+  config: ScenarioConfig;
+  startTime: number;
+  progress(): number;
+  /** Iterations this instance started in the scenario so far. */
+  iterationInInstance: number;
+}
+
+const JSLIB_UTILS_URL = /^https:\/\/jslib\.k6\.io\/k6-utils\/1\.6\.0\/index\.js$/;
+
+export function isAsyncFunction(fn: unknown): boolean {
+  return typeof fn === 'function' && fn.constructor?.name === 'AsyncFunction';
+}
+
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/** Marks an iteration cut short by gracefulStop/abort: its later callbacks are ignored. */
+const INTERRUPTED = Symbol('interrupted');
+
+export class VU {
+  readonly id: number;
+  readonly idInTest: number;
+  readonly engine: EngineServices;
+  readonly context: vm.Context;
+  phase: VuPhase = 'init';
+  /** `__ITER`: iterations this VU started (0-based for the current one). */
+  iteration = -1;
+  iterationInScenario = -1;
+  iterationInTest = 0;
+  private scenarioIteration = 0;
+  scenario: ScenarioState | undefined;
+  groupPath = '';
+  /** `exec.vu.metrics.tags` (script-visible, mutable) and `.metadata`. */
+  metricTags: Record<string, string | number | boolean> = {};
+  metadata: Record<string, string | number | boolean> = {};
+  /** `http.setResponseCallback` state; `undefined` = k6's default (200–399). */
+  responseCallback: unknown = undefined;
+  exports: Record<string, unknown> = {};
+  private readonly moduleCache = new Map<string, unknown>();
+  private pending = 0;
+  private idleWaiters: Array<() => void> = [];
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private nextTimerId = 1;
+  /** Whether `sleep()` may defer (inside the synchronous call of a non-async function). */
+  inSyncFrame = false;
+  syncSleepMs = 0;
+  /** Aborts in-flight requests when an iteration is interrupted. */
+  abortController = new AbortController();
+  private setupData: unknown = undefined;
+  private setupParsed = false;
+  readonly jsonParse: (text: string) => unknown;
+  private epoch = 0;
+
+  constructor(id: number, engine: EngineServices, entry: CompiledModule, idInTest = id) {
+    this.id = id;
+    this.idInTest = idInTest;
+    this.engine = engine;
+    this.context = vm.createContext(this.globals(), { name: `VU ${id}`, codeGeneration: { strings: true, wasm: false } });
+    vm.runInContext('globalThis.global = globalThis; delete globalThis.console;', this.context);
+    this.context.console = this.makeConsole();
+    this.jsonParse = vm.runInContext('JSON.parse', this.context) as (text: string) => unknown;
+    this.exports = this.evaluate(entry) as Record<string, unknown>;
+  }
+
+  private globals(): Record<string, unknown> {
+    const vu = this;
+    const cryptoShim = {
+      getRandomValues<T extends ArrayBufferView>(arr: T): T {
+        randomFillSync(arr as unknown as Uint8Array);
+        return arr;
+      },
+      randomUUID: () => randomUUID(),
+      subtle: webcrypto.subtle,
+    };
+    return {
+      __ENV: { ...this.engine.env },
+      __VU: this.id,
+      __ITER: 0,
+      open: (path: string, mode?: string) => vu.open(path, mode),
+      setTimeout: (fn: () => void, ms?: number, ...args: unknown[]) => vu.setTimer(fn, ms, args, false),
+      clearTimeout: (id: number) => vu.clearTimer(id),
+      setInterval: (fn: () => void, ms?: number, ...args: unknown[]) => vu.setTimer(fn, ms, args, true),
+      clearInterval: (id: number) => vu.clearTimer(id),
+      crypto: cryptoShim,
+      TextEncoder,
+      TextDecoder,
+    };
+  }
+
+  private makeConsole(): Record<string, (...args: unknown[]) => void> {
+    const fmt = (args: unknown[]): string =>
+      args
+        .map((a) => {
+          if (typeof a === 'string') return a;
+          if (a instanceof Error || (a && typeof a === 'object' && 'stack' in a && 'message' in a)) return String((a as Error).message);
+          try {
+            return typeof a === 'object' ? JSON.stringify(a) : String(a);
+          } catch {
+            return String(a);
+          }
+        })
+        .join(' ');
+    const log = (level: 'info' | 'warn' | 'error' | 'debug') => (...args: unknown[]) => {
+      if (level !== 'debug') this.engine.logger.log(level, fmt(args), { source: 'console' });
+    };
+    return { log: log('info'), info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug'), trace: log('debug') };
+  }
+
+  /** Evaluates a compiled module in this VU's context and returns its exports. */
+  private evaluate(mod: CompiledModule): unknown {
+    const cached = this.moduleCache.get(mod.filename);
+    if (cached) return cached;
+    const module = { exports: {} as Record<string, unknown> };
+    this.moduleCache.set(mod.filename, module.exports);
+    const fn = mod.script.runInContext(this.context) as (req: (s: string) => unknown, m: unknown, e: unknown) => void;
+    fn((specifier) => this.require(specifier, mod.dir), module, module.exports);
+    this.moduleCache.set(mod.filename, module.exports);
+    return module.exports;
+  }
+
+  private require(specifier: string, fromDir: string): unknown {
+    const hit = this.moduleCache.get(specifier);
+    if (hit) return hit;
+    if (specifier === 'k6' || specifier.startsWith('k6/') || JSLIB_UTILS_URL.test(specifier)) {
+      const modules = createModules(this);
+      const m = modules[JSLIB_UTILS_URL.test(specifier) ? 'jslib-utils' : specifier];
+      if (!m) {
+        throw new ScriptLoadError(`unknown module: ${specifier} (k6-offline implements k6, k6/http, k6/metrics, k6/execution, k6/data, k6/timers, k6/encoding, k6/x/disruptor and ${'https://jslib.k6.io/k6-utils/1.6.0/index.js'})`);
+      }
+      this.moduleCache.set(specifier, m);
+      return m;
+    }
+    if (/^https?:\/\//.test(specifier)) {
+      throw new ScriptLoadError(`remote module ${specifier} cannot be loaded: k6-offline has no network access and only bundles https://jslib.k6.io/k6-utils/1.6.0/index.js; vendor the module into your bundle`);
+    }
+    if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file://')) {
+      return this.evaluate(compileModule(resolveRelative(fromDir, specifier)));
+    }
+    throw new ScriptLoadError(`cannot import "${specifier}": k6 resolves only relative paths, https:// URLs and k6/* modules (no Node or npm packages)`);
+  }
+
+  open(path: string, mode?: string): string | ArrayBuffer {
+    if (this.phase !== 'init') throw new Error('open() can only be called from the init context');
+    const file = resolveRelative(this.engine.scriptDir, String(path));
+    let data: Buffer;
+    try {
+      data = readFileSync(file);
+    } catch (err) {
+      throw new Error(`open ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String(err)}`);
+    }
+    if (mode === 'b') return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    return data.toString('utf8');
+  }
+
+  // ---- pending async work (timers, requests) --------------------------------------------------
+
+  /** Registers one unit of pending async work; call the returned function once when it is done. */
+  hold(): () => void {
+    this.pending++;
+    const epoch = this.epoch;
+    let released = false;
+    return () => {
+      if (released || epoch !== this.epoch) return;
+      released = true;
+      this.pending--;
+      if (this.pending === 0) for (const w of this.idleWaiters.splice(0)) w();
+    };
+  }
+
+  private waitIdle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Whether callbacks registered in an earlier (interrupted) iteration should still run. */
+  isCurrent(epoch: number): boolean {
+    return epoch === this.epoch;
+  }
+
+  get currentEpoch(): number {
+    return this.epoch;
+  }
+
+  private setTimer(fn: unknown, ms: unknown, args: unknown[], repeat: boolean): number {
+    if (typeof fn !== 'function') throw new TypeError(`${repeat ? 'setInterval' : 'setTimeout'}: callback must be a function`);
+    const id = this.nextTimerId++;
+    const release = this.hold();
+    const epoch = this.epoch;
+    const delayMs = Math.max(0, Number(ms) || 0);
+    const run = (): void => {
+      if (!this.isCurrent(epoch)) return;
+      if (!repeat) this.timers.delete(id);
+      try {
+        (fn as (...a: unknown[]) => void)(...args);
+      } catch (err) {
+        this.reportAsyncError(err);
+      } finally {
+        if (!repeat) release();
+      }
+    };
+    const handle = repeat ? setInterval(run, delayMs) : setTimeout(run, delayMs);
+    this.timers.set(id, handle);
+    (handle as NodeJS.Timeout & { __release?: () => void }).__release = release;
+    return id;
+  }
+
+  private clearTimer(id: number): void {
+    const handle = this.timers.get(Number(id));
+    if (!handle) return;
+    clearTimeout(handle);
+    this.timers.delete(Number(id));
+    (handle as NodeJS.Timeout & { __release?: () => void }).__release?.();
+  }
+
+  /** An exception in a timer callback or an unawaited promise fails the iteration, as in k6. */
+  private asyncError: unknown = undefined;
+
+  reportAsyncError(err: unknown): void {
+    if (err instanceof TestAbortedError) return;
+    if (this.phase === 'iteration' && this.asyncError === undefined) this.asyncError = err;
+    else this.engine.logger.iterationError(`Uncaught (in promise) ${describeThrown(err)}`);
+  }
+
+  // ---- tags and samples ---------------------------------------------------------------------
+
+  /** Tags every sample from this VU carries now: test tags, scenario tags, VU tags, system tags. */
+  baseTags(): Record<string, string> {
+    const tags: Record<string, string> = { ...this.engine.options?.tags };
+    if (this.scenario) {
+      Object.assign(tags, this.scenario.config.tags);
+      tags[TAG_SCENARIO] = this.scenario.config.name;
+    }
+    for (const [k, v] of Object.entries(this.metricTags)) tags[k] = String(v);
+    tags[TAG_GROUP] = this.groupPath;
+    return tags;
+  }
+
+  emit(metric: string, value: number, tags: Tags, time = Date.now()): void {
+    const sample: Sample = { metric, value, tags, time };
+    this.engine.registry.add(sample);
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  /** Activates the VU for a scenario: scenario env over __ENV, VU tags reset (k6 `Activate`). */
+  activate(scenario: ScenarioState | undefined): void {
+    if (this.scenario?.config !== scenario?.config) {
+      this.metricTags = {};
+      this.metadata = {};
+      this.iterationInScenario = -1;
+    }
+    this.scenario = scenario;
+    this.context.__ENV = { ...this.engine.env, ...(scenario?.config.env ?? {}) };
+  }
+
+  /** Runs a lifecycle function (setup/teardown/handleSummary) to completion; throws ScriptExceptionError. */
+  async runLifecycle(name: string, phase: VuPhase, arg: unknown, timeoutMs: number, onTimeout: () => Error): Promise<unknown> {
+    const fn = this.exports[name];
+    if (typeof fn !== 'function') return undefined;
+    this.phase = phase;
+    this.groupPath = phase === 'setup' ? `${GROUP_SEPARATOR}setup` : phase === 'teardown' ? `${GROUP_SEPARATOR}teardown` : '';
+    this.asyncError = undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const work = (async () => {
+        this.syncSleepMs = 0;
+        this.inSyncFrame = !isAsyncFunction(fn);
+        let ret: unknown;
+        try {
+          ret = (fn as (a: unknown) => unknown)(arg);
+        } finally {
+          this.inSyncFrame = false;
+        }
+        const value = isThenable(ret) ? await ret : ret;
+        if (this.syncSleepMs > 0) await new Promise((r) => setTimeout(r, this.syncSleepMs));
+        await this.waitIdle();
+        if (this.asyncError !== undefined) throw this.asyncError;
+        return value;
+      })();
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+      });
+      return await Promise.race([work, timeout]);
+    } catch (err) {
+      if (err instanceof TestAbortedError || (err instanceof Error && err.name === 'SetupTimeoutError') || (err instanceof Error && err.name === 'TeardownTimeoutError')) throw err;
+      if (err && typeof err === 'object' && (err as { name?: string }).name === 'RunnerError') throw err;
+      throw new ScriptExceptionError(`${name}() failed: ${describeThrown(err)}`);
+    } finally {
+      clearTimeout(timer);
+      this.groupPath = '';
+    }
+  }
+
+  /** `exec.scenario.iterationInInstance` of the current iteration. */
+  iterationInScenarioInstance(): number {
+    return this.scenarioIteration;
+  }
+
+  /** `setup()` data, parsed once per VU on its first iteration (k6-facts §2.7). */
+  dataFor(setupJSON: string | undefined): unknown {
+    if (!this.setupParsed) {
+      this.setupParsed = true;
+      this.setupData = setupJSON === undefined ? undefined : this.jsonParse(setupJSON);
+    }
+    return this.setupData;
+  }
+
+  /**
+   * Runs one iteration of `execName`. Resolves 'completed' (also when it threw: k6 counts such
+   * iterations as full and logs the error) or 'interrupted' when `interrupt` fired first.
+   */
+  async runIteration(execName: string, setupJSON: string | undefined, interrupt: Promise<void>, iterationInTest: number): Promise<'completed' | 'interrupted'> {
+    const fn = this.exports[execName];
+    this.phase = 'iteration';
+    this.iteration++;
+    this.iterationInScenario++;
+    this.iterationInTest = iterationInTest;
+    if (this.scenario) this.scenarioIteration = this.scenario.iterationInInstance++;
+    this.context.__ITER = this.iteration;
+    this.groupPath = '';
+    this.asyncError = undefined;
+    const started = performance.now();
+    const startedWall = Date.now();
+    const work = (async (): Promise<void> => {
+      this.syncSleepMs = 0;
+      this.inSyncFrame = !isAsyncFunction(fn);
+      let ret: unknown;
+      try {
+        ret = (fn as (d: unknown) => unknown)(this.dataFor(setupJSON));
+      } finally {
+        this.inSyncFrame = false;
+      }
+      if (isThenable(ret)) await ret;
+      if (this.syncSleepMs > 0) await new Promise((r) => setTimeout(r, this.syncSleepMs));
+      await this.waitIdle();
+      if (this.asyncError !== undefined) throw this.asyncError;
+    })();
+    const outcome = await Promise.race([
+      work.then(
+        () => 'ok' as const,
+        (err: unknown) => {
+          if (err instanceof TestAbortedError) return INTERRUPTED;
+          this.engine.logger.iterationError(`${describeThrown(err)}${this.scenario ? `  at ${this.scenario.config.exec} (executor=${this.scenario.config.executor}, scenario=${this.scenario.config.name})` : ''}`);
+          return 'error' as const;
+        },
+      ),
+      interrupt.then(() => INTERRUPTED),
+    ]);
+    if (outcome === INTERRUPTED) {
+      this.cancelPending();
+      return 'interrupted';
+    }
+    const tags = this.baseTags();
+    delete tags[TAG_GROUP];
+    this.emit(ITERATION_DURATION, performance.now() - started, tags, startedWall + (performance.now() - started));
+    this.emit(ITERATIONS, 1, tags);
+    return 'completed';
+  }
+
+  /** Drops the current iteration's pending work: timers cleared, requests aborted. */
+  cancelPending(): void {
+    this.epoch++;
+    for (const h of this.timers.values()) clearTimeout(h);
+    this.timers.clear();
+    this.abortController.abort();
+    this.abortController = new AbortController();
+    this.pending = 0;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}
+
+export { TestAbortedError };
