@@ -469,7 +469,7 @@ iptables_restore_leftovers() {
   for tool in "$iptables_cmd" "$(ip6_cmd)"; do
     command -v "$tool" >/dev/null 2>&1 || continue
     mapfile -t lines < <("$tool" -w -L "$chain" -n --line-numbers 2>/dev/null |
-      awk -v tag="/\\* $COMMENT_PREFIX:" 'index($0, tag) { print $1 }' | sort -rn)
+      awk -v tag="$COMMENT_PREFIX:" 'index($0, "/* " tag) { print $1 }' | sort -rn)
     for n in "${lines[@]}"; do
       if [[ "$dry_run" == true ]]; then
         say "dry run: would run: $tool -w -D $chain $n"

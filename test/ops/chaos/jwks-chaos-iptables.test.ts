@@ -1,0 +1,146 @@
+/**
+ * jwks-chaos.sh iptables mode, for real, inside network namespaces this test creates: a JWKS
+ * server in one namespace, the script and a curl client in the other. The JWKS must be unreachable
+ * from the client during the fault and reachable after — after the duration, after the script is
+ * killed mid-fault (the trap restores), and after a SIGKILL once `--restore` has run.
+ *
+ * Needs root (netns, iptables); the default `iptables` here is iptables-nft (v1.8.9, nf_tables),
+ * and the legacy backend is covered with --iptables iptables-legacy. Real time: probes use 1 s
+ * connect timeouts and polls have deadlines of several seconds; no timing is asserted exactly.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { NetnsLab, hostFirewall } from './netns-lab';
+import { eventually, startScript, type ScriptRun } from './script-process';
+
+const lab = new NetnsLab();
+let hostBefore = '';
+const runs: ScriptRun[] = [];
+
+beforeAll(async () => {
+  if (process.getuid?.() !== 0) throw new Error('the iptables-mode tests need root (network namespaces + iptables); run them as root');
+  hostBefore = await hostFirewall();
+  try {
+    await lab.create();
+  } catch (err) {
+    await lab.destroy();
+    throw err;
+  }
+}, 30_000);
+
+afterEach(async () => {
+  for (const r of runs.splice(0)) {
+    if (r.child.exitCode === null && r.child.signalCode === null) {
+      r.child.kill('SIGKILL');
+      await r.exit().catch(() => undefined);
+    }
+  }
+  // Leave the client namespace clean for the next case whatever happened in this one.
+  const { execFile } = await import('node:child_process');
+  for (const tool of ['iptables', 'iptables-legacy']) {
+    await new Promise((r) => execFile('ip', ['netns', 'exec', lab.clientNs, tool, '-w', '-F', 'OUTPUT'], r));
+  }
+});
+
+afterAll(async () => {
+  await lab.destroy();
+  // The host's firewall is exactly as it was: everything happened inside the lab's namespaces.
+  expect(await hostFirewall()).toBe(hostBefore);
+}, 30_000);
+
+const chaos = (args: string[]): ScriptRun => {
+  const r = startScript(['--yes', '--no-wait', ...args], { prefix: lab.inClient });
+  runs.push(r);
+  return r;
+};
+
+describe('jwks-chaos.sh iptables mode in network namespaces', () => {
+  it('reaches the JWKS from the client namespace before any fault', async () => {
+    expect(await lab.probe()).toEqual({ curlExit: 0, status: '200' });
+  });
+
+  it('makes the JWKS unreachable for the duration, then reachable again, leaving no rule behind', async () => {
+    const r = chaos(['--target', lab.jwksTarget, '--duration', '4s', 'iptables']);
+    const on = await r.line(/fault ON/);
+    expect(on).toContain(`iptables -w -I OUTPUT -p tcp -d ${lab.serverIp} --dport ${lab.port} -m comment --comment jwks-chaos:`);
+    const during = await lab.probe();
+    expect(during.curlExit).toBe(28); // dropped: the connection attempt times out
+    expect(during.status).toBe('000');
+    expect(await r.exit(20_000)).toBe(0);
+    expect(r.stderr()).toBe('');
+    expect(await lab.probe()).toEqual({ curlExit: 0, status: '200' });
+    expect(await lab.clientRules()).not.toContain('jwks-chaos');
+    expect(r.stdout()).toMatch(new RegExp(`fault OFF .* removed the drop rule for ${lab.serverIp.replace(/\./g, '\\.')}:${lab.port} from OUTPUT`));
+    expect(r.stdout()).toMatch(/done: outage held \ds of 4s/);
+  });
+
+  it.each<[NodeJS.Signals, number]>([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ])('restores the JWKS when killed mid-fault with %s (exit %i)', async (signal, code) => {
+    const r = chaos(['--target', lab.jwksTarget, '--duration', '10m', 'iptables']);
+    await r.line(/fault ON/);
+    expect(await lab.reachable()).toBe(false);
+    r.child.kill(signal);
+    expect(await r.exit(10_000)).toBe(code);
+    expect(await lab.probe()).toEqual({ curlExit: 0, status: '200' });
+    expect(await lab.clientRules()).not.toContain('jwks-chaos');
+    expect(r.stdout()).toMatch(/fault OFF .* removed the drop rule/);
+  });
+
+  it('leaves the rule after SIGKILL (it cannot be trapped) and --restore removes it', async () => {
+    const r = chaos(['--target', lab.jwksTarget, '--duration', '10m', 'iptables']);
+    await r.line(/fault ON/);
+    r.child.kill('SIGKILL');
+    await r.exit();
+    expect(await lab.clientRules()).toContain('jwks-chaos');
+    expect(await lab.reachable()).toBe(false);
+
+    const restore = startScript(['--restore'], { prefix: lab.inClient });
+    runs.push(restore);
+    expect(await restore.exit()).toBe(0);
+    expect(restore.stdout()).toMatch(/restore: removed 1 leftover jwks-chaos rule\(s\) from OUTPUT/);
+    expect(await lab.clientRules()).not.toContain('jwks-chaos');
+    expect(await lab.probe()).toEqual({ curlExit: 0, status: '200' });
+  });
+
+  it('resets connections at once with --action reject, so clients fail fast instead of timing out', async () => {
+    const r = chaos(['--jwks-url', `http://${lab.jwksTarget}/jwks`, '--action', 'reject', '--duration', '10m', 'iptables']);
+    await r.line(/fault ON/);
+    const during = await lab.probe();
+    expect(during.curlExit).toBe(7); // connection refused by the TCP reset
+    r.child.kill('SIGTERM');
+    expect(await r.exit()).toBe(143);
+    expect(await lab.reachable()).toBe(true);
+  });
+
+  it('works the same on the legacy backend with --iptables iptables-legacy', async () => {
+    const r = chaos(['--target', lab.jwksTarget, '--iptables', 'iptables-legacy', '--duration', '10m', 'iptables']);
+    const on = await r.line(/fault ON/);
+    expect(on).toContain('iptables-legacy -w -I OUTPUT');
+    expect(await lab.clientRules('iptables-legacy')).toContain('jwks-chaos');
+    expect(await lab.reachable()).toBe(false);
+    r.child.kill('SIGTERM');
+    expect(await r.exit()).toBe(143);
+    expect(await lab.clientRules('iptables-legacy')).not.toContain('jwks-chaos');
+    expect(await eventually(() => lab.reachable(), 5000)).toBe(true);
+  });
+
+  it('changes nothing on --dry-run', async () => {
+    const r = chaos(['--dry-run', '--target', lab.jwksTarget, '--duration', '10m', 'iptables']);
+    expect(await r.exit()).toBe(0);
+    expect(r.stdout()).toContain(`dry run: would run: iptables -w -I OUTPUT -p tcp -d ${lab.serverIp} --dport ${lab.port}`);
+    expect(await lab.clientRules()).not.toContain('jwks-chaos');
+    expect(await lab.reachable()).toBe(true);
+  });
+
+  it('refuses to run without root, before changing anything', async () => {
+    const r = startScript(['--yes', '--no-wait', '--target', lab.jwksTarget, '--duration', '5s', 'iptables'], {
+      prefix: [...lab.inClient, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+    });
+    runs.push(r);
+    expect(await r.exit()).toBe(1);
+    expect(r.stderr()).toMatch(/iptables mode changes firewall rules: run it as root/);
+    expect(await lab.clientRules()).not.toContain('jwks-chaos');
+  });
+});
