@@ -1,0 +1,68 @@
+/** tenant-sim flags and env: defaults < env < flags; bad values name the flag and the allowed values. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, SIM_DEFAULTS, envName, parseSimArgs, usage } from '../../sim/config';
+
+describe('parseSimArgs', () => {
+  it('returns the defaults with no flags and no env', () => {
+    expect(parseSimArgs([], {}).config).toEqual(SIM_DEFAULTS);
+  });
+
+  it('reads SIM_* env and lets flags win over env', () => {
+    const { config } = parseSimArgs(['--api-port', '9000', '--jwks-ttl=never', '--quiet'], { SIM_API_PORT: '7000', SIM_TENANTS: '12', SIM_JWKS_REFRESH: '500ms', SIM_CLIENT_SECRET: 's3' });
+    expect(config).toMatchObject({ apiPort: 9000, tenants: 12, jwksRefreshMs: 500, jwksTtlMs: Infinity, clientSecret: 's3', quiet: true });
+  });
+
+  it.each([
+    ['--token-lifetime', '90s', 'tokenLifetimeMs', 90_000],
+    ['--key-grace', '1m30s', 'keyGraceMs', 90_000],
+    ['--jwks-ttl', '15m', 'jwksTtlMs', 900_000],
+    ['--jwks-refetch-cooldown', '0', 'jwksRefetchCooldownMs', 0],
+    ['--rate-limit', '12.5', 'rateLimit', 12.5],
+    ['--agent-control-port', '0', 'agentControlPort', 0],
+    ['--audit-log', '/tmp/a.jsonl', 'auditLog', '/tmp/a.jsonl'],
+  ])('parses %s %s', (flag, value, key, expected) => {
+    expect((parseSimArgs([flag, value], {}).config as unknown as Record<string, unknown>)[key]).toBe(expected);
+  });
+
+  it.each([
+    [['--api-port', '70000'], "invalid value '70000' for --api-port: expected a port number 0-65535 (0 = any free port)"],
+    [['--jwks-ttl', '15'], "invalid value '15' for --jwks-ttl: expected a Go duration such as '500ms', '30s', '15m' or '1h' or 'never'"],
+    [['--token-lifetime', '10ms'], "invalid value '10ms' for --token-lifetime: expected a Go duration such as '500ms', '30s', '15m' or '1h', at least 1000 ms"],
+    [['--tenants', '0'], "invalid value '0' for --tenants: expected a value >= 1"],
+    [['--tenants', 'many'], "invalid value 'many' for --tenants: expected an integer >= 1"],
+    [['--rate-limit', 'fast'], "invalid value 'fast' for --rate-limit: expected a number >= 0.001"],
+    [['--quiet=maybe'], "invalid value 'maybe' for --quiet: expected true or false"],
+    [['--api-port'], 'flag --api-port needs a value: API listener port (0 = any free port)'],
+    [['serve'], "unexpected argument 'serve': tenant-sim takes only --flags (see --help)"],
+  ])('rejects %j with a message naming the flag', (argv, message) => {
+    expect(() => parseSimArgs(argv, {})).toThrow(new ConfigError(message));
+  });
+
+  it('names the env variable when the bad value came from env', () => {
+    expect(() => parseSimArgs([], { SIM_JWKS_REFRESH: 'soon' })).toThrow(/for SIM_JWKS_REFRESH: expected a Go duration/);
+  });
+
+  it('lists the allowed flags for an unknown one', () => {
+    expect(() => parseSimArgs(['--port', '1'], {})).toThrow(/unknown flag --port; allowed flags: --host, --api-port/);
+  });
+
+  it.each([
+    [['--host', '0.0.0.0'], /refusing to listen on non-loopback --host '0.0.0.0' with the local default --client-secret \(SIM_CLIENT_SECRET\) and --admin-token/],
+    [['--host', '0.0.0.0', '--client-secret', 'x'], /local default --admin-token \(SIM_ADMIN_TOKEN\);/],
+  ])('refuses a non-loopback host with unchanged local secrets (%j)', (argv, message) => {
+    expect(() => parseSimArgs(argv, {})).toThrow(message);
+  });
+
+  it('accepts a non-loopback host once both secrets are changed, and any 127.x loopback', () => {
+    expect(parseSimArgs(['--host', '0.0.0.0', '--client-secret', 'a', '--admin-token', 'b'], {}).config.host).toBe('0.0.0.0');
+    expect(parseSimArgs(['--host', '127.0.0.2'], {}).config.host).toBe('127.0.0.2');
+  });
+
+  it('documents every flag with its env variable in --help', () => {
+    const text = usage();
+    for (const flag of ['api-port', 'jwks-ttl', 'rate-burst', 'tenant-label-cap', 'audit-log']) {
+      expect(text).toContain(`--${flag}`);
+      expect(text).toContain(envName(flag));
+    }
+  });
+});
