@@ -3,7 +3,7 @@
  * the `reason` the API must answer with (docs/platform-api.md, 401 table). jose does the checks;
  * this pins the mapping and the algorithm allow-list (RS256 only).
  */
-import { generateKeyPair, SignJWT, base64url } from 'jose';
+import { generateKeyPair, SignJWT, base64url, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index';
 import { call, getToken, startTestSim } from './helpers/sim-fixture';
