@@ -3,18 +3,7 @@ import { DEFAULT_CATALOG } from '../../lib/catalog';
 import { chooseKind, chooseOperation, pickWeighted } from '../../lib/mix';
 import { OVERFLOW_TENANT_TAG, numberedTenants, parseTenantsFile, parseTenantsVar, pickTenantIndex, tenantTag } from '../../lib/tenants';
 import type { ConfigProblem } from '../../lib/config-error';
-
-/** Deterministic PRNG (mulberry32) so statistical bounds are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from './seeded-random';
 
 const ALL_IDS = { policyId: ['p1'], findingId: ['f1'], channelId: ['c1'] };
 
