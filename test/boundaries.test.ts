@@ -1,0 +1,112 @@
+/**
+ * The import boundaries of DESIGN.md §2, checked on every import statement in the tree:
+ * - the k6 side (scenarios/ lib/ disruptor/ thresholds/) imports only itself, `k6`, `k6/*`,
+ *   `k6/x/disruptor` and pinned `https://jslib.k6.io/...` URLs: no Node built-in, no npm package,
+ *   nothing from runner/ or sim/;
+ * - runner/ and sim/ never import each other, and from the k6 side only disruptor/http-fault.ts
+ *   (the pure, shared fault model).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const K6_SIDE = ['scenarios', 'lib', 'disruptor', 'thresholds'];
+const SHARED_FROM_K6_SIDE = ['disruptor/http-fault.ts'];
+
+function sourceFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(join(ROOT, dir));
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => {
+    const rel = join(dir, e);
+    if (e === 'node_modules') return [];
+    if (statSync(join(ROOT, rel)).isDirectory()) return sourceFiles(rel);
+    return /\.(ts|mts|js|mjs)$/.test(e) && !e.endsWith('.d.ts') ? [rel] : [];
+  });
+}
+
+/** Module specifiers of static imports, re-exports, dynamic imports and require() calls. */
+export function specifiersOf(code: string): string[] {
+  const out: string[] = [];
+  const patterns = [
+    /^\s*(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]/gm,
+    /^\s*import\s*['"]([^'"]+)['"]/gm,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  for (const re of patterns) for (let m = re.exec(code); m; m = re.exec(code)) out.push(m[1] as string);
+  return out;
+}
+
+const isNodeBuiltin = (s: string) => s.startsWith('node:') || builtinModules.includes(s.split('/')[0] as string);
+
+function resolvedTarget(file: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const abs = resolve(ROOT, dirname(file), spec);
+  const rel = relative(ROOT, abs);
+  return /\.(ts|js|mjs)$/.test(rel) ? rel : `${rel}.ts`;
+}
+
+const topDir = (rel: string) => rel.split('/')[0] as string;
+
+describe('import boundaries (DESIGN.md §2)', () => {
+  const k6Files = K6_SIDE.flatMap(sourceFiles);
+
+  it('finds the k6 side to check', () => {
+    expect(k6Files).toContain('lib/config.ts');
+    expect(k6Files).toContain('scenarios/tenant-load-agent.ts');
+  });
+
+  it('the k6 side imports only itself, k6 modules, the extension and pinned jslib URLs', () => {
+    const bad: string[] = [];
+    for (const file of k6Files) {
+      for (const spec of specifiersOf(readFileSync(join(ROOT, file), 'utf8'))) {
+        const target = resolvedTarget(file, spec);
+        const ok = target
+          ? K6_SIDE.includes(topDir(target))
+          : spec === 'k6' || /^k6\/[a-z0-9/-]+$/.test(spec) || /^https:\/\/jslib\.k6\.io\/[a-z0-9-]+\/\d+\.\d+\.\d+\/index\.js$/.test(spec);
+        if (!ok) bad.push(`${file} -> ${spec}${isNodeBuiltin(spec) ? ' (Node built-in)' : ''}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it.each([
+    ['runner', 'sim'],
+    ['sim', 'runner'],
+  ])('%s/ never imports %s/, and from the k6 side only the shared fault model', (from, other) => {
+    const bad: string[] = [];
+    for (const file of sourceFiles(from)) {
+      for (const spec of specifiersOf(readFileSync(join(ROOT, file), 'utf8'))) {
+        const target = resolvedTarget(file, spec);
+        if (!target) continue;
+        const dir = topDir(target);
+        if (dir === other) bad.push(`${file} -> ${spec}`);
+        if (K6_SIDE.includes(dir) && !SHARED_FROM_K6_SIDE.includes(target)) bad.push(`${file} -> ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('the shared fault model itself imports nothing', () => {
+    expect(specifiersOf(readFileSync(join(ROOT, 'disruptor/http-fault.ts'), 'utf8'))).toEqual([]);
+  });
+
+  it.each([
+    ["import { a } from './x';", ['./x']],
+    ["import type { T } from '../lib/config';", ['../lib/config']],
+    ["export * from 'k6/http';", ['k6/http']],
+    ["import 'node:fs';", ['node:fs']],
+    ["const m = await import('../sim/server');", ['../sim/server']],
+    ["const fs = require('fs');", ['fs']],
+    ["import {\n  a,\n  b,\n} from 'undici';", ['undici']],
+  ])('reads the specifiers of %j', (code, specs) => {
+    expect(specifiersOf(code)).toEqual(specs);
+  });
+});
