@@ -32,7 +32,8 @@ Options:
   -d, --duration DUR     how long the outage lasts (default: $CHAOS_DURATION, else 5m);
                          DUR is digits with a unit, combinable: 500ms, 30s, 5m, 1h, 1m30s
       --wait-k6 ADDR     wait until the k6 REST API at ADDR says the test is running and not
-                         paused (default: 127.0.0.1:6565, where `k6 run` serves it)
+                         paused (default: 127.0.0.1:6565; k6 v2 serves it only when started
+                         with `k6 run --address=127.0.0.1:6565`, k6 v1 by default)
       --wait-url URL     wait until URL answers 2xx instead
       --no-wait          do not wait for the load
       --wait-timeout DUR give up waiting after DUR, exit 3 (default: 10m)
@@ -309,7 +310,10 @@ wait_for_load() {
   while :; do
     if [[ "$wait_kind" == "k6" ]]; then
       status="$(curl -sS --max-time 5 "http://$wait_target/v1/status" 2>/dev/null | tr -d '\n' || true)"
-      if [[ "$status" =~ \"running\"[[:space:]]*:[[:space:]]*true && ! "$status" =~ \"paused\"[[:space:]]*:[[:space:]]*true ]]; then
+      # Running, not paused, and — when k6 reports its execution status — past setup() (7 is
+      # k6's ExecutionStatusRunning; 6 is setup, 8 teardown): scenario time starts there.
+      if [[ "$status" =~ \"running\"[[:space:]]*:[[:space:]]*true && ! "$status" =~ \"paused\"[[:space:]]*:[[:space:]]*true ]] &&
+        [[ ! "$status" =~ \"status\"[[:space:]]*:[[:space:]]*([0-9]+) || "${BASH_REMATCH[1]}" == "7" ]]; then
         say "load is running (k6 at $wait_target)"
         return 0
       fi

@@ -19,7 +19,7 @@ const TOKEN = 'local-admin-token';
 let sim: Sim;
 let k6: Server;
 let k6Addr: string;
-const k6State = { running: false, paused: false };
+const k6State = { running: false, paused: false, status: 7 };
 const runs: ScriptRun[] = [];
 
 beforeAll(async () => {
@@ -42,7 +42,7 @@ beforeAll(async () => {
     }
     // k6 REST API status document (attributes as k6 serves them).
     res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ data: { type: 'status', id: 'default', attributes: { status: 7, paused: k6State.paused, vus: 10, 'vus-max': 10, stopped: false, running: k6State.running, tainted: false } } }),
+      JSON.stringify({ data: { type: 'status', id: 'default', attributes: { status: k6State.status, paused: k6State.paused, vus: 10, 'vus-max': 10, stopped: false, running: k6State.running, tainted: false } } }),
     );
   });
   await new Promise<void>((r) => k6.listen(0, '127.0.0.1', r));
@@ -54,6 +54,7 @@ afterEach(async () => {
   await fetch(`${sim.agentControl}/v1/faults`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
   k6State.running = false;
   k6State.paused = false;
+  k6State.status = 7;
 });
 
 afterAll(async () => {
@@ -76,14 +77,18 @@ describe('jwks-chaos.sh agent mode against the reference platform', () => {
     const before = (await faults()).recent.length;
     const r = run(['--yes', '--agent-url', sim.agentControl, '--wait-k6', k6Addr, '--duration', '2s', 'agent']);
     await r.line(/waiting for k6 at/);
-    // Paused counts as not running: the operator starts runners paused.
+    // Paused counts as not running (the operator starts runners paused), and so does setup()
+    // (k6 execution status 6): the bundle's chaos window counts from the scenarios' start (7).
     k6State.paused = true;
     k6State.running = true;
-    await new Promise((res) => setTimeout(res, 1500));
+    await new Promise((res) => setTimeout(res, 1200));
+    k6State.paused = false;
+    k6State.status = 6;
+    await new Promise((res) => setTimeout(res, 1200));
     expect((await faults()).active).toBeNull();
     expect(await jwksViaAgent()).toBe(200);
 
-    k6State.paused = false;
+    k6State.status = 7;
     const on = await r.line(/fault ON/);
     expect(on).toMatch(/agent fault \S+: every request through .* answers 503 for 2s/);
     expect(await jwksViaAgent()).toBe(503);
