@@ -61,8 +61,19 @@ export class Breakdown {
   /** Holds only groups: the top-level totals are the registry's own sinks. */
   readonly root = new BreakdownNode();
   readonly scenarios = new Map<string, BreakdownNode>();
+  /** Group tag -> group names, so the hot path splits each distinct path once. */
+  private readonly paths = new Map<string, readonly string[]>();
 
   constructor(private readonly trend: TrendSinkOptions) {}
+
+  private groupNames(group: string): readonly string[] {
+    let names = this.paths.get(group);
+    if (names === undefined) {
+      names = (group.startsWith(GROUP_SEPARATOR) ? group.slice(GROUP_SEPARATOR.length) : group).split(GROUP_SEPARATOR);
+      this.paths.set(group, names);
+    }
+    return names;
+  }
 
   add(info: MetricInfo, sample: Sample): void {
     let node = this.root;
@@ -78,8 +89,7 @@ export class Breakdown {
     }
     const group = sample.tags[TAG_GROUP];
     if (group !== undefined && group.length > 0) {
-      const names = (group.startsWith(GROUP_SEPARATOR) ? group.slice(GROUP_SEPARATOR.length) : group).split(GROUP_SEPARATOR);
-      for (const name of names) node = node.child(name);
+      for (const name of this.groupNames(group)) node = node.child(name);
       node.add(info, sample, this.trend);
     }
   }

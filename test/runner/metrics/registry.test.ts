@@ -220,3 +220,42 @@ describe('breakdown for the full summary (k6-facts §5.5)', () => {
     expect(createMetricRegistry().breakdown).toBeUndefined();
   });
 });
+
+describe('routing agrees with a brute-force matcher (k6-facts §5.1)', () => {
+  it('every sub-metric gets exactly the samples whose tags contain its selector', () => {
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const keys = ['kind', 'phase', 'service', 'status'];
+    const vals = ['a', 'b', 'c'];
+    const r = createMetricRegistry();
+    r.define('lat', 'trend');
+    const selectors: Array<Record<string, string>> = [];
+    for (let i = 0; i < 25; i++) {
+      const sel: Record<string, string> = {};
+      const width = 1 + rand(3);
+      for (let j = 0; j < width; j++) sel[keys[rand(keys.length)]!] = vals[rand(vals.length)]!;
+      selectors.push(sel);
+      r.defineSubmetric(`lat{${Object.entries(sel).map(([k, v]) => `${k}:${v}`).join(',')}}`);
+    }
+    const expected = new Map<string, number>();
+    for (let i = 0; i < 2000; i++) {
+      const tags: Record<string, string> = {};
+      for (const k of keys) if (rand(4) > 0) tags[k] = vals[rand(vals.length)]!;
+      r.add({ metric: 'lat', value: i, tags, time: 0 });
+      // Several generated selectors may be the same tag set: one sub-metric, counted once.
+      const hit = new Set<string>();
+      for (const sel of selectors) {
+        if (Object.entries(sel).every(([k, v]) => tags[k] === v)) {
+          hit.add(r.defineSubmetric(`lat{${Object.entries(sel).map(([k, v]) => `${k}:${v}`).join(',')}}`).name);
+        }
+      }
+      for (const name of hit) expected.set(name, (expected.get(name) ?? 0) + 1);
+    }
+    for (const info of r.all().filter((m) => m.parent === 'lat')) {
+      expect(r.values(info.name, 1, ['count'])['count'], info.name).toBe(expected.get(info.name) ?? 0);
+    }
+  });
+});
