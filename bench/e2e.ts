@@ -17,7 +17,8 @@ import { writeReport, type BenchSection } from './report';
 interface SummaryMetric {
   values?: Record<string, number>;
 }
-type SummaryData = { metrics?: Record<string, SummaryMetric> };
+/** The bundle's summary.json: its verdict plus k6's handleSummary data under `k6`. */
+type SummaryData = { k6?: { metrics?: Record<string, SummaryMetric> } };
 
 const fmt = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(digits));
 
@@ -53,7 +54,7 @@ export async function run(o: E2eBenchOptions = E2E_BENCH_DEFAULTS): Promise<Benc
   await result.stop();
 
   const summary = JSON.parse(readFileSync(result.summaryJson, 'utf8')) as SummaryData;
-  const m = (key: string, stat: string): number | undefined => summary.metrics?.[key]?.values?.[stat];
+  const m = (key: string, stat: string): number | undefined => summary.k6?.metrics?.[key]?.values?.[stat];
   const loadSeconds = (parseGoDuration(o.duration) as number) / 1000;
   const reads = m('http_reqs{kind:read}', 'count');
   const writes = m('http_reqs{kind:write}', 'count');
@@ -69,7 +70,7 @@ export async function run(o: E2eBenchOptions = E2E_BENCH_DEFAULTS): Promise<Benc
     { measure: 'p95 write ms', value: fmt(m('http_req_duration{kind:write}', 'p(95)')), target: '< 600' },
     ...['baseline', 'chaos', 'recovery'].map((phase) => ({
       measure: `error rate % (${phase})`,
-      value: fmt(((m(`http_req_failed{phase:${phase}}`, 'rate') ?? NaN) * 100), 3),
+      value: fmt(((m(`http_req_failed{traffic:api,phase:${phase}}`, 'rate') ?? NaN) * 100), 3),
       target: phase === 'chaos' ? '< 1' : '< 0.5',
     })),
     ...[...usage].flatMap(([name, u]) => [
