@@ -26,7 +26,8 @@ export class TrendSink {
   max = 0;
   sum = 0;
   private raw: Float64Array | null = new Float64Array(16);
-  private sorted = true;
+  /** Length of the sorted prefix of `raw`; values after it arrived since the last read. */
+  private sortedCount = 0;
   private histogram: LogHistogram | null = null;
   private readonly rawCap: number;
   private readonly relativeAccuracy: number;
@@ -58,7 +59,6 @@ export class TrendSink {
           this.raw = buf;
         }
         buf[n] = value;
-        this.sorted = false;
         return;
       }
       this.switchToHistogram(raw, n);
@@ -115,13 +115,27 @@ export class TrendSink {
     return j + (k - j) * f;
   }
 
+  /**
+   * The raw values, sorted. Periodic threshold passes read a sink every 2 s while values keep
+   * arriving, so only the new tail is sorted and then merged into the sorted prefix (from the
+   * back, with a scratch copy of the tail): O(m log m + n) instead of re-sorting all n values.
+   */
   private sortedValues(): Float64Array {
-    const view = this.raw!.subarray(0, this.count);
-    if (!this.sorted) {
-      view.sort(); // TypedArray sort is numeric, NaN-free here (the registry rejects NaN).
-      this.sorted = true;
+    const raw = this.raw!;
+    const n = this.count;
+    const done = this.sortedCount;
+    if (done < n) {
+      // TypedArray sort is numeric; NaN never gets here (the registry drops it).
+      const tail = raw.subarray(done, n).sort().slice();
+      let i = done - 1;
+      let j = tail.length - 1;
+      for (let k = n - 1; j >= 0; k--) {
+        if (i >= 0 && raw[i]! > tail[j]!) raw[k] = raw[i--]!;
+        else raw[k] = tail[j--]!;
+      }
+      this.sortedCount = n;
     }
-    return view;
+    return raw.subarray(0, n);
   }
 }
 

@@ -48,6 +48,31 @@ describe('Trend percentiles (k6-facts §2.3: index p*(n-1), linear interpolation
     expect([s.p(0), s.p(1), s.med]).toEqual([0, 10, 2]);
   });
 
+  it('stays exact when reads (2 s threshold passes) interleave with new values', () => {
+    let seed = 99;
+    const rand = (): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 4294967296;
+    };
+    const s = new TrendSink();
+    const all: number[] = [];
+    for (let round = 0; round < 40; round++) {
+      const batch = Math.floor(rand() * 300);
+      for (let i = 0; i < batch; i++) {
+        const v = Math.floor(rand() * 1000) / 10; // duplicates on purpose
+        s.add(v);
+        all.push(v);
+      }
+      const sorted = [...all].sort((a, b) => a - b);
+      for (const pct of [0, 0.5, 0.9, 0.95, 0.99, 1]) {
+        const i = pct * (sorted.length - 1);
+        const lo = sorted[Math.floor(i)] ?? 0;
+        const hi = sorted[Math.ceil(i)] ?? 0;
+        expect(s.p(pct)).toBeCloseTo(sorted.length === 0 ? 0 : lo + (hi - lo) * (i - Math.floor(i)), 9);
+      }
+    }
+  });
+
   it('an empty trend reports 0 for every stat (k6-facts §5.3)', () => {
     const s = new TrendSink();
     expect([s.avg, s.min, s.max, s.med, s.p(0.95)]).toEqual([0, 0, 0, 0, 0]);
