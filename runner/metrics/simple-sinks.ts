@@ -15,7 +15,11 @@ export class CounterSink {
   }
 }
 
-/** Gauge: the last value added, plus min and max for the summary. */
+/**
+ * Gauge: the last value added, plus min and max for the summary. As in k6's GaugeSink, `min`
+ * starts at the first value but `max` starts at 0, so a gauge that only ever saw negative values
+ * reports `max=0` — kept for identical summaries.
+ */
 export class GaugeSink {
   value = 0;
   min = 0;
@@ -23,13 +27,8 @@ export class GaugeSink {
   samples = 0;
 
   add(value: number): void {
-    if (this.samples === 0) {
-      this.min = value;
-      this.max = value;
-    } else {
-      if (value < this.min) this.min = value;
-      if (value > this.max) this.max = value;
-    }
+    if (value > this.max) this.max = value;
+    if (this.samples === 0 || value < this.min) this.min = value;
     this.value = value;
     this.samples += 1;
   }

@@ -100,6 +100,12 @@ describe('Counter, Gauge and Rate sinks (k6-facts §2.3)', () => {
     expect(sinkValues(g, 1000)).toEqual({ value: 4, min: 2, max: 9 });
   });
 
+  it('a gauge that only saw negative values reports max 0, as k6 GaugeSink does', () => {
+    const g = new GaugeSink();
+    [-5, -3].forEach((v) => g.add(v));
+    expect(sinkValues(g, 1000)).toEqual({ value: -3, min: -5, max: 0 });
+  });
+
   it('a rate counts non-zero values as passes', () => {
     const r = new RateSink();
     [1, 0, 2, -1, 0].forEach((v) => r.add(v));
