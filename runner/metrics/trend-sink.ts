@@ -23,8 +23,14 @@ export interface TrendSinkOptions {
 export class TrendSink {
   count = 0;
   min = 0;
+  /**
+   * As k6's TrendSink: starts at 0, not at the first value, so a Trend of only negative values
+   * reports `max=0` (its `p(100)` is still the true largest value). Kept for identical results.
+   */
   max = 0;
   sum = 0;
+  /** The true largest value, for clamping histogram estimates. */
+  private highest = 0;
   private raw: Float64Array | null = new Float64Array(16);
   /** Length of the sorted prefix of `raw`; values after it arrived since the last read. */
   private sortedCount = 0;
@@ -38,12 +44,13 @@ export class TrendSink {
   }
 
   add(value: number): void {
+    if (value > this.max) this.max = value;
     if (this.count === 0) {
       this.min = value;
-      this.max = value;
+      this.highest = value;
     } else {
       if (value < this.min) this.min = value;
-      if (value > this.max) this.max = value;
+      if (value > this.highest) this.highest = value;
     }
     this.sum += value;
     const n = this.count;
@@ -109,8 +116,9 @@ export class TrendSink {
     } else {
       const h = this.histogram!;
       // Ranks 0 and n−1 are the exact min and max; clamping keeps estimates inside them.
-      j = lo === 0 ? this.min : lo === n - 1 ? this.max : clamp(h.valueAtRank(lo), this.min, this.max);
-      k = hi === n - 1 ? this.max : hi === 0 ? this.min : clamp(h.valueAtRank(hi), this.min, this.max);
+      const top = this.highest;
+      j = lo === 0 ? this.min : lo === n - 1 ? top : clamp(h.valueAtRank(lo), this.min, top);
+      k = hi === n - 1 ? top : hi === 0 ? this.min : clamp(h.valueAtRank(hi), this.min, top);
     }
     return j + (k - j) * f;
   }

@@ -40,6 +40,11 @@ describe('Trend percentiles (k6-facts §2.3: index p*(n-1), linear interpolation
     expect([s.count, s.min, s.max, s.avg, s.med]).toEqual([5, 10, 50, 30, 30]);
   });
 
+  it('a trend of negative values reports max 0 (k6 TrendSink starts max at 0) but the true p(100)', () => {
+    const s = trend([-30, -10, -20]);
+    expect([s.min, s.max, s.p(1), s.med, s.avg]).toEqual([-30, 0, -10, -20, -20]);
+  });
+
   it('re-sorts after values are added between reads', () => {
     const s = trend([1, 2, 3]);
     expect(s.p(1)).toBe(3);
