@@ -8,11 +8,12 @@
  * "The load is running" comes from a stand-in for k6's REST API (`GET /v1/status`, the shape `k6
  * run` serves on :6565), because k6 cannot be installed here.
  */
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, type Sim } from '../../../sim/index';
-import { eventually, startScript, type ScriptRun } from './script-process';
+import { REPO_ROOT, eventually, startScript, type ScriptRun } from './script-process';
 
 const TOKEN = 'local-admin-token';
 
@@ -179,6 +180,40 @@ describe('jwks-chaos.sh agent mode against the reference platform', () => {
     const r = run(['-y', '--agent-url', 'http://127.0.0.1:1', '--no-wait', '--duration', '5s', 'agent']);
     expect(await r.exit()).toBe(1);
     expect(r.stderr()).toMatch(/cannot reach the fault agent at http:\/\/127\.0\.0\.1:1/);
+  });
+
+  it('drives the standalone fault-agent CLI in front of any JWKS server the same way', async () => {
+    // The deployment shape outside the reference platform: `fault-agent --upstream <Authority>`.
+    const upstream = createServer((req, res) => {
+      res.writeHead(req.url === '/jwks' ? 200 : 404, { 'content-type': 'application/json' }).end('{"keys":[]}');
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const agent = spawn(process.execPath, ['--import', 'tsx', 'sim/fault-agent/cli.ts', '--upstream', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, '--port', '0', '--control-port', '0', '--admin-token', 'standalone-token', '--quiet'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const ready = await new Promise<{ proxy: string; control: string }>((resolve, reject) => {
+        let out = '';
+        agent.stdout?.setEncoding('utf8').on('data', (c: string) => {
+          out += c;
+          const line = out.split('\n').find((l) => l.includes('"ready":true'));
+          if (line) resolve(JSON.parse(line) as { proxy: string; control: string });
+        });
+        agent.on('exit', (code) => reject(new Error(`fault-agent exited ${code}`)));
+      });
+      const r = run(['-y', '--agent-url', ready.control, '--no-wait', '--duration', '60s', 'agent'], { FAULT_AGENT_TOKEN: 'standalone-token' });
+      await r.line(/fault ON/);
+      expect((await fetch(`${ready.proxy}/jwks`)).status).toBe(503);
+      r.child.kill('SIGTERM');
+      expect(await r.exit()).toBe(143);
+      expect((await fetch(`${ready.proxy}/jwks`)).status).toBe(200);
+      expect(r.stdout()).toMatch(/fault OFF .* [1-9]\d* requests seen, [1-9]\d* faulted/);
+    } finally {
+      if (agent.exitCode === null && agent.signalCode === null) {
+        const exited = new Promise((res) => agent.once('exit', res));
+        agent.kill('SIGTERM');
+        await exited;
+      }
+      await new Promise((res) => upstream.close(res));
+    }
   });
 
   it('contacts nothing on --dry-run and shows the request with the token masked', async () => {
