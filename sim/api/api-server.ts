@@ -1,7 +1,7 @@
 /**
  * The API listener. The request pipeline, in order (each step its own module):
- *   match route (404/405) → tenant header (400) → authenticate (401) → rate limit (429)
- *   → tenant guard: token tenant == header tenant, scope (403) → body: read, parse, validate
+ *   match route (404/405) → tenant header (400) → authenticate (401) → tenant guard: token
+ *   tenant == header tenant, scope (403) → rate limit (429) → body: read, parse, validate
  *   (413/415/400) → handler → respond; then metrics, and audit for writes and denials.
  * Errors become responses only in `sendError` (http/respond.ts). Allowed reads write no audit line.
  */
@@ -14,7 +14,7 @@ import type { JwksCache } from '../auth/jwks-cache';
 import type { Principal, TokenVerifier } from '../auth/token-verifier';
 import type { Clock } from '../clock';
 import { InvalidTokenError, RateLimitedError, SimError, TenantMismatchError, InsufficientScopeError } from '../errors';
-import { hardenServer, MAX_HEADER_BYTES } from '../http/harden';
+import { hardenServer, SERVER_OPTIONS } from '../http/harden';
 import { readJsonBody } from '../http/read-body';
 import { sendError, sendJson } from '../http/respond';
 import type { Logger } from '../logger';
@@ -80,12 +80,12 @@ export function createApiServer(d: ApiDeps): Server {
       tenantLabel = d.registry.has(headerTenant) ? d.metrics.tenants.label(headerTenant) : '__unknown__';
       const auth = authenticate(req, d.verifier, onCache);
       principal = auth instanceof Promise ? await auth : auth;
+      const data = tenantData(principal, headerTenant, matched.route.scope, d.store);
       const rate = d.limiter.take(principal.tenant, d.clock.now());
       if (!rate.ok) {
         d.metrics.rateLimitHits.inc({ tenant: tenantLabel, service: matched.route.service });
         throw new RateLimitedError(principal.tenant, rate.retryAfterS);
       }
-      const data = tenantData(principal, headerTenant, matched.route.scope, d.store);
       if (d.jwks.degraded) {
         d.metrics.jwksStale.inc();
         d.authAudit.noteDegraded(principal.tenant);
@@ -131,7 +131,7 @@ export function createApiServer(d: ApiDeps): Server {
     countBytes(tenantLabel, service, 'out', outBytes);
   };
 
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
     const started = performance.now();
     const url = req.url ?? '/';
     const q = url.indexOf('?');

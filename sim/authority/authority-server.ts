@@ -6,7 +6,7 @@ import type { AuditLog } from '../audit/audit-log';
 import { traceIdFrom } from '../audit/audit-event';
 import type { Clock } from '../clock';
 import { MethodNotAllowedError, NotFoundError, SimError, UnauthorizedAdminError } from '../errors';
-import { hardenServer } from '../http/harden';
+import { hardenServer, SERVER_OPTIONS } from '../http/harden';
 import { readBody } from '../http/read-body';
 import { sendError, sendJson } from '../http/respond';
 import type { Logger } from '../logger';
@@ -107,7 +107,7 @@ export function createAuthorityServer(o: AuthorityOptions): Server {
         throw new NotFoundError(`no route ${method} ${path.slice(0, 200)} on the Authority`);
     }
   };
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
     handle(req, res).catch((err: unknown) => sendError(res, err, o.logger));
   });
   hardenServer(server);

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { validateFaultRequest, type FaultRequest } from '../../disruptor/http-fault';
 import { MethodNotAllowedError, NotFoundError, SimError, UnauthorizedAdminError } from '../errors';
-import { hardenServer, MAX_HEADER_BYTES } from '../http/harden';
+import { hardenServer, SERVER_OPTIONS } from '../http/harden';
 import { readJsonBody } from '../http/read-body';
 import { sendError, sendJson } from '../http/respond';
 import type { Logger } from '../logger';
@@ -73,7 +73,7 @@ export function createControlServer(o: ControlOptions): Server {
     }
     throw new NotFoundError(`no route ${method} ${path.slice(0, 200)} on the fault agent control API`);
   };
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
     handle(req, res).catch((err: unknown) => sendError(res, err, o.logger));
   });
   hardenServer(server);

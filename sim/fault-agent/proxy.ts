@@ -5,7 +5,7 @@
  */
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Clock } from '../clock';
-import { hardenServer, MAX_HEADER_BYTES } from '../http/harden';
+import { hardenServer, SERVER_OPTIONS } from '../http/harden';
 import { sendJson } from '../http/respond';
 import { decideFault } from './fault-decision';
 import type { FaultController } from './fault-controller';
@@ -57,7 +57,7 @@ export function createProxyServer(o: ProxyOptions): Server {
     req.pipe(upstreamReq);
   };
 
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
     const record = o.controller.active();
     if (!record) return forward(req, res);
     record.requests++;

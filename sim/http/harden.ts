@@ -8,10 +8,25 @@ import type { Socket } from 'node:net';
 
 export const MAX_HEADER_BYTES = 16 * 1024;
 
-/** Limits: headers must arrive within 10 s, a whole request within 30 s (slow-client guard). */
-export function hardenServer(server: Server): void {
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+
+export interface ServerLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+/** Headers must arrive within 10 s, a whole request within 30 s (slow-client guard). */
+export const DEFAULT_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+
+/**
+ * Options for `http.createServer`: the header size cap, and a 1 s timeout-check period (Node
+ * checks headersTimeout/requestTimeout only every `connectionsCheckingInterval`, 30 s by default,
+ * which would let a slow client hold a socket for up to 40 s).
+ */
+export const SERVER_OPTIONS = { maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: 1_000 } as const;
+
+export function hardenServer(server: Server, limits: ServerLimits = DEFAULT_LIMITS): void {
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = 5_000;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
