@@ -164,3 +164,23 @@ describe('categories and ordering (k6 internal/output/summary/data.go)', () => {
     ]);
   });
 });
+
+describe('threshold lines by metric type (k6-facts §5.5 line format)', () => {
+  it.each([
+    ['a counter count', 'reqs', 'counter', 'default', [3, 4], 'count<10', "✓ 'count<10' count=7"],
+    ['a counter rate per second', 'reqs', 'counter', 'default', [3, 4], 'rate>5', "✗ 'rate>5' rate=3.5/s"],
+    ['a data counter in bytes', 'bytes_in', 'counter', 'data', [4000, 900], 'count<1000', "✗ 'count<1000' count=4.9 kB"],
+    ['a gauge value', 'queue', 'gauge', 'default', [5, 2], 'value<3', "✓ 'value<3' value=2"],
+    ['a rate as a percentage', 'ok_rate', 'rate', 'default', [1, 1, 0, 1], 'rate>0.9', "✗ 'rate>0.9' rate=75.00%"],
+    ['a time trend percentile outside summaryTrendStats', 'lat', 'trend', 'time', [100, 200, 300], 'p(99)<250', "✗ 'p(99)<250' p(99)=298ms"],
+    ['a plain trend average', 'score', 'trend', 'default', [1, 2], 'avg==1.5', "✓ 'avg==1.5' avg=1.5"],
+  ] as const)('%s', (_name, metric, type, contains, values, expression, line) => {
+    const registry = createMetricRegistry();
+    registry.define(metric, type, contains);
+    const thresholds = createThresholdSet({ [metric]: [expression] }, registry);
+    for (const value of values) registry.add({ metric, value, tags: {}, time: 0 });
+    thresholds.evaluate({ final: true, elapsedMs: 2000 });
+    const text = renderTextSummary({ registry, thresholds, state: { testRunDurationMs: 2000, isStdOutTTY: false, isStdErrTTY: false, options: {}, scenarios: [] }, mode: 'compact' });
+    expect(text).toContain(`    ${metric}\n    ${line}\n`);
+  });
+});
