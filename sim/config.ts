@@ -108,7 +108,7 @@ export const SIM_FLAGS: readonly FlagSpec[] = [
   { flag: 'notify-drain-rate', key: 'notifyDrainRate', kind: 'number', min: 0, help: 'Notify deliveries drained per second per tenant' },
   { flag: 'tenant-label-cap', key: 'tenantLabelCap', kind: 'int', min: 1, max: 100_000, help: 'distinct tenant label values before __overflow__' },
   { flag: 'max-body-bytes', key: 'maxBodyBytes', kind: 'int', min: 1, max: 16 * 1024 * 1024, help: 'largest accepted request body' },
-  { flag: 'audit-log', key: 'auditLog', kind: 'file', help: 'file that audit JSON lines are appended to (default stdout)' },
+  { flag: 'audit-log', key: 'auditLog', kind: 'file', help: 'file that audit JSON lines are appended to' },
   { flag: 'quiet', key: 'quiet', kind: 'bool', help: 'no informational log lines on stderr' },
 ];
 
@@ -226,11 +226,24 @@ export function parseSimArgs(argv: readonly string[], env: Record<string, string
   return { config, help };
 }
 
+/** Formats milliseconds as a Go duration string (`3600000` → `1h`, `90000` → `1m30s`). */
+export function formatGoDuration(ms: number): string {
+  if (ms === Infinity) return 'never';
+  if (ms === 0) return '0s';
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  let s = ms / 1000;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+}
+
 export function usage(): string {
   const lines = SIM_FLAGS.map((s) => {
     const def = SIM_DEFAULTS[s.key];
-    const shown = def === null ? 'stdout' : def === Infinity ? 'never' : typeof def === 'number' && s.kind === 'duration' ? `${def}ms` : String(def);
-    return `  --${s.flag.padEnd(26)} ${s.help} (default ${s.kind === 'ttl' ? '15m' : shown}; env ${envName(s.flag)})`;
+    const shown = def === null ? 'stdout' : s.kind === 'duration' || s.kind === 'ttl' ? formatGoDuration(def as number) : String(def);
+    return `  --${s.flag.padEnd(26)} ${s.help} (default ${shown}; env ${envName(s.flag)})`;
   });
-  return ['Usage: tenant-sim [flags]', '', 'Runs the reference tenant platform (Authority, APIs, fault agent) on one machine.', '', ...lines, ''].join('\n');
+  return ['Usage: tenant-sim [flags]', '', 'Runs the reference tenant platform (Authority, APIs, fault agent) on one machine.', 'Durations are Go duration strings (500ms, 30s, 15m, 1h). Flags win over env.', '', ...lines, ''].join('\n');
 }

@@ -1,6 +1,6 @@
 /** tenant-sim flags and env: defaults < env < flags; bad values name the flag and the allowed values. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, SIM_DEFAULTS, envName, parseSimArgs, usage } from '../../sim/config';
+import { ConfigError, SIM_DEFAULTS, envName, formatGoDuration, parseSimArgs, usage } from '../../sim/config';
 
 describe('parseSimArgs', () => {
   it('returns the defaults with no flags and no env', () => {
@@ -64,5 +64,19 @@ describe('parseSimArgs', () => {
       expect(text).toContain(`--${flag}`);
       expect(text).toContain(envName(flag));
     }
+  });
+});
+
+describe('formatGoDuration', () => {
+  it.each([
+    [3_600_000, '1h'],
+    [90_000, '1m30s'],
+    [600_000, '10m'],
+    [2_000, '2s'],
+    [250, '250ms'],
+    [0, '0s'],
+    [Infinity, 'never'],
+  ])('%s ms → %s', (ms, text) => {
+    expect(formatGoDuration(ms)).toBe(text);
   });
 });
