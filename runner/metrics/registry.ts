@@ -40,7 +40,8 @@ interface Entry {
 }
 
 interface ParentEntry extends Entry {
-  subs: SubEntry[];
+  /** The matcher list `add` walks for every sample of this metric. */
+  readonly subs: SubEntry[];
   /** Sub-metrics by tag-set identity, so differently spelled keys share one sub-metric. */
   readonly subsByIdentity: Map<string, SubEntry>;
   /** 0 plain, 1 checks, 2 group_duration: which samples feed the group tree. */
@@ -138,9 +139,7 @@ export class MetricsRegistry implements MetricRegistry {
         neverMatches: keys.some((k) => NON_INDEXABLE_TAGS.includes(k)),
       };
       parent.subsByIdentity.set(identity, sub);
-      // Copy-on-write: `add` may be iterating the old array (it never is, being synchronous,
-      // but a fresh array keeps the hot loop's array monomorphic and packed).
-      parent.subs = [...parent.subs, sub];
+      parent.subs.push(sub);
       this.subs.set(submetric, sub);
       this.order.push(sub);
     }
