@@ -9,9 +9,10 @@
  * below 1e-9) are counted apart. So any rank's value is returned with relative error ≤ α, and
  * a linear interpolation between two such values (both the same sign) keeps that bound.
  *
- * Memory: one Float64 count per bucket between the smallest and largest index seen. With
- * α = 0.0005 a span of 1 µs … 1,000 s (12 decades) is ≈ 27,600 buckets ≈ 221 KB, whatever the
- * number of samples: no growth with run length.
+ * Memory: one Float64 count per bucket between the smallest and largest index seen (at most
+ * twice that after growth). With α = 0.0005 a span of 1 ns … 1 hour (12.6 decades) is ≈ 29,000
+ * buckets ≈ 232 KB, whatever the number of samples: no growth with run length. Each further
+ * decade of range costs ≈ 2,300 buckets (18 KB).
  */
 
 /** Default relative accuracy: 0.05 % (half the 0.1 % the runner promises). */
@@ -62,6 +63,9 @@ export class LogHistogram {
   private readonly positive = new BucketStore();
   private readonly negative = new BucketStore();
   private zeros = 0;
+  /** ±Infinity (a custom Trend may receive them): kept apart, at either end of the order. */
+  private negInf = 0;
+  private posInf = 0;
 
   constructor(relativeAccuracy = DEFAULT_RELATIVE_ACCURACY) {
     if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
@@ -73,7 +77,7 @@ export class LogHistogram {
   }
 
   get count(): number {
-    return this.positive.total + this.negative.total + this.zeros;
+    return this.positive.total + this.negative.total + this.zeros + this.negInf + this.posInf;
   }
 
   /** Buckets allocated on both sides (for memory accounting). */
@@ -82,7 +86,9 @@ export class LogHistogram {
   }
 
   add(value: number): void {
-    if (value > MIN_INDEXABLE) {
+    if (value === Infinity) this.posInf += 1;
+    else if (value === -Infinity) this.negInf += 1;
+    else if (value > MIN_INDEXABLE) {
       this.positive.add(Math.ceil(Math.log(value) / this.logGamma));
     } else if (value < -MIN_INDEXABLE) {
       this.negative.add(Math.ceil(Math.log(-value) / this.logGamma));
@@ -100,6 +106,8 @@ export class LogHistogram {
    * accuracy. Order: negative buckets from the largest magnitude down, zeros, positive buckets up.
    */
   valueAtRank(rank: number): number {
+    if (rank < this.negInf) return -Infinity;
+    rank -= this.negInf;
     let remaining = rank;
     const neg = this.negative;
     if (remaining < neg.total) {
@@ -118,7 +126,8 @@ export class LogHistogram {
       if (remaining < c) return this.representative(i + pos.offset);
       remaining -= c;
     }
-    // rank >= count: callers never ask, but answer with the largest bucket rather than NaN.
-    return pos.total > 0 ? this.representative(pos.offset + pos.counts.length - 1) : 0;
+    if (remaining < this.posInf) return Infinity;
+    // rank >= count: callers never ask, but answer with the largest value rather than NaN.
+    return this.posInf > 0 ? Infinity : pos.total > 0 ? this.representative(pos.offset + pos.counts.length - 1) : 0;
   }
 }

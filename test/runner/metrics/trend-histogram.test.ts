@@ -106,6 +106,15 @@ describe('Trend past the raw-value cap (bounded memory, ≤ 0.1 % percentile err
     });
   });
 
+  it('orders infinite values at the ends instead of failing', () => {
+    const sink = new TrendSink({ rawCap: 2 });
+    [5, Infinity, -Infinity, 10].forEach((v) => sink.add(v));
+    expect(sink.exact).toBe(false);
+    expect([sink.min, sink.count]).toEqual([-Infinity, 4]);
+    expect(sink.p(1 / 3)).toBeCloseTo(5, 2);
+    expect(sink.p(2 / 3)).toBeCloseTo(10, 2);
+  });
+
   it('refuses an accuracy outside (0, 1)', () => {
     expect(() => new LogHistogram(0)).toThrow(RangeError);
     expect(() => new LogHistogram(1)).toThrow(RangeError);
