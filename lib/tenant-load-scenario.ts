@@ -154,6 +154,7 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
     setup: () => prepareTenants(cfg),
 
     async tenantLoad(data: SetupData): Promise<void> {
+      if (!data?.tenants) throw new Error('tenant_load needs the tokens from setup(); do not run it with --no-setup');
       const index = pickTenantIndex(cfg.tenants.length, random);
       const setupTenant = data.tenants[index];
       if (!setupTenant) return;
