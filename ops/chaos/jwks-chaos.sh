@@ -10,8 +10,9 @@
 # trapped — then `--restore` (iptables) removes what a killed run left, and the agent ends its fault
 # by itself when the duration runs out.
 #
-# Exit codes: 0 done, 1 failure (agent refused, iptables error), 2 bad usage, 3 load never started,
-# 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (after restoring).
+# Exit codes: 0 done, 1 failure (agent refused, iptables error, or the outage met no traffic at all:
+# it tested nothing), 2 bad usage, 3 load never started, 129/130/143 interrupted by
+# SIGHUP/SIGINT/SIGTERM (after restoring).
 set -Eeuo pipefail
 
 readonly PROG="jwks-chaos"
@@ -61,6 +62,9 @@ iptables mode:
       --iptables CMD     iptables binary (default: $IPTABLES, else iptables); IPv6 uses the
                          matching ip6tables
       --restore          delete every rule a killed jwks-chaos left in CHAIN, then exit
+
+Exit codes: 0 done, 1 failure (including an outage that met no traffic), 2 bad usage,
+3 the load never started, 129/130/143 interrupted (after restoring).
 
 Examples:
   FAULT_AGENT_TOKEN=... jwks-chaos.sh --yes --duration 5m --start-after 2m agent
@@ -385,6 +389,11 @@ agent_restore() {
   fi
   if [[ "$http_status" == "200" ]]; then
     say "fault OFF $(now)  agent fault $id ended at $(json_value endedAt): $(json_value requests) requests seen, $(json_value faulted) faulted"
+    local seen
+    seen="$(json_value requests)"
+    if [[ "$seen" =~ ^[0-9]+$ ]]; then
+      hits="$seen"
+    fi
   else
     say "fault OFF $(now)  agent fault $id ended (its record could not be read: HTTP $http_status)"
   fi
@@ -392,7 +401,7 @@ agent_restore() {
 
 # --- iptables mode ------------------------------------------------------------------------------
 
-rules=()     # one "tool|address" entry per rule added, in order
+rules=()     # one "tool|address" entry per rule added (recorded before the insert), in order
 rule_comment="$COMMENT_PREFIX:$$"
 
 ip6_cmd() {
@@ -434,18 +443,32 @@ iptables_inject() {
       continue
     fi
     mapfile -t spec < <(rule_spec "$address")
+    # Recorded first: a signal between the insert and the bookkeeping must not strand a rule.
+    rules+=("$tool|$address")
     if ! "$tool" -w -I "${spec[@]}"; then
       error "$tool could not add the rule for $address:$port (root? netfilter available?)"
       exit 1
     fi
-    rules+=("$tool|$address")
     say "fault ON  $(now)  $(show_rule "$tool" "$address")"
   done
 }
 
+# Packets that hit this run's rules so far (all addresses, both families).
+iptables_hits() {
+  local tool total=0 n
+  for tool in "$iptables_cmd" "$(ip6_cmd)"; do
+    command -v "$tool" >/dev/null 2>&1 || continue
+    n="$("$tool" -w -L "$chain" -v -x -n 2>/dev/null |
+      awk -v tag="/* $rule_comment */" 'index($0, tag) { sum += $1 } END { print sum + 0 }')"
+    total=$((total + n))
+  done
+  printf '%d' "$total"
+}
+
 iptables_restore() {
-  local entry tool address failed=0
+  local entry tool address failed=0 deleted
   local -a spec
+  [[ ${#rules[@]} -eq 0 ]] || hits="$(iptables_hits)"
   while [[ ${#rules[@]} -gt 0 ]]; do
     entry="${rules[-1]}"
     unset 'rules[-1]'
@@ -453,14 +476,16 @@ iptables_restore() {
     address="${entry#*|}"
     mapfile -t spec < <(rule_spec "$address")
     # Delete every copy (normally one), then prove it is gone.
+    deleted=0
     while "$tool" -w -C "${spec[@]}" 2>/dev/null; do
       "$tool" -w -D "${spec[@]}" || break
+      deleted=$((deleted + 1))
     done
     if "$tool" -w -C "${spec[@]}" 2>/dev/null; then
       error "could not remove the rule for $address:$port; remove it with: $PROG --restore --chain $chain"
       failed=1
-    else
-      say "fault OFF $(now)  removed the $action rule for $address:$port from $chain"
+    elif (( deleted > 0 )); then
+      say "fault OFF $(now)  removed the $action rule for $address:$port from $chain ($hits packets hit the rules)"
     fi
   done
   return "$failed"
@@ -489,11 +514,23 @@ iptables_restore_leftovers() {
 # --- restore on every way out -------------------------------------------------------------------
 
 restored=false
+hits=""      # requests the agent saw / packets the rules hit, once known
 restore() {
   [[ "$restored" == false ]] || return 0
   restored=true
   [[ -z "$sleep_pid" ]] || kill "$sleep_pid" 2>/dev/null || true
-  if [[ "$mode" == "agent" ]]; then agent_restore; else iptables_restore; fi
+  local status=0
+  if [[ "$mode" == "agent" ]]; then agent_restore || status=$?; else iptables_restore || status=$?; fi
+  # Like xk6-disruptor's "disruptor did not receive any request": an outage nothing ran into
+  # tested nothing.
+  if [[ "$hits" == "0" ]]; then
+    if [[ "$mode" == "agent" ]]; then
+      error "the fault agent saw no request during the outage: does the platform fetch its JWKS through the agent's proxy, and was the load running?"
+    else
+      error "no packet to ${addresses[*]} port $port hit the rule: does this host fetch the JWKS from there ($chain chain: OUTPUT for this host's own processes, FORWARD for routed containers or VMs)?"
+    fi
+  fi
+  return "$status"
 }
 
 on_exit() {
@@ -559,3 +596,4 @@ say "holding the outage for $duration (Ctrl-C restores at once)"
 hold "$duration_ms_value"
 restore
 say "done: outage held $((SECONDS - started))s of $duration"
+[[ "$hits" != "0" ]] || exit 1

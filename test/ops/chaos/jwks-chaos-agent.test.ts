@@ -206,6 +206,12 @@ describe('jwks-chaos.sh agent mode against the reference platform', () => {
       expect(await r.exit()).toBe(143);
       expect((await fetch(`${ready.proxy}/jwks`)).status).toBe(200);
       expect(r.stdout()).toMatch(/fault OFF .* [1-9]\d* requests seen, [1-9]\d* faulted/);
+
+      // Nothing fetched through the agent during this one: the script says so and exits 1.
+      const idle = run(['-y', '--agent-url', ready.control, '--no-wait', '--duration', '1s', 'agent'], { FAULT_AGENT_TOKEN: 'standalone-token' });
+      expect(await idle.exit()).toBe(1);
+      expect(idle.stdout()).toMatch(/fault OFF .* 0 requests seen, 0 faulted/);
+      expect(idle.stderr()).toMatch(/the fault agent saw no request during the outage: does the platform fetch its JWKS through the agent's proxy/);
     } finally {
       if (agent.exitCode === null && agent.signalCode === null) {
         const exited = new Promise((res) => agent.once('exit', res));

@@ -71,6 +71,17 @@ describe('jwks-chaos.sh iptables mode in network namespaces', () => {
     expect(await lab.clientRules()).not.toContain('jwks-chaos');
     expect(r.stdout()).toMatch(new RegExp(`fault OFF .* removed the drop rule for ${lab.serverIp.replace(/\./g, '\\.')}:${lab.port} from OUTPUT`));
     expect(r.stdout()).toMatch(/done: outage held \ds of 4s/);
+    // The probe's SYN and its retransmissions hit the rule.
+    expect(Number(/\((\d+) packets hit the rules\)/.exec(r.stdout())?.[1])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('exits 1 when no packet hit the rule: an outage nothing ran into tested nothing', async () => {
+    const r = chaos(['--target', lab.jwksTarget, '--duration', '2s', 'iptables']);
+    expect(await r.exit(15_000)).toBe(1);
+    expect(r.stdout()).toMatch(/\(0 packets hit the rules\)/);
+    expect(r.stderr()).toMatch(new RegExp(`no packet to ${lab.serverIp.replace(/\./g, '\\.')} port ${lab.port} hit the rule: does this host fetch the JWKS from there`));
+    expect(await lab.clientRules()).not.toContain('jwks-chaos');
+    expect(await lab.reachable()).toBe(true);
   });
 
   it.each<[NodeJS.Signals, number]>([
