@@ -4,11 +4,12 @@
  * only — never a request header) and answered with a generic 500.
  */
 import type { ServerResponse } from 'node:http';
+import { JsonText } from '../api/json-cache';
 import { SimError } from '../errors';
 import type { Logger } from '../logger';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): number {
-  const text = JSON.stringify(body);
+  const text = body instanceof JsonText ? body.text : JSON.stringify(body);
   const len = Buffer.byteLength(text);
   if (headers) for (const k in headers) res.setHeader(k, headers[k] as string);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': len });

@@ -80,13 +80,19 @@ describe('writes', () => {
     expect(replaced.status).toBe(200);
     expect(replaced.body.version).toBe(2);
     expect((await asA('GET', '/api/policy/policies/new-pol')).body.name).toBe('Block criticals v2');
+    const all = (await asA('GET', '/api/policy/policies?limit=100')).body.items as Array<{ id: string; version: number }>;
+    expect(all.find((p) => p.id === 'new-pol')?.version).toBe(2);
   });
 
   it('POST triage sets the triage of a finding, by the token subject', async () => {
+    expect((await asA('GET', '/api/vuln/findings?limit=5')).body.items[1].triage).toBeNull(); // page cached before the write
     const res = await asA('POST', '/api/vuln/findings/fnd-0002/triage', { status: 'accepted', note: 'risk accepted' });
     expect(res.status).toBe(200);
     expect(res.body.triage).toMatchObject({ status: 'accepted', note: 'risk accepted', by: 'tenant-load' });
     expect((await asA('GET', '/api/vuln/findings/fnd-0002')).body.triage.status).toBe('accepted');
+    // Lists read after the write show it too (no stale page).
+    const listed = (await asA('GET', '/api/vuln/findings?limit=5')).body.items.find((f: { id: string }) => f.id === 'fnd-0002');
+    expect(listed.triage.status).toBe('accepted');
     expect((await asA('POST', '/api/vuln/findings/nope/triage', { status: 'fixed' })).status).toBe(404);
   });
 

@@ -1,6 +1,7 @@
 /** Notify API: channels, rules, and rule creation (which enqueues a delivery). */
 import { randomUUID } from 'node:crypto';
 import { ConflictError, InvalidBodyError, type FieldProblem } from '../../errors';
+import { pageJson } from '../json-cache';
 import { paginate, parsePage, throwIfProblems } from '../pagination';
 import type { ApiRoute, RouteContext } from '../route';
 import { validateRuleInput, type RuleInput } from '../schemas';
@@ -11,7 +12,7 @@ function list<T>(ctx: RouteContext, items: readonly T[]): { status: number; body
   const problems: FieldProblem[] = [];
   const page = parsePage(ctx.query, problems);
   throwIfProblems(problems);
-  return { status: 200, body: paginate(items, page) };
+  return { status: 200, body: pageJson(items, `${page.offset}:${page.limit}`, () => paginate(items, page)) };
 }
 
 export const notifyRoutes: ApiRoute[] = [

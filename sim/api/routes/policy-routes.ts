@@ -1,5 +1,6 @@
 /** Policy API: list, get, and PUT (create 201 / replace 200 with version + 1). */
 import { NotFoundError, type FieldProblem } from '../../errors';
+import { itemJson, pageJson } from '../json-cache';
 import { paginate, parsePage, throwIfProblems } from '../pagination';
 import type { ApiRoute } from '../route';
 import { validatePolicyInput, type PolicyInput } from '../schemas';
@@ -17,7 +18,8 @@ export const policyRoutes: ApiRoute[] = [
       const problems: FieldProblem[] = [];
       const page = parsePage(ctx.query, problems);
       throwIfProblems(problems);
-      return { status: 200, body: paginate(ctx.data.policies.list(), page) };
+      const view = ctx.data.policies.list();
+      return { status: 200, body: pageJson(view, `${page.offset}:${page.limit}`, () => paginate(view, page)) };
     },
   },
   {
@@ -30,7 +32,7 @@ export const policyRoutes: ApiRoute[] = [
       const id = ctx.params[0] as string;
       const p = ctx.data.policies.get(id);
       if (!p) throw new NotFoundError(`policy '${id}' does not exist in tenant '${ctx.tenant}'`);
-      return { status: 200, body: p };
+      return { status: 200, body: itemJson(p) };
     },
   },
   {

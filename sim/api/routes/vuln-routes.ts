@@ -1,5 +1,6 @@
 /** Vuln API: list (optional `severity` filter), get, and triage. */
 import { NotFoundError, type FieldProblem } from '../../errors';
+import { itemJson, pageJson } from '../json-cache';
 import { paginate, parsePage, throwIfProblems } from '../pagination';
 import type { ApiRoute } from '../route';
 import { validateTriageInput, type TriageInput } from '../schemas';
@@ -21,8 +22,10 @@ export const vulnRoutes: ApiRoute[] = [
       }
       throwIfProblems(problems);
       const all = ctx.data.findings.list();
-      const items = severity === null ? all : all.filter((f) => f.severity === severity);
-      return { status: 200, body: paginate(items, page) };
+      const body = pageJson(all, `${severity ?? '*'}:${page.offset}:${page.limit}`, () =>
+        paginate(severity === null ? all : all.filter((f) => f.severity === severity), page),
+      );
+      return { status: 200, body };
     },
   },
   {
@@ -35,7 +38,7 @@ export const vulnRoutes: ApiRoute[] = [
       const id = ctx.params[0] as string;
       const f = ctx.data.findings.get(id);
       if (!f) throw new NotFoundError(`finding '${id}' does not exist in tenant '${ctx.tenant}'`);
-      return { status: 200, body: f };
+      return { status: 200, body: itemJson(f) };
     },
   },
   {
