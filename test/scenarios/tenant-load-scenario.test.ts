@@ -231,3 +231,39 @@ describe('teardown()', () => {
     expect(fakeK6.requests).toEqual([]);
   });
 });
+
+describe('operator-supplied tenants and catalog', () => {
+  it('uses per-tenant clients from TENANTS_FILE and an operation from CATALOG_FILE', async () => {
+    const tenants = Array.from({ length: 10 }, (_, i) => ({ id: `org-${i}`, clientId: `org-${i}-load`, clientSecret: `secret-${i}` }));
+    const catalog = {
+      discovery: [{ placeholder: 'policyId', path: '/api/policy/policies?limit=5' }],
+      operations: [
+        { id: 'p.get', name: '/api/policy/policies/{policyId}', service: 'policy', kind: 'read', method: 'GET', path: '/api/policy/policies/{policyId}', expect: [200], shape: 'object' },
+        { id: 'p.put', name: '/api/policy/policies/{id}', service: 'policy', kind: 'write', method: 'PUT', path: '/api/policy/policies/{uniqueId}', body: { name: 'n {tenant}', rules: [{ effect: 'allow', condition: 'c' }] }, expect: [201], shape: 'object' },
+      ],
+    };
+    const files: Record<string, string> = { '/t.json': JSON.stringify(tenants), '/c.json': JSON.stringify(catalog) };
+    const platform = fakePlatform();
+    fakeK6.handler = platform.handler;
+    const s = createLoadScenario({ bundle: 'b', backend: 'none', env: { ...COMPRESSED, TENANTS: '', TENANTS_FILE: '/t.json', CATALOG_FILE: '/c.json' }, readFile: (p) => files[p]!, injector: () => ({ backend: 'none', inject: async () => ({ backend: 'none', witnessed: false, detail: '' }) }), random: seeded(1) });
+    const data = await s.setup();
+    const form = fakeK6.requests.find((r) => r.url.endsWith('/connect/token'))?.body as Record<string, string>;
+    expect(form).toEqual({ grant_type: 'client_credentials', client_id: 'org-0-load', client_secret: 'secret-0' });
+    expect(fakeK6.requests.filter((r) => r.params.tags?.traffic === 'setup').map((r) => r.url)).toContain('http://127.0.0.1:8080/api/policy/policies?limit=5');
+    fakeK6.reset();
+    fakeK6.handler = platform.handler;
+    for (let i = 0; i < 50; i++) await s.tenantLoad(data);
+    expect(new Set(fakeK6.requests.map((r) => r.params.tags?.name))).toEqual(new Set(['/api/policy/policies/{policyId}', '/api/policy/policies/{id}']));
+    const put = fakeK6.requests.find((r) => r.method === 'PUT');
+    expect(JSON.parse(String(put?.body)).name).toBe(`n ${put?.params.headers?.['X-StellaOps-Tenant']}`);
+  });
+
+  it('sets cloud options from the environment', () => {
+    const s = agentScenario({ ...COMPRESSED, CLOUD_NAME: 'nightly', CLOUD_PROJECT_ID: '7', CLOUD_STACK_ID: '9', CLOUD_LOAD_ZONES: 'amazon:us:ashburn=100' });
+    expect(s.options.cloud).toEqual({ name: 'nightly', projectID: 7, stackID: 9, distribution: { amazon_us_ashburn: { loadZone: 'amazon:us:ashburn', percent: 100 } } });
+  });
+
+  it('refuses to run the load without setup data', async () => {
+    await expect(agentScenario().tenantLoad(undefined as never)).rejects.toThrow('tenant_load needs the tokens from setup(); do not run it with --no-setup');
+  });
+});

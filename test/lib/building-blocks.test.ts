@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CATALOG } from '../../lib/catalog';
+import { hasShape, isFailClosed, shapeCheckName, statusCheckName } from '../../lib/checks';
+import { formatDuration, parseK6Duration } from '../../lib/duration';
+import { EnvReader } from '../../lib/env-reader';
+import { extractIds } from '../../lib/tenant-setup';
+import { parseTokenResponse, tokenForm } from '../../lib/token-client';
+
+describe('k6 durations (reference/k6-facts.md §4.1)', () => {
+  it.each([
+    ['30s', 30_000],
+    ['5m', 300_000],
+    ['1h30m', 5_400_000],
+    ['250ms', 250],
+    ['1d', 86_400_000],
+    ['1d12h', 129_600_000],
+    ['0', 0],
+  ])('reads %s as %i ms', (text, ms) => {
+    expect(parseK6Duration(text)).toBe(ms);
+  });
+
+  it.each([['600'], [''], [' 5m'], ['5 m'], ['1d-2h'], ['5x']])('rejects %j', (text) => {
+    expect(parseK6Duration(text)).toBeUndefined();
+  });
+
+  it.each([
+    [0, '0s'],
+    [250, '250ms'],
+    [1500, '1500ms'],
+    [40_000, '40s'],
+    [75_000, '1m15s'],
+    [600_000, '10m'],
+    [3_660_000, '1h1m'],
+  ])('formats %i ms as %s, which parses back', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+    expect(parseK6Duration(text)).toBe(ms);
+  });
+});
+
+describe('EnvReader', () => {
+  it('truncates long values in messages', () => {
+    const r = new EnvReader({ RATE: 'x'.repeat(100) });
+    r.integer('RATE', 1, 1);
+    expect(r.problems[0]?.message).toMatch(/got 'x{57}\.\.\.'\)$/);
+  });
+
+  it('strips trailing slashes from URLs', () => {
+    expect(new EnvReader({ U: 'https://api.example.com/base/' }).url('U', 'x')).toBe('https://api.example.com/base');
+  });
+
+  it.each([['http://h:1/a?b=1'], ['ftp://h'], ['http://']])('rejects the URL %s', (v) => {
+    const r = new EnvReader({ U: v });
+    r.url('U', 'x');
+    expect(r.problems).toHaveLength(1);
+  });
+});
+
+describe('token client', () => {
+  it('uses the multi-tenant client with a tenant field, or the tenant own client without it', () => {
+    const cfg = { authClientId: 'tenant-load', authClientSecret: 's', authScope: 'policy:read vuln:read' };
+    expect(tokenForm(cfg, { id: 'acme' })).toEqual({ grant_type: 'client_credentials', client_id: 'tenant-load', client_secret: 's', tenant: 'acme', scope: 'policy:read vuln:read' });
+    expect(tokenForm({ ...cfg, authScope: undefined }, { id: 'acme', clientId: 'acme-load', clientSecret: 'p' })).toEqual({ grant_type: 'client_credentials', client_id: 'acme-load', client_secret: 'p' });
+  });
+
+  it.each<[number, string | null, object]>([
+    [200, '{"access_token":"abc","token_type":"Bearer","expires_in":3600}', { ok: true, token: 'abc', expiresInS: 3600 }],
+    [200, '{"access_token":"abc"}', { ok: false, reason: '200 without access_token/expires_in' }],
+    [401, '{"error":"invalid_client"}', { ok: false, reason: '401 invalid_client' }],
+    [503, 'Service Unavailable', { ok: false, reason: '503' }],
+    [0, null, { ok: false, reason: 'Authority unreachable' }],
+  ])('reads a %i token answer', (status, body, result) => {
+    expect(parseTokenResponse(status, body)).toEqual(result);
+  });
+});
+
+describe('discovery and checks', () => {
+  it.each<[unknown, string[]]>([
+    ['{"items":[{"id":"a"},{"id":"b"},{"name":"no id"},{"id":""}],"nextCursor":null}', ['a', 'b']],
+    ['{"items":"nope"}', []],
+    ['not json', []],
+    [null, []],
+  ])('extracts ids from %j', (body, ids) => {
+    expect(extractIds(body, 'id')).toEqual(ids);
+  });
+
+  it.each<['list' | 'object', unknown, boolean]>([
+    ['list', { items: [], nextCursor: null }, true],
+    ['list', { items: [{ id: 'a' }], nextCursor: 'c2' }, true],
+    ['list', { items: {} }, false],
+    ['list', [1, 2], false],
+    ['object', { id: 'p1', name: 'x' }, true],
+    ['object', { id: '' }, false],
+    ['object', { error: 'invalid_token' }, false],
+    ['object', undefined, false],
+  ])('the %s shape check on %j is %s', (shape, doc, ok) => {
+    expect(hasShape(shape, doc)).toBe(ok);
+  });
+
+  it.each<[number, unknown, boolean]>([
+    [401, { error: 'invalid_token', reason: 'jwks_unavailable' }, true],
+    [401, { error: 'invalid_token', reason: 'expired' }, true],
+    [401, { error: 'unauthorized' }, false],
+    [403, { error: 'invalid_token' }, false],
+    [503, undefined, false],
+  ])('a %i with %j is fail-closed: %s', (status, doc, yes) => {
+    expect(isFailClosed(status, doc)).toBe(yes);
+  });
+
+  it('names checks after the operation, without k6-forbidden "::"', () => {
+    const names = DEFAULT_CATALOG.operations.flatMap((o) => [statusCheckName(o), shapeCheckName(o)]);
+    expect(names).toContain('policy.put: status 200 or 201');
+    expect(names).toContain('vuln.get: body is an object with an id');
+    expect(names.some((n) => n.includes('::'))).toBe(false);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
