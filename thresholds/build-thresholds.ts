@@ -9,6 +9,8 @@
  *   a `count>0` guard on the same selector (reads, writes, chaos phase, recovery phase).
  * - Abort gates (`abortOnFail` + `delayAbortEval`) sit on the baseline error rate and on dropped
  *   iterations: a broken target or a generator that cannot reach the rate stops early, exit 99.
+ *   The dropped count never decreases, so aborting on it never changes the final verdict; the
+ *   baseline error rate can recover, hence the `delayAbortEval` (SLO_ABORT_DELAY).
  * - Per-tenant breakdown: k6 computes sub-metrics only for threshold keys, so the first
  *   TENANT_BREAKDOWN tenants get always-passing guards (`p(95)>=0`, `rate>=0`) whose only job is
  *   to make k6 keep those sub-metrics for the summary's per-tenant table.
