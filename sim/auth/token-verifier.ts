@@ -61,6 +61,7 @@ function reasonOf(err: unknown): { reason: TokenFailureReason; message: string }
 
 export class TokenVerifier {
   private readonly verified = new Map<string, Principal>();
+  private readonly pending = new Map<string, Promise<Principal>>();
   private readonly maxCached: number;
 
   constructor(private readonly o: TokenVerifierOptions) {
@@ -78,8 +79,21 @@ export class TokenVerifier {
     return p;
   }
 
-  /** Full verification; throws InvalidTokenError with the reason. Caches the result. */
-  async verify(token: string): Promise<Principal> {
+  /**
+   * Full verification; throws InvalidTokenError with the reason. Caches the result. Concurrent
+   * calls for the same token share one verification (a fresh token arriving on 64 connections at
+   * once costs one RSA verify, not 64).
+   */
+  verify(token: string): Promise<Principal> {
+    let p = this.pending.get(token);
+    if (!p) {
+      p = this.verifyOnce(token).finally(() => this.pending.delete(token));
+      this.pending.set(token, p);
+    }
+    return p;
+  }
+
+  private async verifyOnce(token: string): Promise<Principal> {
     if (token.length > MAX_TOKEN_BYTES) throw new InvalidTokenError('malformed', `token is longer than ${MAX_TOKEN_BYTES} bytes`);
     if (!COMPACT_JWS.test(token)) throw new InvalidTokenError('malformed', 'token is not a well-formed JWS compact serialization');
     let payload: JWTPayload;

@@ -124,3 +124,4 @@ describe('bearer authentication refuses forged and malformed tokens', () => {
     }
   });
 });
+
