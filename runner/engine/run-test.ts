@@ -162,9 +162,17 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     const vuPool = pool;
     let setupJSON: string | undefined;
     const scenarioStates = new Map<string, ScenarioState>();
+    let lastYield = performance.now();
     for (const config of options.scenarios) {
       let executor: Executor | undefined;
-      const state: ScenarioState = { config, startTime: 0, progress: () => executor?.progress().fraction ?? 0, iterationInInstance: 0 };
+      const state: ScenarioState = {
+        config,
+        get startTime() {
+          return executor?.startTime ?? 0;
+        },
+        progress: () => executor?.progress().fraction ?? 0,
+        iterationInInstance: 0,
+      };
       scenarioStates.set(config.name, state);
       const host: ScenarioHost<VU> = {
         clock: realClock,
@@ -180,7 +188,16 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
           vu.activate(state);
           return vu;
         },
-        runIteration: async (vu, interrupt, index) => (await vu.runIteration(config.exec, setupJSON, interrupt, index)) === 'completed',
+        runIteration: async (vu, interrupt, index) => {
+          const completed = (await vu.runIteration(config.exec, setupJSON, interrupt, index)) === 'completed';
+          // Iterations of synchronous functions settle in microtasks only; yield to the event loop
+          // now and then so timers (scenario end, thresholds, progress) keep running.
+          if (performance.now() - lastYield > 5) {
+            lastYield = performance.now();
+            await new Promise((r) => setImmediate(r));
+          }
+          return completed;
+        },
         dropIterations: (count) => registry.add({ metric: DROPPED_ITERATIONS, value: count, tags: { ...options.tags, [TAG_SCENARIO]: config.name }, time: Date.now() }),
         warn: (message) => logger.log('warn', message),
       };
@@ -250,10 +267,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
             new Promise<void>((resolve, reject) => {
               const begin = (): void => {
                 if (runErrorCode !== undefined) return resolve();
-                const st = scenarioStates.get(e.name)!;
-                const run = e.run();
-                st.startTime = e.startTime;
-                run.then(resolve, reject);
+                e.run().then(resolve, reject);
               };
               const at = scenarioStart(options, e);
               if (at <= 0) begin();

@@ -116,6 +116,8 @@ export class RampingVus<V extends VuRef = VuRef> extends BaseExecutor<RampingVus
     this.startedAt = this.clock.now();
     this.startTime = Date.now();
     for (const step of this.steps) {
+      // A step at the very end of the stages would only start iterations that cannot run.
+      if (step.atMs >= this.durationMs && step.atMs > 0) continue;
       if (step.atMs === 0) this.setTarget(step.vus);
       else this.after(step.atMs, () => !this.ending && this.setTarget(step.vus));
     }

@@ -11,7 +11,7 @@ import { esModule } from './esm';
 import { tagsFromArg } from './k6';
 
 export function createJslibUtils(vu: VU): Record<string, unknown> {
-  const random = (): number => (vu.context.Math as { random: () => number }).random();
+  const random = (): number => vu.math.random();
 
   const randomIntBetween = (min: number, max: number): number => Math.floor(random() * (max - min + 1) + min);
   const randomItem = <T>(items: ArrayLike<T>): T => items[Math.floor(random() * items.length)]!;

@@ -98,7 +98,7 @@ export function createK6Module(vu: VU): Record<string, unknown> {
   const randomSeed = (seed: unknown): void => {
     const n = Number(seed);
     if (!Number.isFinite(n)) throw new TypeError('randomSeed(): seed must be a number');
-    (vu.context.Math as { random: () => number }).random = seededRandom(n);
+    vu.math.random = seededRandom(n);
   };
 
   return esModule({ check, group, sleep, fail, randomSeed });

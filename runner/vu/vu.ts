@@ -22,7 +22,7 @@ export type VuPhase = 'init' | 'setup' | 'iteration' | 'teardown' | 'summary';
 /** The scenario a VU is activated for, as `k6/execution` shows it. */
 export interface ScenarioState {
   config: ScenarioConfig;
-  startTime: number;
+  readonly startTime: number;
   progress(): number;
   /** Iterations this instance started in the scenario so far. */
   iterationInInstance: number;
@@ -73,6 +73,8 @@ export class VU {
   private setupData: unknown = undefined;
   private setupParsed = false;
   readonly jsonParse: (text: string) => unknown;
+  /** The context's own Math (builtins are not properties of the contextified sandbox). */
+  readonly math: { random: () => number };
   private epoch = 0;
 
   constructor(id: number, engine: EngineServices, entry: CompiledModule, idInTest = id) {
@@ -83,6 +85,7 @@ export class VU {
     vm.runInContext('globalThis.global = globalThis; delete globalThis.console;', this.context);
     this.context.console = this.makeConsole();
     this.jsonParse = vm.runInContext('JSON.parse', this.context) as (text: string) => unknown;
+    this.math = vm.runInContext('Math', this.context) as { random: () => number };
     this.exports = this.evaluate(entry) as Record<string, unknown>;
   }
 

@@ -1,0 +1,237 @@
+/**
+ * k6 conformance: small plain-JS k6 scripts run through the real `k6-offline` CLI against a
+ * loopback server, each with its expected outcome and the k6 fact it checks
+ * (shared/reference/k6-facts.md §…). Real-time cases state their tolerance in `note`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, runCli, type CliResult } from './run-cli';
+import { startServer } from './server';
+
+interface Case {
+  name: string;
+  /** The k6-facts section the case checks. */
+  fact: string;
+  script: string;
+  args?: string[];
+  env?: Record<string, string>;
+  exit: number;
+  /** Exported metric values: exact number or inclusive [min, max]. */
+  metrics?: Record<string, Record<string, number | [number, number]>>;
+  /** Exported thresholds: `true` = the threshold FAILED (legacy export shape). */
+  thresholds?: Record<string, Record<string, boolean>>;
+  checksAllPass?: boolean;
+  stderr?: Array<string | RegExp>;
+  notStderr?: string[];
+  stdout?: string[];
+  extra?: (r: CliResult) => void;
+  note?: string;
+}
+
+let base = '';
+let closedUrl = '';
+let server: Server;
+
+const cases: Case[] = [
+  // ---- exit codes and precedence (§5.4) ----
+  { name: 'failed checks still exit 0', fact: '§5.4, §12', script: 'check-fails-exit-0.js', exit: 0, extra: (r) => expect(r.exported?.root_group.checks['one is two']).toMatchObject({ passes: 0, fails: 2 }) },
+  { name: 'an exception inside an iteration is logged, counted as a full iteration, and exits 0', fact: '§2.7, §5.4', script: 'iteration-exception-exit-0.js', exit: 0, metrics: { iterations: { count: 3 } }, stderr: ['boom in iteration'] },
+  { name: 'an exception in init exits 107', fact: '§5.4', script: 'init-exception-107.js', exit: 107, stderr: ['boom in init'] },
+  { name: 'an exception in setup exits 107 and skips teardown', fact: '§2.7, §5.4', script: 'setup-exception-107.js', exit: 107, stderr: ['boom in setup'], notStderr: ['TEARDOWN RAN'] },
+  { name: 'an exception in teardown exits 107', fact: '§5.4', script: 'teardown-exception-107.js', exit: 107, stderr: ['boom in teardown'] },
+  { name: 'exec.test.abort() exits 108 and teardown still runs', fact: '§2.4, §5.2', script: 'abort-108.js', exit: 108, stderr: ['enough', 'TEARDOWN RAN'], metrics: { iterations: { count: 1 } } },
+  { name: 'exec.test.fail() exits 110 and the run continues', fact: '§2.4, §5.4', script: 'fail-110.js', exit: 110, metrics: { iterations: { count: 3 } }, stderr: ['marked failed'] },
+  { name: 'crossed thresholds exit 99', fact: '§5.4', script: 'thresholds-fail-99.js', exit: 99, thresholds: { things: { 'count>5': true } }, stderr: ["thresholds on metrics 'things' have been crossed"] },
+  { name: 'abort (108) wins over crossed thresholds (99)', fact: '§5.4 precedence', script: 'abort-beats-thresholds.js', exit: 108 },
+  { name: 'a run marked failed (110) wins over crossed thresholds (99)', fact: '§5.4 precedence', script: 'fail-beats-thresholds.js', exit: 110 },
+  {
+    name: 'abortOnFail stops the run at the periodic evaluation with 99 and teardown runs',
+    fact: '§5.2, §5.3',
+    script: 'abort-on-fail-99.js',
+    exit: 99,
+    stderr: ['at least one has abortOnFail enabled', 'TEARDOWN RAN'],
+    note: 'the first periodic pass is at 2 s; the 20 s scenario must stop well before 10 s',
+    extra: (r) => {
+      const it = r.exported!.metrics.iterations as Record<string, number>;
+      expect(it.count).toBeGreaterThan(0);
+      expect(it.count).toBeLessThan(200); // 50 ms iterations: < 10 s of running
+    },
+  },
+  { name: '--no-thresholds ignores crossed thresholds', fact: '§5.1', script: 'thresholds-fail-99.js', args: ['--no-thresholds'], exit: 0 },
+  // ---- config validation (§4.1, §5.1) ----
+  { name: 'a malformed threshold expression exits 104 naming it', fact: '§5.1', script: 'invalid-threshold-104.js', exit: 104, stderr: ['http_req_duration', 'p(95)=<300'] },
+  { name: 'a threshold on an unknown metric exits 104', fact: '§5.1', script: 'unknown-metric-threshold-104.js', exit: 104, stderr: ['no_such_metric'] },
+  { name: 'an unknown scenario key exits 104 naming the key', fact: '§4.1 strict JSON', script: 'unknown-scenario-key-104.js', exit: 104, stderr: ['scenarios.s1', '"rate"'] },
+  { name: 'an unknown executor exits 104', fact: '§4.2', script: 'bad-executor-104.js', exit: 104, stderr: ['constant-vuz'] },
+  { name: 'a bad duration exits 104 naming the key', fact: '§4.1', script: 'bad-duration-104.js', exit: 104, stderr: ['scenarios.s1.duration'] },
+  { name: 'a bad scenario name exits 104', fact: '§4.1', script: 'bad-scenario-name-104.js', exit: 104, stderr: ['bad name!'] },
+  { name: 'an exec function that is not exported exits 104', fact: '§4.1', script: 'missing-exec-104.js', exit: 104, stderr: ["function 'nope' not found"] },
+  { name: 'an invalid custom metric name is a script exception (107)', fact: '§2.3', script: 'invalid-metric-name-107.js', exit: 107, stderr: ["invalid metric name 'x'"] },
+  { name: 'a remote import other than the pinned k6-utils is refused', fact: '§2.6, §10', script: 'remote-import-refused.js', exit: 107, stderr: ['https://example.com/lib.js', 'no network'] },
+  // ---- executors (§4) ----
+  { name: 'shared-iterations runs exactly the iterations', fact: '§4.2', script: 'shared-iterations.js', exit: 0, metrics: { iterations: { count: 10 }, vus_max: { value: 3 } } },
+  { name: 'per-vu-iterations runs iterations × vus', fact: '§4.2', script: 'per-vu-iterations.js', exit: 0, metrics: { iterations: { count: 12 } } },
+  { name: 'constant-vus loops for the duration (sync sleep delays the iteration end)', fact: '§4.2, §2.1', script: 'constant-vus-sleep.js', exit: 0, metrics: { iterations: { count: [6, 8] } }, note: '2 VUs × 1 s / 250 ms = 8; tolerance for start-up jitter' },
+  { name: 'ramping-vus ramps up to the stage target', fact: '§4.2, §4.3', script: 'ramping-vus.js', exit: 0, metrics: { vus_max: { value: 3 }, iterations: { count: [15, 40] } }, note: '≈ (0.5 avg VUs × 1 s + 3 × 0.5 s) / 100 ms ≈ 25' },
+  { name: 'constant-arrival-rate starts rate × duration iterations, the first at t=0', fact: '§4.3', script: 'constant-arrival-rate.js', exit: 0, metrics: { iterations: { count: 20 } }, extra: (r) => expect(r.exported!.metrics.dropped_iterations).toBeUndefined() },
+  {
+    name: 'arrival-rate drops iterations when no VU is free and warns Insufficient VUs',
+    fact: '§4.4',
+    script: 'arrival-rate-dropped.js',
+    exit: 0,
+    metrics: { iterations: { count: [4, 7] }, dropped_iterations: { count: [13, 16] } },
+    stderr: ['Insufficient VUs, reached 1 active VUs and cannot initialize more'],
+    note: '20 starts, 1 VU busy 180 ms each: ≈ 6 run, ≈ 14 dropped',
+    extra: (r) => {
+      const m = r.exported!.metrics;
+      expect((m.iterations!.count as number) + (m.dropped_iterations!.count as number)).toBe(20);
+    },
+  },
+  { name: 'ramping-arrival-rate starts the integral of the rate (0→20/s over 1 s = 10)', fact: '§4.3', script: 'ramping-arrival-rate.js', exit: 0, metrics: { iterations: { count: 10 } } },
+  {
+    name: 'shared-iterations drops the unstarted iterations at maxDuration',
+    fact: '§4.4',
+    script: 'shared-iterations-max-duration.js',
+    exit: 0,
+    note: '300 ms iterations in a 1 s window with gracefulStop 0: 3 complete, 1 interrupted',
+    extra: (r) => {
+      const m = r.exported!.metrics;
+      const done = m.iterations!.count as number;
+      const dropped = m.dropped_iterations!.count as number;
+      expect(done).toBeGreaterThanOrEqual(2);
+      expect(done).toBeLessThanOrEqual(4);
+      expect(done + dropped).toBeLessThanOrEqual(100);
+      expect(done + dropped).toBeGreaterThanOrEqual(99);
+    },
+  },
+  { name: 'gracefulStop 0 interrupts the iteration in flight (not counted)', fact: '§4.3', script: 'graceful-stop-interrupts.js', exit: 0, metrics: { iterations: { count: 1 } }, stderr: ['TEARDOWN RAN'], note: '700 ms iterations in a 1 s window: one full, one interrupted' },
+  { name: 'startTime delays a scenario', fact: '§4.1', script: 'start-time.js', exit: 0, checksAllPass: true },
+  // ---- metrics and thresholds (§2.3, §5.1–5.3) ----
+  { name: 'every Trend aggregation passes on 1..100', fact: '§2.3, §5.1', script: 'trend-aggregations.js', exit: 0, thresholds: { values_trend: { 'avg==50.5': false, 'med==50.5': false, 'min==1': false, 'max==100': false, 'p(95)<96': false, 'p(95)>95': false } } },
+  { name: 'percentiles interpolate at p×(n−1)', fact: '§2.3', script: 'percentile-interpolation.js', exit: 0, metrics: { four_values: { 'p(90)': 37, 'p(50)': 25, 'p(0)': 10, 'p(100)': 40 } } },
+  { name: 'Counter count/rate, Gauge value (last) and Rate rate thresholds pass', fact: '§2.3, §5.1', script: 'counter-gauge-rate.js', exit: 0, metrics: { my_count: { count: 8 }, my_gauge: { value: 3, min: 3, max: 9 }, my_rate: { value: 0.75 } } },
+  {
+    name: 'every aggregation fails when crossed (exit 99)',
+    fact: '§5.1',
+    script: 'aggregations-failing.js',
+    exit: 99,
+    thresholds: { f_count: { 'count>1': true, 'rate>1000': true }, f_gauge: { 'value<0': true }, f_rate: { 'rate>0.5': true }, f_trend: { 'avg<1': true, 'min<1': true, 'max<1': true, 'med<1': true, 'p(99)<1': true } },
+  },
+  { name: 'empty metrics at the end: Trend stats are 0, an empty Rate passes, an empty Counter is 0', fact: '§5.3', script: 'empty-metric-rules.js', exit: 99, thresholds: { empty_trend: { 'p(95)<100': false, 'avg>1': true }, empty_rate: { 'rate>0.9': false }, empty_counter: { 'count>0': true } } },
+  {
+    name: 'sub-metric selectors match samples whose tags contain the listed pairs',
+    fact: '§5.1',
+    script: 'submetric-selectors.js',
+    exit: 0,
+    thresholds: { 'http_req_duration{name:fast}': { 'max<5000': false }, 'http_reqs{kind:read}': { 'count==2': false }, 'http_reqs{kind:write}': { 'count==1': false }, 'checks{area:x}': { 'rate==1': false } },
+  },
+  // ---- HTTP (§2.2, §3) ----
+  { name: 'http_req_failed follows the response callback; null removes it', fact: '§2.2', script: 'http-failed-callback.js', exit: 0, metrics: { http_reqs: { count: 3 }, http_req_failed: { value: 0.5, passes: 1, fails: 1 } } },
+  { name: 'expectedStatuses accepts statuses and {min,max} ranges', fact: '§2.2', script: 'expected-statuses.js', exit: 0 },
+  { name: 'tags.name and the url template set the url tag (URL grouping)', fact: '§3.2', script: 'url-grouping.js', exit: 0, checksAllPass: true },
+  { name: 'connection refused gives status 0 and error_code 1212', fact: '§2.2 error codes', script: 'error-code-refused.js', exit: 0, checksAllPass: true },
+  { name: 'Response fields: json(), selector, canonical headers, timings, redirects', fact: '§2.2', script: 'http-response-fields.js', exit: 0, checksAllPass: true, metrics: { http_reqs: { count: 3 } } },
+  { name: 'synchronous http.get is refused with a message naming http.asyncRequest', fact: 'DESIGN §5 (async subset)', script: 'sync-http-refused.js', exit: 0, stderr: ['http.get() is synchronous', 'http.asyncRequest'] },
+  // ---- summary shapes (§5.6) ----
+  {
+    name: 'handleSummary gets k6 data and its outputs are written; --summary-export still written',
+    fact: '§2.7, §5.6',
+    script: 'handle-summary.js',
+    env: { OUT: 'summary.json' },
+    exit: 0,
+    stdout: ['CUSTOM SUMMARY'],
+    extra: (r) => {
+      expect(r.stdout).not.toContain('TOTAL RESULTS');
+      const data = JSON.parse(readFileSync(join(r.dir, 'summary.json'), 'utf8'));
+      expect(data.metrics.iterations).toMatchObject({ type: 'counter', contains: 'default', values: { count: 2 } });
+      expect(data.metrics.iteration_duration.values).toHaveProperty('p(95)');
+      expect(data.options.summaryTrendStats).toEqual(['avg', 'min', 'med', 'max', 'p(90)', 'p(95)']);
+      expect(data.state.testRunDurationMs).toBeGreaterThan(0);
+      expect(data.setup_data).toEqual({ token: 'abc' });
+      expect(data.root_group.groups[0]).toMatchObject({ name: 'g1', path: '::g1' });
+      expect(data.root_group.groups[0].checks[0]).toMatchObject({ name: 'is one', passes: 2, fails: 0 });
+      expect(r.exported?.metrics.iterations).toBeDefined();
+    },
+  },
+  {
+    name: '--summary-export uses the legacy shape: flattened values, Rate value, thresholds true = failed',
+    fact: '§5.6',
+    script: 'summary-export.js',
+    exit: 0,
+    extra: (r) => {
+      const m = r.exported!.metrics;
+      expect(m.my_rate).toMatchObject({ value: 1, passes: 4, fails: 0, thresholds: { 'rate>0.9': false } });
+      expect(m.iterations).toMatchObject({ count: 4, thresholds: { 'count==4': false } });
+      expect(r.exported!.root_group.checks['a check']).toMatchObject({ passes: 4, fails: 0 });
+    },
+  },
+  { name: 'without handleSummary the text summary is printed', fact: '§5.5', script: 'shared-iterations.js', exit: 0, stdout: ['TOTAL RESULTS', 'iterations'] },
+  { name: '--summary-mode=disabled prints no summary', fact: '§5.5', script: 'shared-iterations.js', args: ['--summary-mode', 'disabled'], exit: 0, extra: (r) => expect(r.stdout).not.toContain('TOTAL RESULTS') },
+  // ---- lifecycle, env and options (§2.5, §2.7, §4.1) ----
+  { name: 'setup data is copied per VU: mutations stay in one VU and never reach teardown', fact: '§2.7', script: 'setup-data-isolation.js', exit: 0, checksAllPass: true },
+  { name: '--no-setup skips setup()', fact: '§14', script: 'no-setup-flag.js', args: ['--no-setup'], exit: 0, notStderr: ['SETUP RAN'] },
+  { name: '-e wins over the system environment in __ENV', fact: '§2.5', script: 'env-precedence.js', args: ['-e', 'FOO=from-flag'], env: { FOO: 'from-system', ONLY_SYSTEM: 'sys' }, exit: 0, checksAllPass: true },
+  { name: 'script options apply when nothing overrides them', fact: '§4.1 precedence', script: 'option-precedence.js', exit: 0, metrics: { iterations: { count: 2 } } },
+  { name: 'K6_* environment wins over script options', fact: '§4.1 precedence', script: 'option-precedence.js', env: { K6_ITERATIONS: '4' }, exit: 0, metrics: { iterations: { count: 4 } } },
+  { name: 'CLI flags win over K6_* environment', fact: '§4.1 precedence', script: 'option-precedence.js', args: ['--iterations', '6'], env: { K6_ITERATIONS: '4' }, exit: 0, metrics: { iterations: { count: 6 } } },
+  { name: '--duration in a higher layer replaces script iterations (execution override)', fact: '§4.1', script: 'option-precedence.js', args: ['--duration', '1s', '--vus', '1'], exit: 0, extra: (r) => expect(r.exported!.metrics.iterations!.count as number).toBeGreaterThan(2) },
+  // ---- execution segments (§6) ----
+  { name: 'segment 0:1/4 of 4 gets 3 of 10 VUs and 6 of 20 iterations; the 1-VU scenario runs here', fact: '§6', script: 'segments.js', args: ['--execution-segment', '0:1/4', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 7 }, vus_max: { value: 4 } }, stderr: ['SINGLE RAN'] },
+  { name: 'segment 1/4:1/2 skips the 1-VU scenario and gets 6 iterations', fact: '§6', script: 'segments.js', args: ['--execution-segment', '1/4:1/2', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 6 } }, notStderr: ['SINGLE RAN'] },
+  { name: 'segment 3/4:1 gets 2 of 10 VUs and 4 of 20 iterations', fact: '§6', script: 'segments.js', args: ['--execution-segment', '3/4:1', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 4 } } },
+  // ---- k6/execution, modules, isolation (§1.3, §2.4, §2.6, §10) ----
+  { name: 'exec.* values: scenario, vu ids, __ITER, options, scenario env', fact: '§2.4', script: 'exec-values.js', exit: 0, checksAllPass: true },
+  { name: "Node's globals are absent and k6's are present", fact: '§1.3', script: 'node-globals-absent.js', exit: 0, checksAllPass: true },
+  { name: 'sleep() in async code fails the iteration with advice', fact: '§1.3 (async restrictions)', script: 'sleep-in-async.js', exit: 0, stderr: ['setTimeout'] },
+  { name: 'groups nest with :: paths and emit group_duration', fact: '§2.1', script: 'groups-and-checks.js', exit: 0, thresholds: { 'group_duration{group:::outer::inner}': { 'max>=0': false } } },
+  { name: 'k6/data, k6/encoding and the k6-utils jslib behave as k6', fact: '§2.6, §10', script: 'modules-data-encoding-utils.js', exit: 0, checksAllPass: true },
+  { name: 'k6/x/disruptor without a configured fault agent fails clearly', fact: '§9.2', script: 'disruptor-without-agent.js', exit: 0, stderr: ['K6_OFFLINE_FAULT_AGENT_URL'] },
+];
+
+beforeAll(async () => {
+  await buildCli();
+  ({ base, closedUrl, server } = await startServer());
+}, 60_000);
+
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+function inRange(actual: unknown, want: number | [number, number]): boolean {
+  if (typeof actual !== 'number') return false;
+  return Array.isArray(want) ? actual >= want[0] && actual <= want[1] : Math.abs(actual - want) < 1e-9;
+}
+
+describe('k6-offline conformance', () => {
+  it('has at least 40 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(cases)('$name ($fact)', async (c) => {
+    const r = await runCli(c.script, ['-e', `BASE=${base}`, '-e', `CLOSED=${closedUrl}`, ...(c.args ?? [])], c.env ?? {});
+    const context = `exit ${r.code}\nstderr:\n${r.stderr}\nstdout:\n${r.stdout.slice(0, 2000)}`;
+    expect(r.code, context).toBe(c.exit);
+    for (const s of c.stderr ?? []) {
+      if (typeof s === 'string') expect(r.stderr, context).toContain(s);
+      else expect(r.stderr, context).toMatch(s);
+    }
+    for (const s of c.notStderr ?? []) expect(r.stderr, context).not.toContain(s);
+    for (const s of c.stdout ?? []) expect(r.stdout, context).toContain(s);
+    for (const [metric, values] of Object.entries(c.metrics ?? {})) {
+      const got = r.exported?.metrics[metric];
+      expect(got, `${metric} missing\n${context}`).toBeDefined();
+      for (const [k, want] of Object.entries(values)) {
+        expect(inRange(got![k], want), `${metric}.${k} = ${JSON.stringify(got![k])}, want ${JSON.stringify(want)}\n${context}`).toBe(true);
+      }
+    }
+    for (const [metric, expected] of Object.entries(c.thresholds ?? {})) {
+      expect(r.exported?.metrics[metric]?.thresholds, `${metric}\n${context}`).toEqual(expected);
+    }
+    if (c.checksAllPass) {
+      const checks = r.exported?.metrics.checks as Record<string, number> | undefined;
+      expect(checks, context).toBeDefined();
+      expect(checks!.fails, `${JSON.stringify(r.exported?.root_group.checks)}\n${context}`).toBe(0);
+    }
+    c.extra?.(r);
+  });
+});

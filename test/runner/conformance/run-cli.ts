@@ -1,0 +1,60 @@
+/**
+ * Builds the real CLI once (runner/cli.ts → build/conformance/k6-offline.js, the esbuild options
+ * of the project's own build) and runs it as a child process, the way users and CI run it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+
+export const ROOT = resolve(import.meta.dirname, '../../..');
+export const CLI = join(ROOT, 'build/conformance/k6-offline.js');
+export const SCRIPTS = join(import.meta.dirname, 'scripts');
+
+export async function buildCli(): Promise<void> {
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'runner/cli.ts')],
+    outfile: CLI,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The parsed `--summary-export` file. */
+  exported: LegacyExport | undefined;
+  dir: string;
+}
+
+export interface LegacyExport {
+  metrics: Record<string, Record<string, number | Record<string, boolean>>>;
+  root_group: { checks: Record<string, { passes: number; fails: number }>; groups: Record<string, unknown> };
+}
+
+export function runCli(script: string, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'k6-offline-conf-'));
+  const exportFile = join(dir, 'export.json');
+  const argv = [CLI, 'run', '--quiet', '--summary-export', exportFile, ...args, join(SCRIPTS, script)];
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, argv, { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const exported = existsSync(exportFile) ? (JSON.parse(readFileSync(exportFile, 'utf8')) as LegacyExport) : undefined;
+      resolvePromise({ code: code ?? -1, stdout, stderr, exported, dir });
+    });
+  });
+}

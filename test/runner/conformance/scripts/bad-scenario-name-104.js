@@ -1,0 +1,2 @@
+export const options = { scenarios: { 'bad name!': { executor: 'shared-iterations' } } };
+export default function () {}

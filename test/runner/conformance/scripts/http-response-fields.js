@@ -1,0 +1,16 @@
+import http from 'k6/http';
+import { check } from 'k6';
+export const options = { iterations: 1 };
+export default async function () {
+  const res = await http.asyncRequest('GET', `${__ENV.BASE}/json`);
+  check(res, {
+    'status': (r) => r.status === 200,
+    'json()': (r) => r.json().a.b[1] === 2,
+    'json selector': (r) => r.json('a.b.0') === 1,
+    'canonical headers': (r) => r.headers['Content-Type'] === 'application/json',
+    'timings add up': (r) => Math.abs(r.timings.duration - (r.timings.sending + r.timings.waiting + r.timings.receiving)) < 1e-6,
+    'url': (r) => r.url === `${__ENV.BASE}/json`,
+  });
+  const redirected = await http.asyncRequest('GET', `${__ENV.BASE}/redirect`);
+  check(redirected, { 'redirect followed': (r) => r.status === 200 && r.url === `${__ENV.BASE}/` });
+}

@@ -1,0 +1,3 @@
+import { Counter } from 'k6/metrics';
+const c = new Counter('x');
+export default function () {}

@@ -1,0 +1,2 @@
+import { something } from 'https://example.com/lib.js';
+export default function () { something(); }

@@ -1,0 +1,2 @@
+export default function () {}
+export function teardown() { throw new Error('boom in teardown'); }

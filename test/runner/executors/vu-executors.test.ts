@@ -1,0 +1,170 @@
+/**
+ * The VU-based executors under a fake clock (k6-facts §4.2–§4.4): exact iteration counts,
+ * drops at maxDuration, graceful stop and ramping plans.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConstantVus } from '../../../runner/executors/constant-vus';
+import { PerVuIterations } from '../../../runner/executors/per-vu-iterations';
+import { planRampingVus, RampingVus } from '../../../runner/executors/ramping-vus';
+import { planSharedIterations, SharedIterations } from '../../../runner/executors/shared-iterations';
+import { ExecutionTuple, parseSegment, parseSequence, resolveSequence } from '../../../runner/options/execution-segment';
+import type { ConstantVusConfig, PerVuIterationsConfig, RampingVusConfig, SharedIterationsConfig } from '../../../runner/options/scenario-config';
+import { FakeClock } from '../fake-clock';
+import { fakeHost } from './fake-host';
+
+const full = ExecutionTuple.full();
+const base = { name: 's', startTimeMs: 0, gracefulStopMs: 30_000, exec: 'default', env: {}, tags: {} };
+
+function tupleFor(segment: string, sequence = '0,1/4,1/2,3/4,1'): ExecutionTuple {
+  const seg = parseSegment(segment);
+  const seq = parseSequence(sequence);
+  if (typeof seg === 'string' || typeof seq === 'string') throw new Error('bad test input');
+  const r = resolveSequence(seg, seq);
+  if (typeof r === 'string') throw new Error(r);
+  return ExecutionTuple.fromBounds(r.bounds, r.index);
+}
+
+async function runToEnd(ex: { run(): Promise<void> }, clock: FakeClock, until: number): Promise<void> {
+  const done = ex.run();
+  await clock.advanceTo(until);
+  await done;
+}
+
+describe('shared-iterations', () => {
+  const cfg: SharedIterationsConfig = { ...base, executor: 'shared-iterations', vus: 2, iterations: 10, maxDurationMs: 600_000 };
+
+  it('VUs share the iterations and finish as soon as they are done', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 100 });
+    const ex = new SharedIterations(cfg, host, full);
+    await runToEnd(ex, clock, 10_000);
+    expect(host.started).toHaveLength(10);
+    expect(Math.max(...host.started)).toBe(400);
+    expect(host.dropped).toBe(0);
+  });
+
+  it('at maxDuration drops the unstarted iterations in one sample and interrupts after gracefulStop', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 300 });
+    const ex = new SharedIterations({ ...cfg, vus: 1, iterations: 100, maxDurationMs: 1000, gracefulStopMs: 0 }, host, full);
+    await runToEnd(ex, clock, 10_000);
+    expect(ex.progress()).toMatchObject({ completed: 3, interrupted: 1 });
+    expect(host.dropSamples).toEqual([96]);
+  });
+
+  it.each([
+    ['0:1/4', 3, 6],
+    ['1/4:1/2', 3, 6],
+    ['1/2:3/4', 2, 4],
+    ['3/4:1', 2, 4],
+  ])('segment %s of 10 VUs × 20 iterations gets %i VUs and %i iterations (k6-facts §6)', (segment, vus, iterations) => {
+    expect(planSharedIterations({ ...cfg, vus: 10, iterations: 20 }, tupleFor(segment))).toMatchObject({ vus, iterations });
+  });
+
+  it('a 1 VU × 1 iteration scenario runs only on the first of 4 instances (k6-facts §6)', () => {
+    const plans = ['0:1/4', '1/4:1/2', '1/2:3/4', '3/4:1'].map((s) => planSharedIterations({ ...cfg, vus: 1, iterations: 1 }, tupleFor(s)));
+    expect(plans.map((p) => [p.vus, p.iterations])).toEqual([[1, 1], [0, 0], [0, 0], [0, 0]]);
+  });
+});
+
+describe('per-vu-iterations', () => {
+  it('each VU runs its own iterations', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 50 });
+    const cfg: PerVuIterationsConfig = { ...base, executor: 'per-vu-iterations', vus: 3, iterations: 4, maxDurationMs: 600_000 };
+    const ex = new PerVuIterations(cfg, host, full);
+    await runToEnd(ex, clock, 10_000);
+    expect(host.started).toHaveLength(12);
+    expect(new Set(host.indexes).size).toBe(12);
+  });
+
+  it('drops each VU’s remaining iterations at maxDuration (one sample per VU)', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 400 });
+    const cfg: PerVuIterationsConfig = { ...base, executor: 'per-vu-iterations', vus: 2, iterations: 10, maxDurationMs: 1000, gracefulStopMs: 0 };
+    const ex = new PerVuIterations(cfg, host, full);
+    await runToEnd(ex, clock, 10_000);
+    expect(ex.progress()).toMatchObject({ completed: 4, interrupted: 2 });
+    expect(host.dropSamples).toEqual([7, 7]);
+  });
+});
+
+describe('constant-vus', () => {
+  const cfg: ConstantVusConfig = { ...base, executor: 'constant-vus', vus: 2, durationMs: 1000 };
+
+  it('iterations started before the end finish within gracefulStop', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 300 });
+    const ex = new ConstantVus(cfg, host, full);
+    await runToEnd(ex, clock, 60_000);
+    expect(ex.progress()).toMatchObject({ completed: 8, interrupted: 0 });
+  });
+
+  it('gracefulStop 0 interrupts what is still running at the end', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 300 });
+    const ex = new ConstantVus({ ...cfg, gracefulStopMs: 0 }, host, full);
+    await runToEnd(ex, clock, 60_000);
+    expect(ex.progress()).toMatchObject({ completed: 6, interrupted: 2 });
+  });
+
+  it('stop() interrupts at once (test abort)', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 300 });
+    const ex = new ConstantVus(cfg, host, full);
+    const done = ex.run();
+    await clock.advanceTo(450);
+    ex.stop();
+    await clock.advanceTo(60_000);
+    await done;
+    expect(ex.progress()).toMatchObject({ completed: 2, interrupted: 2 });
+  });
+});
+
+describe('ramping-vus', () => {
+  it('plans one VU step at a time, evenly spaced within a stage', () => {
+    expect(planRampingVus(0, [{ durationMs: 1000, target: 4 }, { durationMs: 1000, target: 2 }], full)).toEqual([
+      { atMs: 0, vus: 0 },
+      { atMs: 250, vus: 1 },
+      { atMs: 500, vus: 2 },
+      { atMs: 750, vus: 3 },
+      { atMs: 1000, vus: 4 },
+      { atMs: 1500, vus: 3 },
+      { atMs: 2000, vus: 2 },
+    ]);
+  });
+
+  it('scales each step with the execution segment', () => {
+    const steps = planRampingVus(0, [{ durationMs: 1000, target: 8 }], tupleFor('0:1/4'));
+    expect(steps.map((s) => s.vus)).toEqual([0, 1, 2]);
+  });
+
+  it('runs up to the planned VUs and ends after the last stage', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 100 });
+    const cfg: RampingVusConfig = { ...base, executor: 'ramping-vus', startVUs: 1, stages: [{ durationMs: 1000, target: 3 }], gracefulRampDownMs: 0 };
+    const ex = new RampingVus(cfg, host, full);
+    expect(ex.maxVUs).toBe(3);
+    await runToEnd(ex, clock, 5000);
+    // The step to 3 VUs falls on the end of the last stage, so the third VU never starts an
+    // iteration. VU1: 10 iterations in 1 s; VU2 from 500 ms: 5.
+    expect(host.maxActive).toBe(2);
+    expect(ex.progress().completed).toBe(15);
+  });
+
+  it('a ramp-down lets the removed VU finish within gracefulRampDown, then cuts it', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 700 });
+    const stages = [
+      { durationMs: 1000, target: 2 },
+      { durationMs: 0, target: 1 },
+      { durationMs: 1000, target: 1 },
+    ];
+    const cfg: RampingVusConfig = { ...base, executor: 'ramping-vus', startVUs: 2, stages, gracefulRampDownMs: 100 };
+    const ex = new RampingVus(cfg, host, full);
+    await runToEnd(ex, clock, 60_000);
+    // VU2's iteration started at 700 ms is still running when it is removed at 1000 ms: cut at 1100 ms.
+    // VU1 runs 0, 700, 1400 (the last finishes within gracefulStop); VU2 completed the one at 0.
+    expect(ex.progress()).toMatchObject({ completed: 4, interrupted: 1 });
+  });
+});
