@@ -30,6 +30,10 @@ async function main(): Promise<void> {
   try {
     sim = await startSim({ ...config, logger, ...(config.auditLog ? {} : { auditSink: process.stdout }) });
   } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tenant-sim: ${err.message}\n`);
+      process.exit(2);
+    }
     const e = err as NodeJS.ErrnoException;
     const detail = e.code === 'EADDRINUSE' ? `address in use (${e.message.replace(/^listen /, '')}); choose another port or 0` : e.message;
     process.stderr.write(`tenant-sim: cannot start: ${detail}\n`);

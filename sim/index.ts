@@ -22,7 +22,7 @@ import { createAuthorityServer } from './authority/authority-server';
 import { KeyStore } from './authority/key-store';
 import { AUDIENCE, TENANT_CLAIM } from './authority/token-endpoint';
 import { systemClock, type Clock } from './clock';
-import { checkExposure, SIM_DEFAULTS, type SimConfig } from './config';
+import { checkExposure, ConfigError, SIM_DEFAULTS, type SimConfig } from './config';
 import { startFaultAgent, type FaultAgent } from './fault-agent/agent';
 import type { FaultController } from './fault-agent/fault-controller';
 import { closeServer, listen, urlOf } from './http/harden';
@@ -77,10 +77,11 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   const metrics = new SimMetrics({ tenantLabelCap: config.tenantLabelCap, defaultMetrics: defaultMetrics ?? true });
   let fileSink: WriteStream | null = null;
   if (auditSink === undefined && config.auditLog) {
-    fileSink = createWriteStream(config.auditLog, { flags: 'a' });
+    const file = config.auditLog;
+    fileSink = createWriteStream(file, { flags: 'a' });
     await new Promise<void>((resolve, reject) => {
       fileSink!.once('open', () => resolve());
-      fileSink!.once('error', reject);
+      fileSink!.once('error', (err: NodeJS.ErrnoException) => reject(new ConfigError(`cannot open --audit-log '${file}' for appending: ${err.code ?? err.message}`)));
     });
   }
   const audit = new AuditLog(clock, auditSink ?? fileSink, () => metrics.auditDropped.inc());

@@ -13,6 +13,8 @@ import type { Clock, ClockTimer } from '../clock';
 import type { AuditLog } from './audit-log';
 
 export const DENIED_BURST = 5;
+/** Distinct (tenant, reason) keys tracked per interval; past it, denials count under tenant `*`. */
+export const MAX_DENIED_KEYS = 10_000;
 
 interface Pending {
   tenant: string;
@@ -40,8 +42,14 @@ export class AuthAudit {
     this.episodeTenants.add(tenant);
   }
 
-  noteDenied(tenant: string, subject: string, resource: string, reason: string, traceId: string | null): void {
-    const key = `${tenant}\u0000${reason}`;
+  noteDenied(headerTenant: string, subject: string, resource: string, reason: string, traceId: string | null): void {
+    let tenant = headerTenant;
+    let key = `${tenant}\u0000${reason}`;
+    if (this.denied.size >= MAX_DENIED_KEYS && !this.denied.has(key)) {
+      // Random tenant headers must not grow this map without bound.
+      tenant = '*';
+      key = `*\u0000${reason}`;
+    }
     let p = this.denied.get(key);
     if (!p) {
       p = { tenant, reason, resource, count: 0, seen: 0 };

@@ -89,6 +89,27 @@ describe('tenant-sim CLI', () => {
   });
 });
 
+describe('tenant-sim CLI start failures', () => {
+  it('exits 2 naming --audit-log when the file cannot be opened', async () => {
+    const { code, stderr } = await exitOf(run('sim/cli.ts', ['--api-port', '0', '--authority-port', '0', '--agent-port', '0', '--agent-control-port', '0', '--audit-log', '/nonexistent-dir/audit.jsonl']));
+    expect(code).toBe(2);
+    expect(stderr).toBe("tenant-sim: cannot open --audit-log '/nonexistent-dir/audit.jsonl' for appending: ENOENT\n");
+  });
+
+  it('exits 1 with one line when a port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { code, stderr } = await exitOf(run('sim/cli.ts', ['--api-port', '0', '--authority-port', String(port), '--agent-port', '0', '--agent-control-port', '0']));
+      expect(code).toBe(1);
+      expect(stderr).toMatch(new RegExp(`^tenant-sim: cannot start: address in use \\(.*${port}\\); choose another port or 0\\n$`));
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
 describe('fault-agent CLI', () => {
   it('proxies to --upstream, prints its ready line and exits 0 on SIGTERM', async () => {
     const sim = run('sim/cli.ts', ['--api-port', '0', '--authority-port', '0', '--agent-port', '0', '--agent-control-port', '0', '--quiet']);

@@ -13,7 +13,7 @@ import { TenantStore } from '../../sim/api/store/tenant-store';
 import { seedTenant } from '../../sim/api/store/seed';
 import { traceIdFrom } from '../../sim/audit/audit-event';
 import { AuditLog } from '../../sim/audit/audit-log';
-import { AuthAudit, DENIED_BURST } from '../../sim/audit/auth-audit';
+import { AuthAudit, DENIED_BURST, MAX_DENIED_KEYS } from '../../sim/audit/auth-audit';
 import type { Principal } from '../../sim/auth/token-verifier';
 import { InsufficientScopeError, InvalidTenantHeaderError, TenantMismatchError, type FieldProblem } from '../../sim/errors';
 import { decideFault } from '../../sim/fault-agent/fault-decision';
@@ -104,6 +104,17 @@ describe('AuthAudit (bounded volume)', () => {
     const events = log.query({ action: 'auth.denied', limit: 100 }).events;
     expect(events).toHaveLength(DENIED_BURST + 2);
     expect(events.at(-1)).toMatchObject({ tenant: 'tenant-01', count: 12 - DENIED_BURST, reason: 'expired', subject: '*' });
+    audit.stop();
+  });
+
+  it(`tracks at most ${MAX_DENIED_KEYS} (tenant, reason) keys per interval and counts the rest under tenant *`, () => {
+    const clock = new FakeClock();
+    const log = new AuditLog(clock, null, () => {}, 20_000);
+    const audit = new AuthAudit(log, clock, 10_000);
+    for (let i = 0; i < MAX_DENIED_KEYS + 3; i++) audit.noteDenied(`t-${i}`, 'anonymous', 'GET /api/x', 'expired', null);
+    const events = log.query({ action: 'auth.denied', limit: 1000 }).events;
+    expect(events.slice(-3).map((e) => e.tenant)).toEqual(['*', '*', '*']);
+    expect(events.at(-4)?.tenant).toBe(`t-${MAX_DENIED_KEYS - 1}`);
     audit.stop();
   });
 
