@@ -355,3 +355,25 @@ describe('the xk6-disruptor RBAC', () => {
     }
   });
 });
+
+describe('the runner REST API network policy', () => {
+  it('admits only the operator (starter pods, controller namespace) to port 6565 of the runner pods', () => {
+    for (const overlay of OVERLAYS) {
+      const policies = objectsOfKind(rendered(overlay), 'NetworkPolicy');
+      expect(policies).toHaveLength(1);
+      const policy = policies[0] as K8sObject;
+      expect(policy.metadata?.namespace).toBe(testRunOf(overlay).metadata?.namespace);
+      expect(policy.spec).toEqual({
+        // The labels k6-operator puts on runner pods (pkg/resources/jobs: app=k6, runner=true).
+        podSelector: { matchLabels: { app: 'k6', runner: 'true' } },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { app: 'k6' } } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'k6-operator-system' } } }],
+            ports: [{ protocol: 'TCP', port: 6565 }],
+          },
+        ],
+      });
+    }
+  });
+});
