@@ -18,6 +18,9 @@ const runs: ScriptRun[] = [];
 
 beforeAll(async () => {
   if (process.getuid?.() !== 0) throw new Error('the iptables-mode tests need root (network namespaces + iptables); run them as root');
+  // Read twice: on a fresh boot the first legacy read may load the x_tables modules and make
+  // (empty) tables appear; the second read is the state to preserve.
+  await hostFirewall();
   hostBefore = await hostFirewall();
   try {
     await lab.create();
