@@ -157,4 +157,39 @@ describe('jwks-chaos.sh iptables mode in network namespaces', () => {
     expect(r.stderr()).toMatch(/iptables mode changes firewall rules: run it as root/);
     expect(await lab.clientRules()).not.toContain('jwks-chaos');
   });
+
+  describe('on a router, with --chain FORWARD', () => {
+    // client - router - server: the script runs on the router, the traffic only passes through it.
+    const routed = new NetnsLab({ routed: true });
+
+    beforeAll(async () => {
+      try {
+        await routed.create();
+      } catch (err) {
+        await routed.destroy();
+        throw err;
+      }
+    }, 30_000);
+
+    afterAll(async () => {
+      await routed.destroy();
+    }, 30_000);
+
+    it('cuts the routed JWKS during the fault and restores it when killed', async () => {
+      expect(await routed.probe()).toEqual({ curlExit: 0, status: '200' });
+      const r = startScript(['--yes', '--no-wait', '--chain', 'FORWARD', '--target', routed.jwksTarget, '--duration', '10m', 'iptables'], { prefix: routed.inRouter });
+      runs.push(r);
+      expect(await r.line(/fault ON/)).toContain(`iptables -w -I FORWARD -p tcp -d ${routed.serverIp} --dport ${routed.port}`);
+      expect((await routed.probe()).curlExit).toBe(28);
+      // The rule sits on the router; the client itself has none.
+      expect(await routed.clientRules('iptables', routed.routerNs)).toContain('jwks-chaos');
+      expect(await routed.clientRules()).not.toContain('jwks-chaos');
+      r.child.kill('SIGTERM');
+      expect(await r.exit()).toBe(143);
+      expect(r.stdout()).toMatch(/removed the drop rule .* from FORWARD \([1-9]\d* packets hit the rules\)/);
+      expect(await routed.clientRules('iptables', routed.routerNs)).not.toContain('jwks-chaos');
+      expect(await routed.probe()).toEqual({ curlExit: 0, status: '200' });
+    });
+  });
 });
+

@@ -36,36 +36,75 @@ export class NetnsLab {
   readonly tag = `${process.pid % 100000}${randomInt(100, 999)}`;
   readonly serverNs = `jwkschaos-srv-${this.tag}`;
   readonly clientNs = `jwkschaos-cli-${this.tag}`;
+  /** Only with `routed`: the namespace between client and server, forwarding IPv4. */
+  readonly routerNs = `jwkschaos-rtr-${this.tag}`;
   // Interface names are limited to 15 characters.
   private readonly serverIf = `jcs${this.tag}`.slice(0, 15);
   private readonly clientIf = `jcc${this.tag}`.slice(0, 15);
-  private readonly subnet = `10.${randomInt(200, 250)}.${randomInt(1, 254)}`;
-  readonly serverIp = `${this.subnet}.1`;
-  readonly clientIp = `${this.subnet}.2`;
+  private readonly routerServerIf = `jrs${this.tag}`.slice(0, 15);
+  private readonly routerClientIf = `jrc${this.tag}`.slice(0, 15);
+  private readonly net = `10.${randomInt(200, 250)}`;
+  private readonly third = randomInt(1, 120);
+  readonly serverIp: string;
+  readonly clientIp: string;
   port = 0;
   private server: ChildProcess | null = null;
   private created: string[] = [];
+
+  /**
+   * `routed: false` (default): client and server joined by one veth pair, one subnet.
+   * `routed: true`: client - router - server, two subnets, the router forwarding between them
+   * (for the FORWARD chain).
+   */
+  constructor(readonly options: { routed?: boolean } = {}) {
+    this.serverIp = `${this.net}.${this.third}.1`;
+    this.clientIp = options.routed ? `${this.net}.${this.third + 1}.1` : `${this.net}.${this.third}.2`;
+  }
 
   /** Command prefix that runs something in the client namespace. */
   get inClient(): string[] {
     return ['ip', 'netns', 'exec', this.clientNs];
   }
 
+  /** Command prefix that runs something in the router namespace (routed labs only). */
+  get inRouter(): string[] {
+    return ['ip', 'netns', 'exec', this.routerNs];
+  }
+
   get jwksTarget(): string {
     return `${this.serverIp}:${this.port}`;
   }
 
-  async create(): Promise<void> {
-    for (const ns of [this.serverNs, this.clientNs]) {
-      await run('ip', ['netns', 'add', ns]);
-      this.created.push(ns);
-      await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  private async addNs(ns: string): Promise<void> {
+    await run('ip', ['netns', 'add', ns]);
+    this.created.push(ns);
+    await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  }
+
+  private async link(a: [ns: string, ifname: string, cidr: string], b: [ns: string, ifname: string, cidr: string]): Promise<void> {
+    await run('ip', ['link', 'add', a[1], 'netns', a[0], 'type', 'veth', 'peer', 'name', b[1], 'netns', b[0]]);
+    for (const [ns, ifname, cidr] of [a, b]) {
+      await run('ip', ['-n', ns, 'addr', 'add', cidr, 'dev', ifname]);
+      await run('ip', ['-n', ns, 'link', 'set', ifname, 'up']);
     }
-    await run('ip', ['link', 'add', this.serverIf, 'netns', this.serverNs, 'type', 'veth', 'peer', 'name', this.clientIf, 'netns', this.clientNs]);
-    await run('ip', ['-n', this.serverNs, 'addr', 'add', `${this.serverIp}/24`, 'dev', this.serverIf]);
-    await run('ip', ['-n', this.clientNs, 'addr', 'add', `${this.clientIp}/24`, 'dev', this.clientIf]);
-    await run('ip', ['-n', this.serverNs, 'link', 'set', this.serverIf, 'up']);
-    await run('ip', ['-n', this.clientNs, 'link', 'set', this.clientIf, 'up']);
+  }
+
+  async create(): Promise<void> {
+    await this.addNs(this.serverNs);
+    await this.addNs(this.clientNs);
+    if (this.options.routed) {
+      await this.addNs(this.routerNs);
+      const sNet = `${this.net}.${this.third}`;
+      const cNet = `${this.net}.${this.third + 1}`;
+      await this.link([this.serverNs, this.serverIf, `${sNet}.1/24`], [this.routerNs, this.routerServerIf, `${sNet}.2/24`]);
+      await this.link([this.clientNs, this.clientIf, `${cNet}.1/24`], [this.routerNs, this.routerClientIf, `${cNet}.2/24`]);
+      await run('ip', ['-n', this.serverNs, 'route', 'add', 'default', 'via', `${sNet}.2`]);
+      await run('ip', ['-n', this.clientNs, 'route', 'add', 'default', 'via', `${cNet}.2`]);
+      // ip_forward is per network namespace: this touches the router namespace only.
+      await run('ip', ['netns', 'exec', this.routerNs, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
+    } else {
+      await this.link([this.serverNs, this.serverIf, `${this.serverIp}/24`], [this.clientNs, this.clientIf, `${this.clientIp}/24`]);
+    }
     this.server = spawn('ip', ['netns', 'exec', this.serverNs, process.execPath, '-e', JWKS_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.port = await new Promise<number>((resolve, reject) => {
       let out = '';
@@ -94,9 +133,9 @@ export class NetnsLab {
     return p.curlExit === 0 && p.status === '200';
   }
 
-  /** The client namespace's rules, as `<tool>-save` prints them, for leftover checks. */
-  async clientRules(tool = 'iptables'): Promise<string> {
-    const { stdout } = await run('ip', ['netns', 'exec', this.clientNs, `${tool}-save`]);
+  /** A namespace's rules (the client's by default), as `<tool>-save` prints them. */
+  async clientRules(tool = 'iptables', ns = this.clientNs): Promise<string> {
+    const { stdout } = await run('ip', ['netns', 'exec', ns, `${tool}-save`]);
     return stdout;
   }
 
