@@ -164,9 +164,12 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
     const total = parseGoDuration(opts.duration) as number;
     const start = parseGoDuration(opts.chaosStart) as number;
     const length = parseGoDuration(opts.chaosDuration) as number;
-    if (start + length >= total) {
+    // Expiry mode needs room after the outage to measure recovery (a stated recovery time of at
+    // least 2 s plus the phase margin); fallback only needs the outage to end inside the run.
+    const room = opts.chaos === 'expiry' ? 6_000 : 1;
+    if (start + length + room > total) {
       problems.push(
-        `--chaos-start + --chaos-duration (${opts.chaosStart} + ${opts.chaosDuration}) must end before --duration (${opts.duration}) so the run sees the recovery`,
+        `--chaos-start + --chaos-duration (${opts.chaosStart} + ${opts.chaosDuration}) must end ${opts.chaos === 'expiry' ? 'at least 6s ' : ''}before --duration (${opts.duration}) so the run sees the recovery`,
       );
     }
   }

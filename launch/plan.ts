@@ -43,6 +43,17 @@ export function jwksTiming(opts: Pick<StartOptions, 'chaos' | 'chaosDuration'>):
   return { refresh: '2s', ttl, degradedAuditInterval: '5s' };
 }
 
+/**
+ * In expiry mode the bundle asserts the error rate is back under its SLO within a stated recovery
+ * time after the outage, and that window must fit in the run (lib/config.ts checks it): a third of
+ * what is left after the outage, between 2 s and the bundle's 30 s default. The platform itself
+ * recovers within one JWKS refresh (2 s).
+ */
+export function recoveryTime(opts: Pick<StartOptions, 'duration' | 'chaosStart' | 'chaosDuration'>): string {
+  const left = (parseGoDuration(opts.duration) ?? 0) - (parseGoDuration(opts.chaosStart) ?? 0) - (parseGoDuration(opts.chaosDuration) ?? 0);
+  return seconds(Math.min(30_000, Math.max(2_000, left / 3)));
+}
+
 /** Flags for `tenant-sim`: loopback, free ports, this run's secrets passed through the env. */
 export function simArgs(opts: StartOptions, auditLog: string): string[] {
   const t = jwksTiming(opts);
@@ -91,6 +102,7 @@ export function bundleEnv(
     CHAOS_START: opts.chaosStart,
     CHAOS_DURATION: opts.chaosDuration,
     CHAOS_EXPECT: opts.chaos === 'expiry' ? 'expiry' : 'fallback',
+    ...(opts.chaos === 'expiry' ? { SLO_RECOVERY_TIME: recoveryTime(opts) } : {}),
     SUMMARY_JSON: files.summaryJson,
     JUNIT_XML: files.junitXml,
   };

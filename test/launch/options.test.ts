@@ -41,6 +41,7 @@ describe('parseStartArgs', () => {
     ['a read ratio above one', ['--read-ratio', '1.5'], /--read-ratio: must be a number from 0 to 1/],
     ['an unknown engine', ['--engine', 'docker'], /--engine: must be one of auto, offline, k6/],
     ['an outage that outlasts the run', ['--duration', '30s', '--chaos-start', '20s', '--chaos-duration', '15s'], /must end before --duration/],
+    ['an expiry outage that leaves no time to measure recovery', ['--chaos', 'expiry', '--duration', '40s', '--chaos-start', '10s', '--chaos-duration', '25s'], /at least 6s before --duration/],
     ['an unknown flag', ['--rps', '10'], /Unknown option '--rps'/],
   ])('rejects %s, naming the flag', (_name, args, message) => {
     expect(problemsOf(args).join('\n')).toMatch(message);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_START_OPTIONS } from '../../launch/options';
-import { bundleEnv, bundleFor, jwksTiming, simArgs, simEnv } from '../../launch/plan';
+import { bundleEnv, bundleFor, jwksTiming, recoveryTime, simArgs, simEnv } from '../../launch/plan';
 import { parseGoDuration } from '../../disruptor/http-fault';
 
 const urls = { api: 'http://127.0.0.1:1', authority: 'http://127.0.0.1:2', authorityViaAgent: 'http://127.0.0.1:3', agentControl: 'http://127.0.0.1:4' };
@@ -17,6 +17,22 @@ describe('jwksTiming', () => {
     expect(holds(parseGoDuration(t.ttl) as number, parseGoDuration(chaosDuration) as number)).toBe(true);
     // The refresh interval must be far below the outage so the outage is noticed at once.
     expect(parseGoDuration(t.refresh)).toBeLessThan(parseGoDuration(chaosDuration) as number);
+  });
+});
+
+describe('recoveryTime', () => {
+  it.each([
+    ['a third of what is left after the outage', '30s', '10s', '10s', '3s'],
+    ['at least 2 s', '20s', '5s', '10s', '2s'],
+    ['at most the bundle default of 30 s', '10m', '1m', '1m', '30s'],
+  ])('is %s', (_name, duration, chaosStart, chaosDuration, expected) => {
+    expect(recoveryTime({ duration, chaosStart, chaosDuration })).toBe(expected);
+  });
+
+  it('is passed to the bundle in expiry mode only', () => {
+    const files = { summaryJson: 's', junitXml: 'j' };
+    expect(bundleEnv({ ...DEFAULT_START_OPTIONS, chaos: 'expiry' }, urls, secrets, files).SLO_RECOVERY_TIME).toBe('10s');
+    expect(bundleEnv(DEFAULT_START_OPTIONS, urls, secrets, files).SLO_RECOVERY_TIME).toBeUndefined();
   });
 });
 
