@@ -34,6 +34,8 @@ export interface SimConfig {
   notifyDrainRate: number;
   tenantLabelCap: number;
   maxBodyBytes: number;
+  /** Verified-token cache entries; 0 = verify every request with jose (benchmark comparison). */
+  tokenCacheSize: number;
   /** File for audit lines; `null` = stdout. */
   auditLog: string | null;
   quiet: boolean;
@@ -63,6 +65,7 @@ export const SIM_DEFAULTS: Readonly<SimConfig> = Object.freeze({
   notifyDrainRate: 50,
   tenantLabelCap: 1_000,
   maxBodyBytes: 65_536,
+  tokenCacheSize: 50_000,
   auditLog: null,
   quiet: false,
 });
@@ -108,6 +111,7 @@ export const SIM_FLAGS: readonly FlagSpec[] = [
   { flag: 'notify-drain-rate', key: 'notifyDrainRate', kind: 'number', min: 0, help: 'Notify deliveries drained per second per tenant' },
   { flag: 'tenant-label-cap', key: 'tenantLabelCap', kind: 'int', min: 1, max: 100_000, help: 'distinct tenant label values before __overflow__' },
   { flag: 'max-body-bytes', key: 'maxBodyBytes', kind: 'int', min: 1, max: 16 * 1024 * 1024, help: 'largest accepted request body' },
+  { flag: 'token-cache-size', key: 'tokenCacheSize', kind: 'int', min: 0, max: 10_000_000, help: 'verified tokens kept (map lookup instead of RSA verify); 0 = verify every request' },
   { flag: 'audit-log', key: 'auditLog', kind: 'file', help: 'file that audit JSON lines are appended to' },
   { flag: 'quiet', key: 'quiet', kind: 'bool', help: 'no informational log lines on stderr' },
 ];

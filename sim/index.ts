@@ -137,7 +137,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     },
     ...(fetchJwks ? { fetchJwks } : {}),
   });
-  const verifier = new TokenVerifier({ cache: jwks, clock, issuer, audience: AUDIENCE, tenantClaim: TENANT_CLAIM, clockSkewMs: config.clockSkewMs });
+  const verifier = new TokenVerifier({ cache: jwks, clock, issuer, audience: AUDIENCE, tenantClaim: TENANT_CLAIM, clockSkewMs: config.clockSkewMs, maxCachedTokens: config.tokenCacheSize });
   const queues = new NotifyQueues(clock, config.notifyDrainRate, (tenant) => metrics.queueDropped.inc({ tenant: metrics.tenants.label(tenant), service: 'notify' }));
   const apiServer = createApiServer({
     clock,

@@ -32,7 +32,7 @@ export interface TokenVerifierOptions {
   audience: string;
   tenantClaim: string;
   clockSkewMs: number;
-  /** Bound of the verified-token cache; the oldest entry goes first when full. */
+  /** Bound of the verified-token cache; the oldest entry goes first when full; 0 disables it. */
   maxCachedTokens?: number;
 }
 
@@ -85,6 +85,7 @@ export class TokenVerifier {
    * once costs one RSA verify, not 64).
    */
   verify(token: string): Promise<Principal> {
+    if (this.maxCached === 0) return this.verifyOnce(token); // cache off: really verify every request
     let p = this.pending.get(token);
     if (!p) {
       p = this.verifyOnce(token).finally(() => this.pending.delete(token));
@@ -126,6 +127,7 @@ export class TokenVerifier {
       expMs: (payload.exp as number) * 1000,
       kid,
     };
+    if (this.maxCached === 0) return principal;
     if (this.verified.size >= this.maxCached) {
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);

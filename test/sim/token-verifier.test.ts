@@ -19,7 +19,7 @@ beforeAll(async () => {
   resolver = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] });
 });
 
-function setup(clock: FakeClock) {
+function setup(clock: FakeClock, maxCachedTokens?: number) {
   const usable = new Set(['k1']);
   let resolves = 0;
   const cache = {
@@ -30,7 +30,7 @@ function setup(clock: FakeClock) {
       return resolver(h, t);
     },
   } as unknown as JwksCache;
-  const verifier = new TokenVerifier({ cache, clock, issuer: ISS, audience: 'stellaops-api', tenantClaim: 'stellaops:tenant', clockSkewMs: 5000 });
+  const verifier = new TokenVerifier({ cache, clock, issuer: ISS, audience: 'stellaops-api', tenantClaim: 'stellaops:tenant', clockSkewMs: 5000, ...(maxCachedTokens !== undefined ? { maxCachedTokens } : {}) });
   return { verifier, usable, resolves: () => resolves };
 }
 
@@ -78,5 +78,23 @@ describe('TokenVerifier', () => {
     usable.delete('k1');
     expect(verifier.cached(t)).toBeUndefined();
     await expect(verifier.verify(t)).rejects.toMatchObject({ reason: 'unknown_kid' });
+  });
+
+  it('verifies every time with --token-cache-size 0', async () => {
+    const clock = new FakeClock();
+    const { verifier, resolves } = setup(clock, 0);
+    const t = await token(clock, 60);
+    await verifier.verify(t);
+    await verifier.verify(t);
+    expect(verifier.cached(t)).toBeUndefined();
+    expect(resolves()).toBe(2);
+  });
+
+  it('evicts the oldest token when the cache is full', async () => {
+    const clock = new FakeClock();
+    const { verifier } = setup(clock, 2);
+    const [a, b, c] = [await token(clock, 60), await token(clock, 61), await token(clock, 62)];
+    for (const t of [a, b, c]) await verifier.verify(t);
+    expect([a, b, c].map((t) => verifier.cached(t) !== undefined)).toEqual([false, true, true]);
   });
 });
