@@ -125,9 +125,13 @@ function tagProxy(vu: VU, key: 'metricTags' | 'metadata'): Record<string, unknow
         if (typeof p !== 'string') return false;
         if (!['string', 'number', 'boolean'].includes(typeof v)) throw new TypeError(`invalid value for exec.vu.metrics.${key === 'metricTags' ? 'tags' : 'metadata'}.${p}: only strings, numbers and booleans are allowed`);
         vu[key][p] = v as string | number | boolean;
+        vu.tagsVersion++;
         return true;
       },
-      deleteProperty: (_t, p) => (typeof p === 'string' ? delete vu[key][p] : false),
+      deleteProperty: (_t, p) => {
+        vu.tagsVersion++;
+        return typeof p === 'string' ? delete vu[key][p] : false;
+      },
       has: (_t, p) => typeof p === 'string' && p in vu[key],
       ownKeys: () => Object.keys(vu[key]),
       getOwnPropertyDescriptor: (_t, p) => (typeof p === 'string' && p in vu[key] ? { value: vu[key][p], enumerable: true, configurable: true, writable: true } : undefined),

@@ -113,7 +113,7 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
 
   const emitHop = (hop: HopResult, method: string, nameTag: string | undefined, reqTags: Record<string, string>, callback: ExpectedStatuses | null): void => {
     const base = vu.baseTags();
-    const tags: Record<string, string> = { ...base, ...reqTags };
+    const tags: Record<string, string> = Object.assign(vu.baseTags(), reqTags);
     tags[TAG_PROTO] = hop.proto;
     tags[TAG_STATUS] = String(hop.status);
     tags[TAG_METHOD] = method;
@@ -221,13 +221,12 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
     const requestInfo = { method: m, url, headers: { ...headers }, body: payload ? payload.toString('utf8') : '' };
     const release = vu.hold();
     const epoch = vu.currentEpoch;
-    const signal = vu.abortController.signal;
     return new Promise((resolve, reject) => {
       void (async () => {
         let currentUrl = url;
         let currentMethod = m;
         for (let hopIndex = 0; ; hopIndex++) {
-          const hop = await engine.http.hop({ method: currentMethod, url: currentUrl, headers, body: payload, timeoutMs, discardBody: responseType === 'none', signal });
+          const hop = await engine.http.hop({ method: currentMethod, url: currentUrl, headers, body: payload, timeoutMs, discardBody: responseType === 'none', signal: undefined });
           if (hop.aborted || !vu.isCurrent(epoch)) return; // interrupted iteration: never settles
           emitHop(hop, currentMethod, nameTag, reqTags, callback);
           const location = hop.headers.Location;

@@ -75,6 +75,7 @@ export function createJslibUtils(vu: VU): Record<string, unknown> {
   };
   const tagWithCurrentStageIndex = (): void => {
     vu.metricTags.stage = String(getCurrentStageIndex());
+    vu.tagsVersion++;
   };
   const tagWithCurrentStageProfile = (): void => {
     const { stages, cfg } = currentStages();
@@ -82,6 +83,7 @@ export function createJslibUtils(vu: VU): Record<string, unknown> {
     const prev = i === 0 ? Number(cfg.startVUs ?? cfg.startRate ?? 0) : stages[i - 1]!.target;
     const cur = stages[i]!.target;
     vu.metricTags.stage_profile = cur > prev ? 'ramp-up' : cur < prev ? 'ramp-down' : 'steady';
+    vu.tagsVersion++;
   };
   const parseDuration = (text: string): number => {
     const ms = parseK6Duration(text);

@@ -68,8 +68,6 @@ export class VU {
   /** Whether `sleep()` may defer (inside the synchronous call of a non-async function). */
   inSyncFrame = false;
   syncSleepMs = 0;
-  /** Aborts in-flight requests when an iteration is interrupted. */
-  abortController = new AbortController();
   private setupData: unknown = undefined;
   private setupParsed = false;
   readonly jsonParse: (text: string) => unknown;
@@ -252,6 +250,24 @@ export class VU {
 
   /** Tags every sample from this VU carries now: test tags, scenario tags, VU tags, system tags. */
   baseTags(): Record<string, string> {
+    const key = this.tagsVersion;
+    if (this.cachedTags && this.cachedTagsKey === key && this.cachedGroup === this.groupPath && this.cachedScenario === this.scenario) return { ...this.cachedTags };
+    const tags = this.computeTags();
+    this.cachedTags = tags;
+    this.cachedTagsKey = key;
+    this.cachedGroup = this.groupPath;
+    this.cachedScenario = this.scenario;
+    return { ...tags };
+  }
+
+  /** Bumped whenever `exec.vu.metrics.tags` changes, to invalidate the cached base tags. */
+  tagsVersion = 0;
+  private cachedTags: Record<string, string> | undefined;
+  private cachedTagsKey = -1;
+  private cachedGroup = '';
+  private cachedScenario: ScenarioState | undefined;
+
+  private computeTags(): Record<string, string> {
     const tags: Record<string, string> = { ...this.engine.options?.tags };
     if (this.scenario) {
       Object.assign(tags, this.scenario.config.tags);
@@ -272,6 +288,7 @@ export class VU {
   /** Activates the VU for a scenario: scenario env over __ENV, VU tags reset (k6 `Activate`). */
   activate(scenario: ScenarioState | undefined): void {
     if (this.scenario?.config !== scenario?.config) {
+      this.tagsVersion++;
       this.metricTags = {};
       this.metadata = {};
       this.iterationInScenario = -1;
@@ -384,13 +401,14 @@ export class VU {
     return 'completed';
   }
 
-  /** Drops the current iteration's pending work: timers cleared, requests aborted. */
+  /**
+   * Drops the current iteration's pending work: timers are cleared; requests in flight finish on
+   * their own but, being of an older epoch, neither emit metrics nor settle their promises.
+   */
   cancelPending(): void {
     this.epoch++;
     for (const h of this.timers.values()) clearTimeout(h);
     this.timers.clear();
-    this.abortController.abort();
-    this.abortController = new AbortController();
     this.pending = 0;
     for (const w of this.idleWaiters.splice(0)) w();
   }

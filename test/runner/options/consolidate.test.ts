@@ -1,0 +1,158 @@
+/**
+ * Option consolidation (k6-facts §4.1, §14): defaults < script options < K6_* env < CLI flags;
+ * shortcuts become the `default` scenario; a higher layer's execution options replace the lower
+ * layers'; shortcuts and scenarios in one layer are an error.
+ */
+import { describe, expect, it } from 'vitest';
+import { InvalidOptionsError } from '../../../runner/errors';
+import { parseArgs, type RunFlags } from '../../../runner/options/cli-args';
+import { consolidate, type OptionsLayer } from '../../../runner/options/consolidate';
+import { formatDuration, parseDuration } from '../../../runner/options/duration';
+
+function flags(...argv: string[]): RunFlags {
+  const cmd = parseArgs(['run', ...argv, 'script.js']);
+  if (cmd.kind !== 'run') throw new Error('not a run');
+  return cmd.flags;
+}
+
+function run(scriptOptions: OptionsLayer, env: Record<string, string> = {}, argv: string[] = []) {
+  return consolidate({ scriptOptions, env, flags: flags(...argv), exportedFunctions: ['default', 'other'] });
+}
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof InvalidOptionsError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected InvalidOptionsError');
+}
+
+describe('shortcuts become the default scenario (k6-facts §4.1)', () => {
+  it.each([
+    ['nothing → per-vu-iterations 1×1', {}, { executor: 'per-vu-iterations', vus: 1, iterations: 1 }],
+    ['iterations → shared-iterations', { vus: 2, iterations: 10 }, { executor: 'shared-iterations', vus: 2, iterations: 10 }],
+    ['iterations + duration → shared-iterations with maxDuration', { iterations: 5, duration: '20s' }, { executor: 'shared-iterations', maxDurationMs: 20_000 }],
+    ['duration → constant-vus', { vus: 3, duration: '10s' }, { executor: 'constant-vus', vus: 3, durationMs: 10_000 }],
+    ['stages → ramping-vus starting at vus', { vus: 2, stages: [{ duration: '5s', target: 4 }] }, { executor: 'ramping-vus', startVUs: 2 }],
+    ['vus alone → shared-iterations vus×vus (v2.1+)', { vus: 4 }, { executor: 'shared-iterations', vus: 4, iterations: 4 }],
+  ])('%s', (_t, opts, expected) => {
+    const c = run(opts);
+    expect(c.scenarios).toHaveLength(1);
+    expect(c.scenarios[0]).toMatchObject({ name: 'default', ...expected });
+  });
+});
+
+describe('precedence: defaults < script options < K6_* env < CLI flags', () => {
+  it.each([
+    ['script options apply', {}, [], 2],
+    ['K6_ITERATIONS beats the script', { K6_ITERATIONS: '4' }, [], 4],
+    ['--iterations beats K6_ITERATIONS', { K6_ITERATIONS: '4' }, ['--iterations', '6'], 6],
+    ['-i beats the script', {}, ['-i', '7'], 7],
+  ])('%s', (_t, env, argv, iterations) => {
+    expect(run({ vus: 1, iterations: 2 }, env, argv).scenarios[0]).toMatchObject({ iterations });
+  });
+
+  it('a flag setting duration replaces script scenarios (execution override)', () => {
+    const c = run({ scenarios: { a: { executor: 'shared-iterations' } } }, {}, ['--duration', '5s']);
+    expect(c.scenarios.map((s) => [s.name, s.executor])).toEqual([['default', 'constant-vus']]);
+  });
+
+  it('shortcuts and scenarios in the same layer are an error', () => {
+    expect(problems(() => run({ duration: '5s', scenarios: { a: { executor: 'shared-iterations' } } }))[0]).toContain('simultaneously with scenarios');
+  });
+
+  it('--no-thresholds and K6_NO_THRESHOLDS drop thresholds', () => {
+    expect(run({ thresholds: { x: ['count>0'] } }, {}, ['--no-thresholds']).thresholds).toBeUndefined();
+    expect(run({ thresholds: { x: ['count>0'] } }, { K6_NO_THRESHOLDS: 'true' }).thresholds).toBeUndefined();
+    expect(run({ thresholds: { x: ['count>0'] } }).thresholds).toEqual({ x: ['count>0'] });
+  });
+
+  it('--tag replaces script tags wholesale (k6-facts §3.2: one source wins)', () => {
+    expect(run({ tags: { a: '1', b: '2' } }, {}, ['--tag', 'a=9']).tags).toEqual({ a: '9' });
+  });
+
+  it('exec.test.options shows scenarios, not shortcuts', () => {
+    const c = run({ vus: 2, iterations: 4, thresholds: {} });
+    expect(c.testOptions).not.toHaveProperty('vus');
+    expect(c.testOptions).not.toHaveProperty('iterations');
+    expect(c.testOptions.scenarios).toEqual({ default: { executor: 'shared-iterations', vus: 2, iterations: 4 } });
+  });
+});
+
+describe('invalid options are reported together (exit 104)', () => {
+  it.each([
+    ['bad K6_VUS', {}, { K6_VUS: 'many' }, [], 'K6_VUS: expected a non-negative integer'],
+    ['bad --stage', {}, {}, ['--stage', 'abc'], '--stage: invalid stage "abc"'],
+    ['bad summary mode', {}, {}, ['--summary-mode', 'legacy'], 'summary-mode: invalid value "legacy"'],
+    ['bad summaryTrendStats', { summaryTrendStats: ['p(x)'] }, {}, [], 'summaryTrendStats: invalid value'],
+    ['bad segment', {}, {}, ['--execution-segment', '2:1'], 'execution-segment'],
+    ['segment outside the sequence', {}, {}, ['--execution-segment', '0:1/3', '--execution-segment-sequence', '0,1/4,1'], 'is not part of the sequence'],
+    ['missing exec', { scenarios: { s: { executor: 'shared-iterations', exec: 'nope' } } }, {}, [], "function 'nope' not found"],
+    ['bad duration shortcut', { duration: 'forever' }, {}, [], 'duration: invalid duration "forever"'],
+  ])('%s', (_t, opts, env, argv, message) => {
+    expect(problems(() => run(opts, env, argv)).join('\n')).toContain(message);
+  });
+
+  it('InvalidOptionsError maps to exit code 104', () => {
+    try {
+      run({ scenarios: { s: { executor: 'nope' } } });
+    } catch (err) {
+      expect(err).toBeInstanceOf(InvalidOptionsError);
+      expect((err as InvalidOptionsError).exitCode).toBe(104);
+      expect((err as InvalidOptionsError).code).toBe('ERR_INVALID_OPTIONS');
+    }
+  });
+});
+
+describe('k6 durations (k6-facts §4.1)', () => {
+  it.each([
+    ['30s', 30_000],
+    ['1m30s', 90_000],
+    ['1.5s', 1500],
+    ['250ms', 250],
+    ['1h', 3_600_000],
+    ['2d', 172_800_000],
+    ['500', 500],
+    [500, 500],
+    ['0', 0],
+    ['1us', 0.001],
+  ])('%j is %d ms', (input, ms) => expect(parseDuration(input)).toBeCloseTo(ms, 9));
+
+  it.each(['', 'abc', '10 seconds', '1x', 's', null, {}])('%j is not a duration', (input) => expect(parseDuration(input)).toBeUndefined());
+
+  it.each([
+    [500, '500ms'],
+    [1000, '1s'],
+    [90_000, '1m30s'],
+    [3_600_000, '1h0m0s'],
+  ])('formats %d ms as %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+describe('command line (k6 run flags)', () => {
+  it('parses repeatable -e and --tag, both flag forms, and booleans', () => {
+    const f = flags('-e', 'A=1', '--env=B=2=3', '--tag', 'team=x', '--vus=3', '--no-setup', '--quiet');
+    expect(f.env).toEqual([['A', '1'], ['B', '2=3']]);
+    expect(f.tags).toEqual([['team', 'x']]);
+    expect(f).toMatchObject({ vus: 3, noSetup: true, quiet: true, noTeardown: false });
+  });
+
+  it.each([
+    [['run', '--bogus', 's.js'], 'unknown flag: --bogus'],
+    [['run'], 'needs a script'],
+    [['run', '--vus', 'x', 's.js'], 'not an integer'],
+    [['run', '-e', 'NOEQUALS', 's.js'], 'expected KEY=VALUE'],
+    [['frobnicate'], 'unknown command'],
+  ])('%j is a usage error (exit 255)', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(message);
+    try {
+      parseArgs(argv);
+    } catch (err) {
+      expect((err as { exitCode: number }).exitCode).toBe(255);
+    }
+  });
+
+  it.each([[['version']], [['--version']]])('%j prints the version', (argv) => expect(parseArgs(argv).kind).toBe('version'));
+  it.each([[[]], [['help']], [['--help']]])('%j prints help', (argv) => expect(parseArgs(argv).kind).toBe('help'));
+});
