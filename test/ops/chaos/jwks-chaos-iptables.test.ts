@@ -39,7 +39,7 @@ afterEach(async () => {
   }
   // Leave the client namespace clean for the next case whatever happened in this one.
   const { execFile } = await import('node:child_process');
-  for (const tool of ['iptables', 'iptables-legacy']) {
+  for (const tool of ['iptables', 'iptables-legacy', 'ip6tables']) {
     await new Promise((r) => execFile('ip', ['netns', 'exec', lab.clientNs, tool, '-w', '-F', 'OUTPUT'], r));
   }
 });
@@ -138,6 +138,18 @@ describe('jwks-chaos.sh iptables mode in network namespaces', () => {
     expect(await r.exit()).toBe(143);
     expect(await lab.clientRules('iptables-legacy')).not.toContain('jwks-chaos');
     expect(await eventually(() => lab.reachable(), 5000)).toBe(true);
+  });
+
+  it('cuts an IPv6 JWKS with ip6tables, and only that family', async () => {
+    expect(await lab.probe(1, 6)).toEqual({ curlExit: 0, status: '200' });
+    const r = chaos(['--target', `[${lab.serverIp6}]:${lab.port}`, '--duration', '10m', 'iptables']);
+    expect(await r.line(/fault ON/)).toContain(`ip6tables -w -I OUTPUT -p tcp -d ${lab.serverIp6} --dport ${lab.port}`);
+    expect((await lab.probe(1, 6)).curlExit).toBe(28);
+    expect(await lab.reachable()).toBe(true); // IPv4 to the same server is untouched
+    r.child.kill('SIGTERM');
+    expect(await r.exit()).toBe(143);
+    expect(await lab.clientRules('ip6tables')).not.toContain('jwks-chaos');
+    expect(await lab.probe(1, 6)).toEqual({ curlExit: 0, status: '200' });
   });
 
   it('changes nothing on --dry-run', async () => {

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** A JWKS server (real RSA key, RFC 7517 document) on 0.0.0.0:<free port>, printing its port. */
+/** A JWKS server (real RSA key, RFC 7517 document) on [::]:<free port> (IPv4 too), printing its port. */
 const JWKS_SERVER = `
 const { createServer } = require('node:http');
 const { generateKeyPairSync } = require('node:crypto');
@@ -21,7 +21,7 @@ const server = createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=30' });
   res.end(JSON.stringify({ keys: [jwk] }));
 });
-server.listen(0, '0.0.0.0', () => console.log(JSON.stringify({ port: server.address().port })));
+server.listen({ port: 0, host: '::', ipv6Only: false }, () => console.log(JSON.stringify({ port: server.address().port })));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
 
@@ -47,6 +47,9 @@ export class NetnsLab {
   private readonly third = randomInt(1, 120);
   readonly serverIp: string;
   readonly clientIp: string;
+  /** IPv6 addresses of the direct (non-routed) lab, a ULA prefix private to the namespaces. */
+  readonly serverIp6 = `fd00:77:${randomInt(1, 0xffff).toString(16)}::1`;
+  readonly clientIp6 = this.serverIp6.replace(/::1$/, '::2');
   port = 0;
   private server: ChildProcess | null = null;
   private created: string[] = [];
@@ -104,6 +107,9 @@ export class NetnsLab {
       await run('ip', ['netns', 'exec', this.routerNs, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
     } else {
       await this.link([this.serverNs, this.serverIf, `${this.serverIp}/24`], [this.clientNs, this.clientIf, `${this.clientIp}/24`]);
+      // nodad: usable at once, without waiting for duplicate address detection.
+      await run('ip', ['-n', this.serverNs, '-6', 'addr', 'add', `${this.serverIp6}/64`, 'dev', this.serverIf, 'nodad']);
+      await run('ip', ['-n', this.clientNs, '-6', 'addr', 'add', `${this.clientIp6}/64`, 'dev', this.clientIf, 'nodad']);
     }
     this.server = spawn('ip', ['netns', 'exec', this.serverNs, process.execPath, '-e', JWKS_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.port = await new Promise<number>((resolve, reject) => {
@@ -118,9 +124,10 @@ export class NetnsLab {
   }
 
   /** One request from the client namespace to the JWKS; `timeoutS` bounds a dropped attempt. */
-  async probe(timeoutS = 1): Promise<Probe> {
+  async probe(timeoutS = 1, family: 4 | 6 = 4): Promise<Probe> {
+    const url = family === 6 ? `http://[${this.serverIp6}]:${this.port}/jwks` : `http://${this.jwksTarget}/jwks`;
     try {
-      const { stdout } = await run('ip', ['netns', 'exec', this.clientNs, 'curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '--connect-timeout', String(timeoutS), '-m', String(timeoutS + 1), `http://${this.jwksTarget}/jwks`]);
+      const { stdout } = await run('ip', ['netns', 'exec', this.clientNs, 'curl', '-g', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '--connect-timeout', String(timeoutS), '-m', String(timeoutS + 1), url]);
       return { curlExit: 0, status: stdout.trim() };
     } catch (err) {
       const e = err as { code?: number; stdout?: string };
