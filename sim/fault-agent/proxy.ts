@@ -47,9 +47,14 @@ export function createProxyServer(o: ProxyOptions): Server {
       },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, forwardHeaders(upstreamRes.headers));
+        upstreamRes.on('error', () => res.destroy());
         upstreamRes.pipe(res);
       },
     );
+    // A client that goes away must not leave the upstream request (and its socket) hanging.
+    res.on('close', () => {
+      if (!res.writableFinished) upstreamReq.destroy();
+    });
     upstreamReq.on('error', (err) => {
       if (!res.headersSent) sendJson(res, 502, { error: 'bad_gateway', message: `upstream ${o.upstream.origin} is unreachable: ${(err as NodeJS.ErrnoException).code ?? err.message}` });
       else res.destroy();

@@ -100,6 +100,20 @@ describe('fault semantics', () => {
     expect(elapsed).toBeLessThan(250 + 1000);
   });
 
+  it('survives a client that disconnects while its request is held by a delay', async () => {
+    const clock = new FakeClock();
+    const a = await start({ clock });
+    await inject(a, { fault: { averageDelay: '5s' }, duration: '1m' });
+    const ac = new AbortController();
+    const aborted = fetch(`${a.proxy}/held`, { signal: ac.signal }).catch((e: Error) => e.name);
+    await new Promise((r) => setTimeout(r, 50));
+    ac.abort();
+    expect(await aborted).toBe('AbortError');
+    await clock.advance(5000); // the held request is forwarded after its client left
+    await fetch(`${a.control}/v1/faults`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN}` } });
+    expect((await fetch(`${a.proxy}/after`)).status).toBe(200);
+  });
+
   it('holds a delayed request until the fake clock reaches the delay', async () => {
     const clock = new FakeClock();
     const a = await start({ clock });
