@@ -1,5 +1,5 @@
 /**
- * Builds the real CLI once (runner/cli.ts → build/conformance/k6-offline.js, the esbuild options
+ * Builds the real CLI once per test file (runner/cli.ts → build/conformance/<suite>/k6-offline.js, the esbuild options
  * of the project's own build) and runs it as a child process, the way users and CI run it.
  */
 import { spawn } from 'node:child_process';
@@ -9,10 +9,12 @@ import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
-export const CLI = join(ROOT, 'build/conformance/k6-offline.js');
+/** Per test file (vitest isolates modules per file), so parallel files never rebuild each other's CLI. */
+let CLI = join(ROOT, 'build/conformance/default/k6-offline.js');
 export const SCRIPTS = join(import.meta.dirname, 'scripts');
 
-export async function buildCli(): Promise<void> {
+export async function buildCli(suite = 'default'): Promise<void> {
+  CLI = join(ROOT, 'build/conformance', suite, 'k6-offline.js');
   await esbuild.build({
     entryPoints: [join(ROOT, 'runner/cli.ts')],
     outfile: CLI,
