@@ -108,6 +108,26 @@ describe('store caps', () => {
   });
 });
 
+describe('store caps through the API', () => {
+  it('evicts the oldest client-created policy at the cap, counts it, and keeps seeded ones', async () => {
+    const sim = await startTestSim({ tenants: 1 });
+    try {
+      const token = await getToken(sim, 'tenant-01');
+      const put = (id: string) => call(sim, 'PUT', `/api/policy/policies/${id}`, { token, tenant: 'tenant-01', body: { name: id, rules: [{ effect: 'allow', condition: 'c' }] } });
+      const room = MAX_POLICIES - SEED_POLICIES;
+      for (let i = 0; i <= room; i++) expect((await put(`c-${i}`)).status).toBe(201);
+      expect(await metricValue(sim, 'tenant_store_evictions_total', { tenant: 'tenant-01', service: 'policy' })).toBe(1);
+      expect((await call(sim, 'GET', '/api/policy/policies/c-0', { token, tenant: 'tenant-01' })).status).toBe(404);
+      expect((await call(sim, 'GET', '/api/policy/policies/c-1', { token, tenant: 'tenant-01' })).status).toBe(200);
+      expect((await call(sim, 'GET', '/api/policy/policies/pol-001', { token, tenant: 'tenant-01' })).status).toBe(200);
+      expect(await metricValue(sim, 'tenant_data_volume_bytes_total', { tenant: 'tenant-01', service: 'policy', direction: 'in' })).toBeGreaterThan(room * 40);
+      expect(await metricValue(sim, 'tenant_data_volume_bytes_total', { tenant: 'tenant-01', service: 'policy', direction: 'out' })).toBeGreaterThan(room * 80);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe('Notify delivery queue', () => {
   it('drains drainRate deliveries per second per tenant on the clock', async () => {
     const clock = new FakeClock();
