@@ -117,7 +117,8 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
           else resolve();
           return;
         }
-        this.after(next.value.atMs - now, pump);
+        const defer = this.clock.defer?.bind(this.clock);
+        this.after(next.value.atMs - now, defer ? () => defer(pump) : pump);
       };
       pump();
     });

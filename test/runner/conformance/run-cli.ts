@@ -13,6 +13,10 @@ export const ROOT = resolve(import.meta.dirname, '../../..');
 let CLI = join(ROOT, 'build/conformance/default/k6-offline.js');
 export const SCRIPTS = join(import.meta.dirname, 'scripts');
 
+export function cliPath(): string {
+  return CLI;
+}
+
 export async function buildCli(suite = 'default'): Promise<void> {
   CLI = join(ROOT, 'build/conformance', suite, 'k6-offline.js');
   await esbuild.build({
