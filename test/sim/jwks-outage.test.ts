@@ -143,6 +143,22 @@ describe('JWKS outage with a fake clock', () => {
     expect(res.body.reason).toBe('unknown_kid');
   });
 
+  it('treats a JWKS fetch slower than --jwks-fetch-timeout as a failed refresh (a latency fault is an outage too)', async () => {
+    const clock = new FakeClock();
+    sim = await startTestSim({ clock, jwksFetchTimeoutMs: 100 });
+    const res = await fetch(`${sim.agentControl}/v1/faults/http`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fault: { averageDelay: '10s' }, duration: '1m' }),
+    });
+    expect(res.status).toBe(201);
+    // The agent holds the fetch on the fake clock; the 100 ms fetch timeout is real time.
+    expect(await sim.jwks.refresh('interval')).toBe(false);
+    expect(sim.jwks.degraded).toBe(true);
+    expect(sim.jwks.error).toMatch(/abort|timeout/i);
+    await clock.advance(10_000); // release the held request before closing
+  });
+
   it('answers /readyz 503 until the first JWKS fetch succeeds, and /healthz 200 always', async () => {
     let fail = true;
     sim = await startTestSim({
