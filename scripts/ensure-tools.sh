@@ -3,6 +3,7 @@
 #   promtool, prometheus  (Debian: prometheus)  - rule checks, rule unit tests, live alert checks
 #   shellcheck            (Debian: shellcheck)  - lint of every shell script in ops/
 #   ip, iptables          (Debian: iproute2, iptables) - jwks-chaos.sh iptables mode in network namespaces
+#   curl                  (Debian: curl)        - jwks-chaos.sh talks to the fault agent and k6's REST API
 # Installs what is missing with apt-get when running as root; otherwise fails with the command to run.
 # It never skips: a test suite that silently drops its Prometheus checks proves nothing.
 set -euo pipefail
@@ -13,6 +14,7 @@ declare -A PACKAGE_OF=(
   [shellcheck]=shellcheck
   [ip]=iproute2
   [iptables]=iptables
+  [curl]=curl
 )
 
 missing_packages=()
