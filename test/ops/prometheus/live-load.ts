@@ -34,6 +34,9 @@ export interface LoadReport {
   byStatus: Record<string, number>;
   outageInjected: boolean;
   detail: string;
+  /** Runner only: k6's exit code and the runner's stdout + stderr. */
+  exitCode?: number | null;
+  output?: string;
 }
 
 export async function fetchToken(urls: PlatformUrls, tenant: string): Promise<string> {
@@ -177,7 +180,7 @@ export async function runTenantLoadBundle(
   root: string,
   urls: PlatformUrls,
   plan: LoadPlan & { expect: 'expiry' | 'fallback'; prometheusUrl: string },
-): Promise<LoadReport & { exitCode: number | null; output: string }> {
+): Promise<LoadReport> {
   requireBuilt(root, ['build/k6-offline.js', 'dist/tenant-load-agent.js']);
   const seconds = (ms: number): string => `${Math.round(ms / 1000)}s`;
   const env: Record<string, string> = {
