@@ -124,7 +124,10 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
     });
     this.beginEnding(this.config.gracefulStopMs);
     if (this.inFlight > 0) {
-      await Promise.race([new Promise<void>((r) => (this.drained = r)), this.interrupt.promise]);
+      await new Promise<void>((r) => {
+        this.drained = r;
+        this.interrupt.on(r);
+      });
       // Interrupted iterations settle right after the interrupt; let them report.
       if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
     }

@@ -3,7 +3,7 @@
  * signal, counters for progress. Timeline (k6-facts §4.3): no new iteration starts after the
  * regular end; iterations still running get `gracefulStop`, then are interrupted.
  */
-import { deferred, type Deferred } from './clock';
+import { StopSignal } from './stop-signal';
 import type { Executor, ScenarioHost, ScenarioProgress, VuRef } from './types';
 import type { ScenarioConfig } from '../options/scenario-config';
 import type { ExecutionTuple } from '../options/execution-segment';
@@ -26,7 +26,7 @@ export abstract class BaseExecutor<C extends ScenarioConfig = ScenarioConfig, V 
   /** Set at the regular end: nothing new starts. */
   protected ending = false;
   /** Resolved when in-flight iterations must be cut (end of gracefulStop, or stop()). */
-  protected readonly interrupt: Deferred = deferred();
+  protected readonly interrupt = new StopSignal();
   protected readonly timers: unknown[] = [];
 
   constructor(
@@ -54,7 +54,7 @@ export abstract class BaseExecutor<C extends ScenarioConfig = ScenarioConfig, V 
   protected beginEnding(gracefulStopMs: number): void {
     if (this.ending) return;
     this.ending = true;
-    this.after(gracefulStopMs, () => this.interrupt.resolve());
+    this.after(gracefulStopMs, () => this.interrupt.fire());
   }
 
   protected finish(): void {
@@ -63,7 +63,7 @@ export abstract class BaseExecutor<C extends ScenarioConfig = ScenarioConfig, V 
   }
 
   /** Runs one iteration on a VU and keeps the counters. */
-  protected async iterate(vu: V, iterationInTest: number, interrupt: Promise<void> = this.interrupt.promise): Promise<boolean> {
+  protected async iterate(vu: V, iterationInTest: number, interrupt: StopSignal = this.interrupt): Promise<boolean> {
     const ok = await this.host.runIteration(vu, interrupt, iterationInTest);
     if (ok) this.completed++;
     else this.interrupted++;
@@ -72,7 +72,7 @@ export abstract class BaseExecutor<C extends ScenarioConfig = ScenarioConfig, V 
 
   stop(): void {
     this.ending = true;
-    this.interrupt.resolve();
+    this.interrupt.fire();
   }
 
   abstract run(): Promise<void>;

@@ -26,23 +26,3 @@ export const realClock: Clock = {
 export function delay(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => clock.setTimeout(resolve, ms));
 }
-
-/** A promise with its resolve function, for stop signals. */
-export interface Deferred {
-  promise: Promise<void>;
-  resolve(): void;
-  settled: boolean;
-}
-
-export function deferred(): Deferred {
-  let resolve!: () => void;
-  const d: Deferred = {
-    settled: false,
-    promise: new Promise<void>((r) => (resolve = r)),
-    resolve: () => {
-      d.settled = true;
-      resolve();
-    },
-  };
-  return d;
-}

@@ -5,7 +5,7 @@
  * every VU gets `gracefulStop`.
  */
 import { BaseExecutor, pad } from './base-executor';
-import { deferred, type Deferred } from './clock';
+import { StopSignal } from './stop-signal';
 import type { ScenarioHost, VuRef } from './types';
 import type { RampingVusConfig, Stage } from '../options/scenario-config';
 import type { ExecutionTuple } from '../options/execution-segment';
@@ -50,7 +50,7 @@ export function planRampingVus(startVUs: number, stages: readonly Stage[], tuple
 interface Slot {
   running: boolean;
   rampingDown: boolean;
-  cut: Deferred;
+  cut: StopSignal;
   timer?: unknown;
 }
 
@@ -78,7 +78,7 @@ export class RampingVus<V extends VuRef = VuRef> extends BaseExecutor<RampingVus
   private setTarget(n: number): void {
     this.target = n;
     for (let i = 0; i < this.slots.length || i < n; i++) {
-      const slot = (this.slots[i] ??= { running: false, rampingDown: false, cut: deferred() });
+      const slot = (this.slots[i] ??= { running: false, rampingDown: false, cut: new StopSignal() });
       if (i < n) {
         if (slot.rampingDown) {
           slot.rampingDown = false;
@@ -87,7 +87,7 @@ export class RampingVus<V extends VuRef = VuRef> extends BaseExecutor<RampingVus
         if (!slot.running) this.loops.push(this.loop(i, slot));
       } else if (slot.running && !slot.rampingDown) {
         slot.rampingDown = true;
-        slot.timer = this.clock.setTimeout(() => slot.cut.resolve(), this.config.gracefulRampDownMs);
+        slot.timer = this.clock.setTimeout(() => slot.cut.fire(), this.config.gracefulRampDownMs);
         this.timers.push(slot.timer);
       }
     }
@@ -97,11 +97,11 @@ export class RampingVus<V extends VuRef = VuRef> extends BaseExecutor<RampingVus
     const vu = this.host.acquireVU();
     if (!vu) return;
     slot.running = true;
-    if (slot.cut.settled) slot.cut = deferred();
+    if (slot.cut.fired) slot.cut = new StopSignal();
+    const cut = StopSignal.any(this.interrupt, slot.cut);
     this.activeVUs++;
     try {
       while (!this.ending && index < this.target) {
-        const cut = Promise.race([this.interrupt.promise, slot.cut.promise]);
         if (!(await this.iterate(vu, this.globalIndex(this.local++), cut))) break;
       }
     } finally {

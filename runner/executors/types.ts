@@ -4,6 +4,7 @@
  * testable with a fake host and a fake clock.
  */
 import type { Clock } from './clock';
+import type { StopSignal } from './stop-signal';
 
 /** A VU as executors see it: an id and nothing else. */
 export interface VuRef {
@@ -21,7 +22,7 @@ export interface ScenarioHost<V extends VuRef = VuRef> {
    * Runs one iteration. Resolves `true` when it completed (even with an exception, as in k6),
    * `false` when `interrupt` fired first (the iteration counts as interrupted).
    */
-  runIteration(vu: V, interrupt: Promise<void>, iterationInTest: number): Promise<boolean>;
+  runIteration(vu: V, interrupt: StopSignal, iterationInTest: number): Promise<boolean>;
   /** Emits `dropped_iterations` with this value (tagged with the scenario by the host). */
   dropIterations(count: number): void;
   warn(message: string): void;

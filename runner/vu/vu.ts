@@ -16,6 +16,7 @@ import { createModules } from '../modules/registry';
 import type { ScenarioConfig } from '../options/scenario-config';
 import type { EngineServices } from './engine-services';
 import { compileModule, resolveRelative, type CompiledModule } from './script-loader';
+import type { StopSignal } from '../executors/stop-signal';
 
 export type VuPhase = 'init' | 'setup' | 'iteration' | 'teardown' | 'summary';
 
@@ -353,7 +354,7 @@ export class VU {
    * Runs one iteration of `execName`. Resolves 'completed' (also when it threw: k6 counts such
    * iterations as full and logs the error) or 'interrupted' when `interrupt` fired first.
    */
-  async runIteration(execName: string, setupJSON: string | undefined, interrupt: Promise<void>, iterationInTest: number): Promise<'completed' | 'interrupted'> {
+  async runIteration(execName: string, setupJSON: string | undefined, interrupt: StopSignal, iterationInTest: number): Promise<'completed' | 'interrupted'> {
     const fn = this.exports[execName];
     this.phase = 'iteration';
     this.iteration++;
@@ -379,6 +380,10 @@ export class VU {
       await this.waitIdle();
       if (this.asyncError !== undefined) throw this.asyncError;
     })();
+    let unsubscribe: () => void = () => undefined;
+    const interrupted = new Promise<typeof INTERRUPTED>((resolve) => {
+      unsubscribe = interrupt.on(() => resolve(INTERRUPTED));
+    });
     const outcome = await Promise.race([
       work.then(
         () => 'ok' as const,
@@ -388,8 +393,9 @@ export class VU {
           return 'error' as const;
         },
       ),
-      interrupt.then(() => INTERRUPTED),
+      interrupted,
     ]);
+    unsubscribe();
     if (outcome === INTERRUPTED) {
       this.cancelPending();
       return 'interrupted';

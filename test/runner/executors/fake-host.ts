@@ -47,7 +47,7 @@ export function fakeHost(clock: FakeClock, opts: { iterationMs: number | ((i: nu
           active--;
           resolve(true);
         }, ms);
-        void interrupt.then(() => {
+        interrupt.on(() => {
           if (done) return;
           done = true;
           active--;
