@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -35,6 +36,9 @@ interface DashboardJson {
   templating: { list: { type: string; name: string; label?: string; refresh?: number; multi?: boolean; includeAll?: boolean; allValue?: string; query?: unknown; definition?: string }[] };
 }
 
+const generate = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'ops/grafana/generate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
 const committed = JSON.parse(readFileSync(FILE, 'utf8')) as DashboardJson;
 const panels = committed.panels.filter((p) => p.type !== 'row');
 const targets = dashboardTargets(committed);
@@ -56,13 +60,29 @@ describe('the committed dashboard is the generated one', () => {
   });
 
   it('npm run dashboards -- --check exits 0 on the committed file', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'ops/grafana/generate.ts'), '--check'], { cwd: ROOT, encoding: 'utf8' });
+    const run = generate(['--check']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
 
+  it('--check exits 1 naming a stale file, and a plain run rewrites it to the committed text', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dashboards-'));
+    try {
+      writeFileSync(join(dir, 'tenant-audit.json'), readFileSync(FILE, 'utf8').replace('"Tenant audit"', '"Tenant audit (edited by hand)"'));
+      const check = generate(['--check', '--out-dir', dir]);
+      expect(check.status).toBe(1);
+      expect(check.stderr).toContain(`stale: ${join(dir, 'tenant-audit.json')}`);
+      const write = generate(['--out-dir', dir]);
+      expect(write.status).toBe(0);
+      expect(readFileSync(join(dir, 'tenant-audit.json'), 'utf8')).toBe(readFileSync(FILE, 'utf8'));
+      expect(generate(['--check', '--out-dir', dir]).status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the generator rejects an unknown argument with its usage', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'ops/grafana/generate.ts'), '--force'], { cwd: ROOT, encoding: 'utf8' });
+    const run = generate(['--force']);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('unknown argument(s) --force');
     expect(run.stderr).toContain('usage: npm run dashboards');
