@@ -99,14 +99,25 @@ describe('the promtool tests can fail', () => {
     ['a JWKS miss alert that ignores its volume guard', (s: Record<string, string>) => { s['alerts.yaml'] = s['alerts.yaml']!.replace('job:auth_jwks_cache_misses:rate5m > 0.1', 'job:auth_jwks_cache_misses:rate5m >= 0'); }],
     ['a changed runbook link', (s: Record<string, string>) => { s['alerts.yaml'] = s['alerts.yaml']!.replace('runbooks/tenant-auth-failures-spike.md', 'runbooks/elsewhere.md'); }],
   ])('alerts-test.yaml fails for %s', (_what, mutate) => {
+    const before: Record<string, string> = {};
+    for (const f of RULE_FILES) before[f] = readFileSync(join(RULES_DIR, f), 'utf8');
+    const probe = { ...before };
+    mutate(probe);
+    expect(probe, 'the mutation changed nothing').not.toEqual(before);
     expect(runAgainstMutatedRules('alerts-test.yaml', mutate)).not.toBe(0);
   });
 
-  it('recording-rules-test.yaml fails when the error ratio also counts 4xx answers', () => {
-    const status = runAgainstMutatedRules('recording-rules-test.yaml', (s) => {
-      s['recording-rules.yaml'] = s['recording-rules.yaml']!.replaceAll('status=~"5.."', 'status=~"[45].."');
-    });
-    expect(status).not.toBe(0);
+  it.each([
+    ['the error ratio also counts 4xx answers', (s: Record<string, string>) => { s['recording-rules.yaml'] = s['recording-rules.yaml']!.replaceAll('status=~"5.."', 'status=~"[45].."'); }],
+    ['latency keeps the unmatched-route 404s', (s: Record<string, string>) => { s['recording-rules.yaml'] = s['recording-rules.yaml']!.replaceAll('{route!="unmatched"}', ''); }],
+    ['stale serves are not counted as hits', (s: Record<string, string>) => { s['recording-rules.yaml'] = s['recording-rules.yaml']!.replace('expr: job:auth_jwks_cache_hits:rate5m + job:auth_jwks_cache_misses:rate5m', 'expr: job:auth_jwks_cache_hits:rate5m + job:auth_jwks_cache_misses:rate5m + job:auth_jwks_stale_serves:rate5m'); }],
+    ['expired-key refusals are not counted as misses', (s: Record<string, string>) => { s['recording-rules.yaml'] = s['recording-rules.yaml']!.replace('reason="jwks_unavailable"', 'reason="never_happens"'); }],
+  ])('recording-rules-test.yaml fails when %s', (_what, mutate) => {
+    const before = readFileSync(join(RULES_DIR, 'recording-rules.yaml'), 'utf8');
+    const probe: Record<string, string> = { 'recording-rules.yaml': before };
+    mutate(probe);
+    expect(probe['recording-rules.yaml'], 'the mutation changed nothing').not.toBe(before);
+    expect(runAgainstMutatedRules('recording-rules-test.yaml', mutate)).not.toBe(0);
   });
 });
 
