@@ -163,6 +163,25 @@ describe('every alert follows the alert conventions', () => {
   });
 });
 
+describe('the docs around the alerts', () => {
+  const docs = ['ops/README.md', ...THE_FIVE_ALERTS.map((a) => `ops/docs/runbooks/${a.replaceAll('_', '-')}.md`)];
+
+  it.each(docs)('every relative link in %s resolves', (doc) => {
+    const text = readFileSync(join(ROOT, doc), 'utf8');
+    const links = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1] ?? '').filter((l) => !/^[a-z]+:/.test(l));
+    if (doc === 'ops/README.md') expect(links.length).toBeGreaterThan(8);
+    for (const link of links) expect(existsSync(join(ROOT, dirname(doc), link)), `${doc} links ${link}`).toBe(true);
+  });
+
+  it('ops/README.md lists every alert with its runbook', () => {
+    const text = readFileSync(join(ROOT, 'ops/README.md'), 'utf8');
+    for (const a of THE_FIVE_ALERTS) {
+      expect(text).toContain(`| \`${a}\` |`);
+      expect(text).toContain(`docs/runbooks/${a.replaceAll('_', '-')}.md`);
+    }
+  });
+});
+
 describe('the rules read the platform\'s real metrics', () => {
   it('every raw metric a recording rule selects is registered by sim/metrics', () => {
     const metrics = new SimMetrics({ tenantLabelCap: 10, defaultMetrics: false });
