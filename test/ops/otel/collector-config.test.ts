@@ -12,9 +12,30 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { Sim } from '../../../sim/index';
-import { ADMIN, call, getToken, startTestSim } from '../../sim/helpers/sim-fixture';
+import { startSim, type Sim } from '../../../sim/index';
 import { evaluateCondition, goLayoutToRegExp, parseGoTime, runChain, type LogEntry, type OperatorConfig } from './stanza-chain';
+
+const ADMIN = 'local-admin-token';
+
+async function getToken(sim: Sim, tenant: string): Promise<string> {
+  const res = await fetch(`${sim.authority}/connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'tenant-load', client_secret: 'local-dev-secret', tenant }),
+  });
+  if (res.status !== 200) throw new Error(`token request for ${tenant} answered ${res.status}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function call(sim: Sim, method: string, path: string, o: { token: string; tenant: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number }> {
+  const res = await fetch(`${sim.api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${o.token}`, 'x-stellaops-tenant': o.tenant, 'content-type': 'application/json', ...o.headers },
+    ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
+  });
+  await res.arrayBuffer();
+  return { status: res.status };
+}
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const CONFIG_TEXT = readFileSync(join(ROOT, 'ops/otel/collector.yaml'), 'utf8');
@@ -115,6 +136,13 @@ describe('the collector pipeline is wired as documented', () => {
     expect((config.exporters['clickhouse'] as any)['sending_queue']['batch']).toMatchObject({ min_size: 5000 });
   });
 
+  it('ops/README.md states every retention setting: 30 days of logs, 90 days of metrics downsampled after 30', () => {
+    const readme = readFileSync(join(ROOT, 'ops/README.md'), 'utf8');
+    for (const setting of ['exporters.clickhouse.ttl: 720h', 'retention_period: 720h', 'retention_enabled: true', '--storage.tsdb.retention.time=30d', '--retention.resolution-raw=30d', '--retention.resolution-5m=90d']) {
+      expect(readme).toContain(setting);
+    }
+  });
+
   it('logs are kept 30 days: the ClickHouse table TTL and Loki\'s compactor retention', () => {
     expect((config.exporters['clickhouse'] as any)['ttl']).toBe('720h');
     const loki = parse(readFileSync(join(ROOT, 'ops/otel/loki-retention.yaml'), 'utf8')) as any;
@@ -166,7 +194,7 @@ describe('the platform\'s real audit lines satisfy the collector\'s parsing and 
 
   beforeAll(async () => {
     // Real time, compressed: JWKS refresh every 100 ms, degraded events aggregated per 100 ms.
-    sim = await startTestSim({ tenants: 3, auditLog: auditFile, jwksRefreshMs: 100, jwksTtlMs: 60_000, degradedAuditIntervalMs: 100 });
+    sim = await startSim({ apiPort: 0, authorityPort: 0, agentPort: 0, agentControlPort: 0, defaultMetrics: false, tenants: 3, auditLog: auditFile, jwksRefreshMs: 100, jwksTtlMs: 60_000, degradedAuditIntervalMs: 100 });
     const s = sim;
     const t1 = await getToken(s, 'tenant-01');
     // data.write with a W3C trace context
