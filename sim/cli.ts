@@ -26,7 +26,25 @@ async function main(): Promise<void> {
   }
   const { config } = parsed;
   const logger = stderrLogger(config.quiet);
-  let sim;
+  // Signal handlers go in before anything listens: a reader may send SIGTERM the moment it sees
+  // the ready line, and without a handler the default action would kill the process uncleanly.
+  let sim: Awaited<ReturnType<typeof startSim>> | null = null;
+  let stopping: string | null = null;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = signal;
+    if (!sim) return; // still starting: closed as soon as start resolves
+    logger.info(`${signal}: closing listeners`);
+    sim.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`tenant-sim: error while closing: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   try {
     sim = await startSim({ ...config, logger, ...(config.auditLog ? {} : { auditSink: process.stdout }) });
   } catch (err) {
@@ -39,23 +57,14 @@ async function main(): Promise<void> {
     process.stderr.write(`tenant-sim: cannot start: ${detail}\n`);
     process.exit(1);
   }
+  if (stopping) {
+    const signal: string = stopping;
+    stopping = null;
+    stop(signal);
+    return;
+  }
   process.stdout.write(`${JSON.stringify({ ready: true, api: sim.api, authority: sim.authority, authorityViaAgent: sim.authorityViaAgent, agentControl: sim.agentControl })}\n`);
   logger.info(`API ${sim.api}, Authority ${sim.authority} (via fault agent ${sim.authorityViaAgent}), agent control ${sim.agentControl}; ${config.tenants} tenants`);
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal}: closing listeners`);
-    sim.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`tenant-sim: error while closing: ${(err as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 void main();

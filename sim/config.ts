@@ -185,6 +185,15 @@ export function checkExposure(config: Pick<SimConfig, 'host' | 'clientSecret' | 
   }
 }
 
+/** Checks that need more than one value. */
+export function checkConsistency(config: Pick<SimConfig, 'jwksTtlMs' | 'jwksRefreshMs'>): void {
+  if (config.jwksTtlMs <= config.jwksRefreshMs) {
+    throw new ConfigError(
+      `--jwks-ttl (${formatGoDuration(config.jwksTtlMs)}) must be longer than --jwks-refresh (${formatGoDuration(config.jwksRefreshMs)}), otherwise keys expire between two refreshes even without an outage`,
+    );
+  }
+}
+
 export interface ParsedArgs {
   config: SimConfig;
   help: boolean;
@@ -227,6 +236,7 @@ export function parseSimArgs(argv: readonly string[], env: Record<string, string
     set(spec, raw, `--${name}`);
   }
   checkExposure(config);
+  checkConsistency(config);
   return { config, help };
 }
 

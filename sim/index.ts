@@ -22,7 +22,7 @@ import { createAuthorityServer } from './authority/authority-server';
 import { KeyStore } from './authority/key-store';
 import { AUDIENCE, TENANT_CLAIM } from './authority/token-endpoint';
 import { systemClock, type Clock } from './clock';
-import { checkExposure, ConfigError, SIM_DEFAULTS, type SimConfig } from './config';
+import { checkConsistency, checkExposure, ConfigError, SIM_DEFAULTS, type SimConfig } from './config';
 import { startFaultAgent, type FaultAgent } from './fault-agent/agent';
 import type { FaultController } from './fault-agent/fault-controller';
 import { closeServer, listen, urlOf } from './http/harden';
@@ -72,6 +72,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   const { clock: clockOpt, random, auditSink, logger: loggerOpt, defaultMetrics, fetchJwks, ...partial } = options;
   const config: SimConfig = { ...SIM_DEFAULTS, ...partial };
   checkExposure(config);
+  checkConsistency(config);
   const clock = clockOpt ?? systemClock;
   const logger = loggerOpt ?? silentLogger;
   const metrics = new SimMetrics({ tenantLabelCap: config.tenantLabelCap, defaultMetrics: defaultMetrics ?? true });

@@ -69,7 +69,16 @@ async function main(): Promise<void> {
     fail(`refusing to listen on non-loopback --host '${host}' with the local default --admin-token; set your own token`);
   }
   const logger = stderrLogger(f.quiet === 'true' || f.quiet === '1');
-  const agent = await startFaultAgent({
+  // Handlers before listening (see sim/cli.ts): a signal during start-up closes once started.
+  let agent: Awaited<ReturnType<typeof startFaultAgent>> | null = null;
+  let stopRequested = false;
+  const stop = (): void => {
+    stopRequested = true;
+    if (agent) agent.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  agent = await startFaultAgent({
     upstream: upstream.origin,
     host,
     proxyPort: port('port', f.port, 8441),
@@ -80,12 +89,8 @@ async function main(): Promise<void> {
     process.stderr.write(`fault-agent: cannot start: ${err.code === 'EADDRINUSE' ? `address in use (${err.message})` : err.message}\n`);
     process.exit(1);
   });
+  if (stopRequested) return stop();
   process.stdout.write(`${JSON.stringify({ ready: true, proxy: agent.proxy, control: agent.control, upstream: upstream.origin })}\n`);
-  const stop = (): void => {
-    agent.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 void main();

@@ -75,6 +75,25 @@ describe('tenant-sim CLI', () => {
     }
   });
 
+  it('exits 0 on SIGINT too', async () => {
+    const child = run('sim/cli.ts', ['--api-port', '0', '--authority-port', '0', '--agent-port', '0', '--agent-control-port', '0', '--quiet']);
+    const exit = exitOf(child);
+    await readyLine(child);
+    child.kill('SIGINT');
+    expect((await exit).code).toBe(0);
+  });
+
+  it('prints usage with every flag for --help and exits 0', async () => {
+    const child = run('sim/cli.ts', ['--help']);
+    let out = '';
+    child.stdout!.on('data', (c) => (out += c));
+    const { code } = await exitOf(child);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Usage: tenant-sim \[flags\]/);
+    expect(out).toContain('--jwks-ttl');
+    expect(out).toContain('SIM_RATE_LIMIT');
+  });
+
   it.each([
     [['--jwks-ttl', 'soon'], "tenant-sim: invalid value 'soon' for --jwks-ttl: expected a Go duration such as '500ms', '30s', '15m' or '1h' or 'never'\n", {}],
     [['--host', '0.0.0.0'], /^tenant-sim: refusing to listen on non-loopback --host '0.0.0.0'.*\n$/, {}],

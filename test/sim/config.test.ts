@@ -38,6 +38,13 @@ describe('parseSimArgs', () => {
     expect(() => parseSimArgs(argv, {})).toThrow(new ConfigError(message));
   });
 
+  it('refuses a --jwks-ttl not longer than --jwks-refresh, naming both', () => {
+    expect(() => parseSimArgs(['--jwks-ttl', '10s', '--jwks-refresh', '30s'], {})).toThrow(
+      new ConfigError('--jwks-ttl (10s) must be longer than --jwks-refresh (30s), otherwise keys expire between two refreshes even without an outage'),
+    );
+    expect(parseSimArgs(['--jwks-ttl', 'never', '--jwks-refresh', '1h'], {}).config.jwksTtlMs).toBe(Infinity);
+  });
+
   it('names the env variable when the bad value came from env', () => {
     expect(() => parseSimArgs([], { SIM_JWKS_REFRESH: 'soon' })).toThrow(/for SIM_JWKS_REFRESH: expected a Go duration/);
   });
