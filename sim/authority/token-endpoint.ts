@@ -56,6 +56,9 @@ export function decideTokenRequest(req: TokenRequest, registry: TenantRegistry, 
   if (basic && bodySecret !== null) {
     throw new OAuthError('invalid_request', 'use one client authentication method: HTTP Basic or client_secret in the body, not both');
   }
+  if (basic && bodyId !== null && bodyId !== basic.id) {
+    throw new OAuthError('invalid_request', 'client_id in the body differs from the HTTP Basic client');
+  }
   const grantType = form.get('grant_type');
   if (!grantType) throw new OAuthError('invalid_request', "missing parameter 'grant_type' (expected 'client_credentials')");
   const clientId = basic ? basic.id : bodyId;

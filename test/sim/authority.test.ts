@@ -83,6 +83,7 @@ describe('POST /connect/token', () => {
     ['an unknown tenant is invalid_request', { grant_type: 'client_credentials', client_id: 'tenant-load', client_secret: SECRET, tenant: 'tenant-99' }, {}, 400, 'invalid_request'],
     ['a per-tenant client asking for another tenant is invalid_request', { grant_type: 'client_credentials', client_id: 'tenant-01-load', client_secret: SECRET, tenant: 'tenant-02' }, {}, 400, 'invalid_request'],
     ['Basic plus client_secret in the body is invalid_request', { grant_type: 'client_credentials', client_secret: SECRET }, { authorization: basic('tenant-01-load', SECRET) }, 400, 'invalid_request'],
+    ['a body client_id that differs from the Basic client is invalid_request', { grant_type: 'client_credentials', client_id: 'tenant-02-load' }, { authorization: basic('tenant-01-load', SECRET) }, 400, 'invalid_request'],
     ['a repeated parameter is invalid_request', 'grant_type=client_credentials&grant_type=client_credentials&client_id=tenant-load&client_secret=local-dev-secret&tenant=tenant-01', {}, 400, 'invalid_request'],
     ['a JSON body is invalid_request', '{"grant_type":"client_credentials"}', { 'content-type': 'application/json' }, 400, 'invalid_request'],
   ];
