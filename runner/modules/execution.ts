@@ -9,6 +9,7 @@ import { TestAbortedError } from '../errors';
 
 export function createExecutionModule(vu: VU): Record<string, unknown> {
   const engine = vu.engine;
+  let optionsCache: unknown;
   const notInInit = (what: string): void => {
     if (vu.phase === 'init') throw new Error(`getting ${what} information in the init context is not supported`);
   };
@@ -108,7 +109,10 @@ export function createExecutionModule(vu: VU): Record<string, unknown> {
       engine.failTest(reason === undefined ? 'test marked as failed' : String(reason));
     },
     get options() {
-      return deepFreeze(vu.jsonParse(JSON.stringify(engine.options?.testOptions ?? {})));
+      // Consolidated once before the run and never changed: parse once per VU, frozen.
+      if (!engine.options) return deepFreeze(vu.jsonParse('{}'));
+      optionsCache ??= deepFreeze(vu.jsonParse(JSON.stringify(engine.options.testOptions)));
+      return optionsCache;
     },
   };
   const exec = { instance, scenario, test, vu: vuView };

@@ -167,6 +167,8 @@ const cases: Case[] = [
       expect(r.exported!.root_group.checks['a check']).toMatchObject({ passes: 4, fails: 0 });
     },
   },
+  { name: 'test-wide, scenario and exec.vu.metrics.tags tags are on every sample', fact: '§3.2, §2.4', script: 'vu-and-scenario-tags.js', exit: 0, note: 'the VU tag is set after the first add, so 3 of 4 samples carry it' },
+  { name: '--summary-mode=full adds per-scenario sections', fact: '§5.5', script: 'start-time.js', args: ['--summary-mode', 'full'], exit: 0, stdout: ['SCENARIO: first', 'SCENARIO: later'] },
   { name: 'without handleSummary the text summary is printed', fact: '§5.5', script: 'shared-iterations.js', exit: 0, stdout: ['TOTAL RESULTS', 'iterations'] },
   { name: '--summary-mode=disabled prints no summary', fact: '§5.5', script: 'shared-iterations.js', args: ['--summary-mode', 'disabled'], exit: 0, extra: (r) => expect(r.stdout).not.toContain('TOTAL RESULTS') },
   // ---- lifecycle, env and options (§2.5, §2.7, §4.1) ----
@@ -207,7 +209,8 @@ describe('k6-offline conformance', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
   });
 
-  it.each(cases)('$name ($fact)', async (c) => {
+  // One `it` per case (not it.each) so that titles are the full sentences.
+  for (const c of cases) it(`${c.name} (k6-facts ${c.fact})`, async () => {
     const r = await runCli(c.script, ['-e', `BASE=${base}`, '-e', `CLOSED=${closedUrl}`, ...(c.args ?? [])], c.env ?? {});
     const context = `exit ${r.code}\nstderr:\n${r.stderr}\nstdout:\n${r.stdout.slice(0, 2000)}`;
     expect(r.code, context).toBe(c.exit);
