@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { resolveTenantHeader } from '../../sim/api/middleware/tenant-header';
 import { tenantData } from '../../sim/api/middleware/tenant-guard';
@@ -152,6 +153,20 @@ describe('AuditLog', () => {
     expect(all.dropped).toBe(2);
     expect(log.query({ limit: 10, since: clock.now() - 1500 }).events.map((e) => e.action)).toEqual(['a4']);
     expect(log.query({ limit: 1 }).events.map((e) => e.action)).toEqual(['a4']);
+  });
+});
+
+describe('AuditLog sink back-pressure', () => {
+  it('drops lines for a sink more than 8 MiB behind, counts them, and still keeps them in the ring', () => {
+    const stuck = new Writable({ highWaterMark: 1024, write: () => {} }); // never calls back
+    let dropped = 0;
+    const log = new AuditLog(new FakeClock(), stuck, () => dropped++, 100);
+    const resource = 'x'.repeat(1000);
+    for (let i = 0; i < 9000; i++) log.record({ tenant: 't', subject: 's', action: 'data.write', resource, result: 'success', traceId: null });
+    expect(stuck.writableLength).toBeGreaterThan(8 * 1024 * 1024);
+    expect(stuck.writableLength).toBeLessThan(9 * 1024 * 1024);
+    expect(dropped).toBeGreaterThan(0);
+    expect(log.query({ limit: 1000 }).events).toHaveLength(100);
   });
 });
 
