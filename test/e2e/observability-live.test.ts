@@ -227,6 +227,13 @@ describe('live: a JWKS outage past the TTL', () => {
     expect(alerts.map((a) => a.labels), seen).toEqual([{ alertname: 'tenant_rate_limit_exceeded', service: 'notify', severity: 'warning', tenant: LIMITED_TENANT }]);
   });
 
+  it('the outage produced refusals, not server errors: tenant_error_rate_gt_0_5pct never became pending', async () => {
+    const ever = await stack!.prometheus.query('max_over_time(ALERTS{alertname="tenant_error_rate_gt_0_5pct"}[5m])');
+    expect(ever.map((s) => s.metric)).toEqual([]);
+    const errors = await stack!.prometheus.query('sum(tenant_requests_total{status=~"5.."})');
+    expect(errors.length === 0 || Number(errors[0]?.value[1]) === 0).toBe(true);
+  });
+
   it('every panel query of the committed dashboard returns data', async () => {
     const dashboard = JSON.parse(readFileSync(join(ROOT, 'ops/grafana/dashboards/tenant-audit.json'), 'utf8')) as { panels: [] };
     const targets = dashboardTargets(dashboard);
