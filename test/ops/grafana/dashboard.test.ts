@@ -116,6 +116,10 @@ describe('the dashboard shows what the tenancy plan asks for', () => {
     const tenant = vars.find((v) => v.name === 'tenant');
     expect(tenant).toMatchObject({ type: 'query', multi: true, includeAll: true, allValue: '.*', refresh: 2 });
     expect(tenant?.definition).toBe('label_values(tenant_requests_total, tenant)');
+    // The variable's metric and label are the platform's.
+    expect(platformMetricNames()).toContain('tenant_requests_total');
+    const run = checkPromqlExpressions([{ name: 'tenant_variable', expr: 'count by (tenant) (tenant_requests_total)' }]);
+    expect(run.status, run.output).toBe(0);
   });
 });
 
