@@ -30,12 +30,25 @@ async function main(): Promise<void> {
   // the ready line, and without a handler the default action would kill the process uncleanly.
   let sim: Awaited<ReturnType<typeof startSim>> | null = null;
   let stopping: string | null = null;
+  // On Linux Node writes a stdout *pipe* synchronously, so a reader that stops reading audit lines
+  // would block the event loop and with it every request. Switched to non-blocking, writes queue
+  // in the stream instead; the audit log drops (and counts) lines once 8 MiB are queued.
+  (process.stdout as unknown as { _handle?: { setBlocking?: (blocking: boolean) => void } })._handle?.setBlocking?.(false);
+  const flushStdout = (): Promise<void> =>
+    new Promise((resolve) => {
+      // Give a reader a moment to take what is queued, but never hang on one that stopped.
+      const timer = setTimeout(resolve, 2000);
+      process.stdout.write('', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = signal;
     if (!sim) return; // still starting: closed as soon as start resolves
     logger.info(`${signal}: closing listeners`);
-    sim.close().then(
+    sim.close().then(flushStdout).then(
       () => process.exit(0),
       (err: unknown) => {
         process.stderr.write(`tenant-sim: error while closing: ${(err as Error).message}\n`);

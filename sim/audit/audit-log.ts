@@ -22,13 +22,20 @@ export class AuditLog {
   private readonly ring: Array<{ at: number; event: AuditEvent }> = [];
   private head = 0;
   private evicted = 0;
+  private sinkBroken = false;
 
   constructor(
     private readonly clock: Clock,
     private readonly sink: Writable | null,
     private readonly onSinkDrop: () => void = () => {},
     private readonly ringSize = AUDIT_RING_SIZE,
-  ) {}
+  ) {
+    // A reader that goes away (EPIPE) or a full disk must not take the platform down: stop
+    // writing to the sink, keep the ring buffer, count what is not written.
+    sink?.on('error', () => {
+      this.sinkBroken = true;
+    });
+  }
 
   record(input: AuditInput): AuditEvent {
     const at = this.clock.now();
@@ -40,7 +47,7 @@ export class AuditLog {
       this.evicted++;
     }
     if (this.sink) {
-      if (this.sink.writableLength > MAX_SINK_BACKLOG) this.onSinkDrop();
+      if (this.sinkBroken || this.sink.writableLength > MAX_SINK_BACKLOG) this.onSinkDrop();
       else this.sink.write(`${JSON.stringify(event)}\n`);
     }
     return event;

@@ -75,6 +75,31 @@ describe('tenant-sim CLI', () => {
     }
   });
 
+  it('keeps serving when the reader of stdout stops reading audit lines (no blocking pipe writes)', async () => {
+    const child = run('sim/cli.ts', ['--api-port', '0', '--authority-port', '0', '--agent-port', '0', '--agent-control-port', '0', '--quiet']);
+    const exit = exitOf(child);
+    const { ready } = await readyLine(child);
+    child.stdout!.pause(); // the pipe (64 KiB) fills up and stays full
+    const form = 'grant_type=client_credentials&client_id=tenant-01-load&client_secret=local-dev-secret';
+    const tokenRes = await fetch(`${ready.authority}/connect/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+    const body = JSON.stringify({ name: 'n', description: 'd'.repeat(200), rules: [{ effect: 'allow', condition: 'c' }] });
+    for (let i = 0; i < 600; i++) {
+      // ~600 data.write lines of ~200 bytes: well past the pipe's 64 KiB.
+      const res = await fetch(`${ready.api}/api/policy/policies/p-${i}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'x-stellaops-tenant': 'tenant-01', 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(res.status).toBe(201);
+    }
+    expect((await fetch(`${ready.api}/healthz`, { signal: AbortSignal.timeout(5000) })).status).toBe(200);
+    child.stdout!.resume();
+    child.kill('SIGTERM');
+    expect((await exit).code).toBe(0);
+  });
+
   it('exits 0 on SIGINT too', async () => {
     const child = run('sim/cli.ts', ['--api-port', '0', '--authority-port', '0', '--agent-port', '0', '--agent-control-port', '0', '--quiet']);
     const exit = exitOf(child);

@@ -170,6 +170,19 @@ describe('AuditLog sink back-pressure', () => {
   });
 });
 
+describe('AuditLog sink failure', () => {
+  it('stops writing to a sink that failed (EPIPE), counts the lines and keeps the ring', async () => {
+    const broken = new Writable({ write: (_c, _e, cb) => cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
+    let dropped = 0;
+    const log = new AuditLog(new FakeClock(), broken, () => dropped++);
+    log.record({ tenant: 't', subject: 's', action: 'a', resource: 'r', result: 'success', traceId: null });
+    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 3; i++) log.record({ tenant: 't', subject: 's', action: 'b', resource: 'r', result: 'success', traceId: null });
+    expect(dropped).toBe(3);
+    expect(log.query({ limit: 10 }).events).toHaveLength(4);
+  });
+});
+
 describe('traceIdFrom', () => {
   it.each([
     ['00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', '4bf92f3577b34da6a3ce929d0e0e4736'],
