@@ -43,6 +43,8 @@ const cases: Case[] = [
   { name: 'an exception in teardown exits 107', fact: '§5.4', script: 'teardown-exception-107.js', exit: 107, stderr: ['boom in teardown'] },
   { name: 'exec.test.abort() exits 108 and teardown still runs', fact: '§2.4, §5.2', script: 'abort-108.js', exit: 108, stderr: ['enough', 'TEARDOWN RAN'], metrics: { iterations: { count: 1 } } },
   { name: 'exec.test.fail() exits 110 and the run continues', fact: '§2.4, §5.4', script: 'fail-110.js', exit: 110, metrics: { iterations: { count: 3 } }, stderr: ['marked failed'] },
+  { name: 'setup() over setupTimeout exits 100', fact: '§5.4, §14', script: 'setup-timeout-100.js', exit: 100, stderr: ['setup() execution timed out after 1 seconds'] },
+  { name: 'teardown() over teardownTimeout exits 101', fact: '§5.4, §14', script: 'teardown-timeout-101.js', exit: 101, stderr: ['teardown() execution timed out after 1 seconds'] },
   { name: 'crossed thresholds exit 99', fact: '§5.4', script: 'thresholds-fail-99.js', exit: 99, thresholds: { things: { 'count>5': true } }, stderr: ["thresholds on metrics 'things' have been crossed"] },
   { name: 'abort (108) wins over crossed thresholds (99)', fact: '§5.4 precedence', script: 'abort-beats-thresholds.js', exit: 108 },
   { name: 'a run marked failed (110) wins over crossed thresholds (99)', fact: '§5.4 precedence', script: 'fail-beats-thresholds.js', exit: 110 },
