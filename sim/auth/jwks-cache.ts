@@ -36,6 +36,10 @@ export interface JwksCacheOptions {
 
 type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 
+/** A JWKS larger than this, or with more keys, is refused (a broken or hostile upstream). */
+export const MAX_JWKS_BYTES = 1024 * 1024;
+export const MAX_JWKS_KEYS = 100;
+
 export async function fetchJwksOverHttp(url: string, timeoutMs: number): Promise<unknown> {
   const res = await request(url, {
     method: 'GET',
@@ -46,12 +50,27 @@ export async function fetchJwksOverHttp(url: string, timeoutMs: number): Promise
     await res.body.dump();
     throw new Error(`JWKS endpoint answered ${res.statusCode}`);
   }
-  return res.body.json();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_JWKS_BYTES) {
+      res.body.destroy();
+      throw new Error(`JWKS is larger than ${MAX_JWKS_BYTES} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new Error('JWKS is not valid JSON');
+  }
 }
 
-function asKeySet(value: unknown): JSONWebKeySet {
+export function asKeySet(value: unknown): JSONWebKeySet {
   const keys = (value as { keys?: unknown })?.keys;
   if (!Array.isArray(keys) || keys.length === 0) throw new Error('JWKS has no keys array');
+  if (keys.length > MAX_JWKS_KEYS) throw new Error(`JWKS has more than ${MAX_JWKS_KEYS} keys`);
   for (const k of keys) {
     if (typeof k !== 'object' || k === null || typeof (k as { kid?: unknown }).kid !== 'string') throw new Error('JWKS key without a kid');
   }
