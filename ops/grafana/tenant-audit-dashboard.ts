@@ -163,6 +163,13 @@ export function buildTenantAuditDashboard(): Dashboard {
       unit: 'reqps',
       queries: [{ expr: `sum by (tenant) (rate(tenant_requests_total{${T}}[$__rate_interval]))`, legend: '{{tenant}}' }],
     }))
+    .withPanel(timeseries({
+      title: 'Tenancy alerts firing',
+      description: 'Firing alerts of ops/prometheus/alerts.yaml by name and severity (needs the rules loaded in this Prometheus). Runbooks: ops/docs/runbooks/.',
+      unit: 'short',
+      span: 24,
+      queries: [{ expr: 'count by (alertname, severity) (ALERTS{alertstate="firing", alertname=~"tenant_.+|jwks_.+"})', legend: '{{alertname}} ({{severity}})' }],
+    }))
     .withRow(new RowBuilder('Capacity'))
     .withPanel(timeseries({
       title: 'Rate-limit hits',

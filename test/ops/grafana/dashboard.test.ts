@@ -135,6 +135,17 @@ describe('every panel follows the dashboard-linter rules', () => {
     }
   });
 
+  it('panels fit the 24-column grid and do not overlap', () => {
+    const boxes = committed.panels.map((p) => ({ title: p.title, ...(p as unknown as { gridPos: { x: number; y: number; w: number; h: number } }).gridPos }));
+    for (const b of boxes) expect(b.x + b.w, b.title).toBeLessThanOrEqual(24);
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) {
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        expect(overlap, `${a.title} overlaps ${b.title}`).toBe(false);
+      }
+    }
+  });
+
   it('panel ids are unique and set', () => {
     const ids = committed.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
