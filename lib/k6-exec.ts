@@ -24,3 +24,13 @@ export function iterationInTest(): number {
 export function nowMs(): number {
   return Date.now();
 }
+
+/**
+ * Stops the whole test (k6 exit code 108) with a reason k6 prints: for a configuration error only
+ * found in VU code, where a thrown error would only fail the iteration, over and over.
+ */
+export function abortTest(reason: string): never {
+  exec.test.abort(reason);
+  // exec.test.abort() does not return (typed `void` by @types/k6).
+  throw new Error(`test aborted: ${reason}`);
+}

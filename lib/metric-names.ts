@@ -9,6 +9,10 @@ export const METRIC = {
   tokenRefreshFailures: 'tenant_token_refresh_failures',
   /** Counter: token refreshes that succeeded. */
   tokenRefreshes: 'tenant_token_refreshes',
+  /** Counter: setup() requests the platform could not answer (tags `stage: token|discovery`, `reason`). */
+  setupFailures: 'tenant_setup_failures',
+  /** Counter: API requests sent without a bearer token because the VU has none for the tenant yet. */
+  requestsWithoutToken: 'tenant_requests_without_token',
   /** Counter: API requests refused with 401 invalid_token (fail closed). */
   failClosed: 'tenant_fail_closed',
   /** Rate: share of API responses with a 5xx status. */
@@ -32,6 +36,8 @@ export const METRIC_TYPES: Readonly<Record<string, MetricType>> = {
   iteration_duration: 'trend',
   [METRIC.tokenRefreshFailures]: 'counter',
   [METRIC.tokenRefreshes]: 'counter',
+  [METRIC.setupFailures]: 'counter',
+  [METRIC.requestsWithoutToken]: 'counter',
   [METRIC.failClosed]: 'counter',
   [METRIC.serverErrors]: 'rate',
   [METRIC.faultWitness]: 'counter',

@@ -7,6 +7,8 @@ import { METRIC } from './metric-names';
 
 export const tokenRefreshFailures = new Counter(METRIC.tokenRefreshFailures);
 export const tokenRefreshes = new Counter(METRIC.tokenRefreshes);
+export const setupFailures = new Counter(METRIC.setupFailures);
+export const requestsWithoutToken = new Counter(METRIC.requestsWithoutToken);
 export const failClosed = new Counter(METRIC.failClosed);
 export const serverErrors = new Rate(METRIC.serverErrors);
 export const faultWitness = new Counter(METRIC.faultWitness);

@@ -26,7 +26,7 @@ import { formatDuration } from './duration';
 import type { Env } from './env-reader';
 import { iterationInTest, nowMs, runElapsedMs, vuIdInTest } from './k6-exec';
 import { k6Env, readTextFile } from './k6-env';
-import { alertsFired, authDegradedEvents, faultWitness, tokenRefreshFailures, tokenRefreshes } from './metrics';
+import { alertsFired, authDegradedEvents, faultWitness } from './metrics';
 import { chooseOperation } from './mix';
 import type { ChaosWindow } from './phase';
 import { phaseAt } from './phase';
@@ -34,9 +34,7 @@ import type { SummaryData } from './summary/summary-data';
 import { summaryOutputs } from './summary/handle-summary';
 import type { SetupData } from './tenant-setup';
 import { prepareTenants } from './tenant-setup';
-import type { TokenState } from './token-policy';
-import { adoptToken, afterFailure, decide, newTokenState } from './token-policy';
-import { requestToken } from './token-client';
+import { VuTokenStore } from './vu-token-store';
 import { pickTenantIndex, tenantTag } from './tenants';
 
 /** Time the chaos scenario gets beyond CHAOS_DURATION: agent attach (xk6 injectTimeout 30 s) and read-back. */
@@ -125,26 +123,7 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
   const ops = cfg.catalog.operations;
 
   // Per-VU state (module state is per VU in k6): this VU's copy of each tenant's token.
-  let tokens: TokenState[] | undefined;
-
-  async function tokenFor(data: SetupData, index: number, tenantTagValue: string, phase: string): Promise<string> {
-    tokens ??= data.tenants.map((t) => adoptToken(newTokenState(t.token, t.expiresInS, t.obtainedAtMs, random), random));
-    let state = tokens[index] as TokenState;
-    const now = nowMs();
-    if (decide(state, now) === 'refresh') {
-      const tenant = cfg.tenants[index];
-      const result = tenant ? await requestToken(cfg, tenant, { tenant: tenantTagValue, phase }) : { ok: false, reason: 'unknown tenant' };
-      if (result.ok && result.token && result.expiresInS) {
-        state = newTokenState(result.token, result.expiresInS, nowMs(), random);
-        tokenRefreshes.add(1, { tenant: tenantTagValue, phase });
-      } else {
-        state = afterFailure(state, nowMs());
-        tokenRefreshFailures.add(1, { tenant: tenantTagValue, phase });
-      }
-      tokens[index] = state;
-    }
-    return state.token;
-  }
+  const tokens = new VuTokenStore(cfg, random);
 
   return {
     config: cfg,
@@ -154,13 +133,13 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
     setup: () => prepareTenants(cfg),
 
     async tenantLoad(data: SetupData): Promise<void> {
-      if (!data?.tenants) throw new Error('tenant_load needs the tokens from setup(); do not run it with --no-setup');
+      if (!data?.tenants || !data.seal) throw new Error('tenant_load needs the tokens from setup(); do not run it with --no-setup');
       const index = pickTenantIndex(cfg.tenants.length, random);
       const setupTenant = data.tenants[index];
       if (!setupTenant) return;
       const tag = tenantTag(cfg.tenants, index, cfg.tenantTagCap);
       const phase = phaseAt(runElapsedMs(), window);
-      const token = await tokenFor(data, index, tag, phase);
+      const token = await tokens.tokenFor(data, index, tag, phase);
       const op = chooseOperation(ops, cfg.readRatio, setupTenant.ids, random);
       if (!op) return;
       await callOperation(

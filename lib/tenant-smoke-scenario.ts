@@ -22,6 +22,7 @@ import { summaryOutputs } from './summary/handle-summary';
 import type { SetupData } from './tenant-setup';
 import { prepareTenants } from './tenant-setup';
 import { tenantTag } from './tenants';
+import { VuTokenStore } from './vu-token-store';
 
 export interface SmokeScenario {
   config: Config;
@@ -36,6 +37,7 @@ export function createSmokeScenario(input: { env?: Env; readFile?: (path: string
   const cfg = loadConfig(input.env ?? k6Env(), 'smoke', input.readFile ?? readTextFile);
   const plan = buildSmokeThresholds(cfg);
   const random = input.random ?? Math.random;
+  const tokens = new VuTokenStore(cfg, random);
   // Every operation of every tenant, sequentially, within a generous bound.
   const maxDurationMs = Math.max(60_000, cfg.tenants.length * cfg.catalog.operations.length * cfg.requestTimeoutMs);
   return {
@@ -51,10 +53,13 @@ export function createSmokeScenario(input: { env?: Env; readFile?: (path: string
     },
     setup: () => prepareTenants(cfg),
     async tenantSmoke(data: SetupData): Promise<void> {
+      if (!data?.tenants || !data.seal) throw new Error('tenant_smoke needs the tokens from setup(); do not run it with --no-setup');
       let n = 0;
       for (let index = 0; index < data.tenants.length; index++) {
         const t = data.tenants[index];
         if (!t) continue;
+        const tag = tenantTag(cfg.tenants, index, cfg.tenantTagCap);
+        const token = await tokens.tokenFor(data, index, tag, 'baseline');
         for (const op of cfg.catalog.operations) {
           if (!isRunnable(op, t.ids)) {
             log.error(`tenant_smoke: ${op.id} skipped for ${t.id}: no discovered ids`);
@@ -62,7 +67,7 @@ export function createSmokeScenario(input: { env?: Env; readFile?: (path: string
           }
           await callOperation(
             op,
-            { baseUrl: cfg.baseUrl, tenantHeader: cfg.tenantHeader, tenantId: t.id, tenantTag: tenantTag(cfg.tenants, index, cfg.tenantTagCap), token: t.token, phase: 'baseline', timeoutMs: cfg.requestTimeoutMs },
+            { baseUrl: cfg.baseUrl, tenantHeader: cfg.tenantHeader, tenantId: t.id, tenantTag: tag, token, phase: 'baseline', timeoutMs: cfg.requestTimeoutMs },
             { tenant: t.id, ids: t.ids, uniqueId: `smoke-${data.runId}-${vuIdInTest()}-${iterationInTest()}-${n++}`, requestId: uuidv4(), random },
           );
         }

@@ -8,6 +8,10 @@
  *   the current token until it expires and counts the failure. No refresh storm.
  * - Once the token has expired, retry at most every `retryIntervalMs(lifetime)` (a tenth of the
  *   lifetime, 5-60 s), so the VU recovers soon after the Authority does without hammering it.
+ * - A tenant setup() got no token for (the platform was unreachable) starts with no token: the VU
+ *   tries at its first use of the tenant, then backs off exponentially (5, 10, 20, 40, 60, 60 ... s),
+ *   at most one attempt per VU per tenant per interval. Meanwhile its requests go out without a
+ *   token and fail like real traffic would, so the error-rate gates judge the run.
  */
 export interface TokenState {
   token: string;
@@ -18,6 +22,16 @@ export interface TokenState {
   failedRefreshFor: number | null;
   /** After expiry: the earliest next attempt. */
   nextRetryAtMs: number;
+  /** Failed attempts since the last token was obtained (drives the no-token backoff). */
+  failures: number;
+}
+
+/** The placeholder token of a tenant without one; never sent (the request goes without Authorization). */
+export const NO_TOKEN = '';
+
+/** Backoff of a VU that has never had a token for a tenant: 5 s doubling to 60 s. */
+export function noTokenBackoffMs(failures: number): number {
+  return Math.min(60_000, 5_000 * 2 ** Math.max(0, Math.min(failures, 8) - 1));
 }
 
 export type TokenDecision = 'use' | 'refresh';
@@ -40,7 +54,17 @@ export function newTokenState(token: string, expiresInS: number, nowMs: number, 
     refreshAtMs: nowMs + Math.round(lifetime * (0.75 + 0.15 * random())),
     failedRefreshFor: null,
     nextRetryAtMs: 0,
+    failures: 0,
   };
+}
+
+/** The state of a tenant setup() got no token for: the first use tries at once. */
+export function noTokenState(nowMs: number): TokenState {
+  return { token: NO_TOKEN, obtainedAtMs: nowMs, expiresAtMs: nowMs, refreshAtMs: nowMs, failedRefreshFor: null, nextRetryAtMs: nowMs, failures: 0 };
+}
+
+export function hasToken(s: TokenState): boolean {
+  return s.token !== NO_TOKEN;
 }
 
 /** Re-jitters a token's refresh point for one VU (setup tokens are shared by all VUs). */
@@ -58,10 +82,13 @@ export function decide(s: TokenState, nowMs: number): TokenDecision {
 /** After a failed refresh: keep the token, remember the attempt, schedule the next one if expired. */
 export function afterFailure(s: TokenState, nowMs: number): TokenState {
   const expired = nowMs >= s.expiresAtMs;
+  const failures = s.failures + 1;
+  const interval = hasToken(s) ? retryIntervalMs(lifetimeOf(s)) : noTokenBackoffMs(failures);
   return {
     ...s,
+    failures,
     failedRefreshFor: s.expiresAtMs,
-    nextRetryAtMs: expired ? nowMs + retryIntervalMs(lifetimeOf(s)) : s.expiresAtMs,
+    nextRetryAtMs: expired ? nowMs + interval : s.expiresAtMs,
   };
 }
 

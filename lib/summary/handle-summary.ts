@@ -1,7 +1,8 @@
 /**
  * `handleSummary` for every bundle: the k6-style text summary, the per-tenant table and the SLO
  * verdict on stdout; `summary.json` and `junit.xml` at the configured paths (`SUMMARY_JSON`,
- * `JUNIT_XML`, `off` to skip). `setup_data` is dropped from summary.json: it holds bearer tokens.
+ * `JUNIT_XML`, `off` to skip). `setup_data` is dropped from summary.json: its tokens are sealed
+ * (lib/token-seal.ts), but an artefact has no use for them at all — defence in depth.
  */
 import type { SloRow } from '../../thresholds/build-thresholds';
 import { renderJunit } from './junit';

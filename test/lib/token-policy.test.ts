@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adoptToken, afterFailure, decide, newTokenState, retryIntervalMs } from '../../lib/token-policy';
+import { adoptToken, afterFailure, decide, hasToken, newTokenState, noTokenBackoffMs, noTokenState, retryIntervalMs } from '../../lib/token-policy';
 import type { TokenState } from '../../lib/token-policy';
 
 const HOUR = 3_600_000;
@@ -65,5 +65,40 @@ describe('token refresh policy', () => {
     [3_600_000, 60_000],
   ])('bounds the retry interval for a %i ms lifetime to %i ms', (lifetime, interval) => {
     expect(retryIntervalMs(lifetime)).toBe(interval);
+  });
+
+  it('without a setup token: tries at first use, then backs off 5, 10, 20, 40, 60, 60 s (one attempt per interval, however busy the VU)', () => {
+    let s: TokenState = noTokenState(1_000);
+    expect(hasToken(s)).toBe(false);
+    const attempts: number[] = [];
+    // Authority down for 5 minutes; the VU uses the tenant every 10 ms.
+    for (let now = 1_000; now <= 301_000; now += 10) {
+      if (decide(s, now) === 'refresh') {
+        attempts.push(now);
+        s = afterFailure(s, now);
+      }
+    }
+    expect(attempts).toEqual([1_000, 6_000, 16_000, 36_000, 76_000, 136_000, 196_000, 256_000]);
+  });
+
+  it('without a setup token: the first success starts an ordinary token lifetime', () => {
+    let s = afterFailure(noTokenState(0), 0);
+    expect(decide(s, 4_999)).toBe('use');
+    expect(decide(s, 5_000)).toBe('refresh');
+    s = newTokenState('t1', 60, 5_000, mid);
+    expect(hasToken(s)).toBe(true);
+    expect(s.failures).toBe(0);
+    expect(decide(s, 5_001)).toBe('use');
+  });
+
+  it.each([
+    [1, 5_000],
+    [2, 10_000],
+    [3, 20_000],
+    [4, 40_000],
+    [5, 60_000],
+    [50, 60_000],
+  ])('backs off %i failed attempt(s) without a token by %i ms', (failures, ms) => {
+    expect(noTokenBackoffMs(failures)).toBe(ms);
   });
 });

@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { faultAgentInjector } from '../../disruptor/fault-agent-backend';
 import { xk6DisruptorInjector } from '../../disruptor/xk6-disruptor-backend';
 import type { Env } from '../../lib/env-reader';
+import { DEFAULT_CATALOG } from '../../lib/catalog';
 import { createLoadScenario } from '../../lib/tenant-load-scenario';
+import type { SetupData } from '../../lib/tenant-setup';
+import { newSealParams } from '../../lib/token-seal';
 import { fakeK6 } from '../fakes/k6/recorder';
 import { seeded } from '../lib/seeded-random';
 import { fakePlatform } from './fake-platform';
@@ -62,13 +65,103 @@ describe('setup()', () => {
     expect(tokenReq?.params.tags).toMatchObject({ traffic: 'token', kind: 'token' });
   });
 
-  it('fails setup naming the tenants without a token, without echoing a secret', async () => {
+  it('puts no bearer token, nor any 12-character piece of one, into setup data (k6 copies it to --summary-export and GET /v1/setup)', async () => {
     const platform = fakePlatform();
-    platform.state.authorityUp = false;
     fakeK6.handler = platform.handler;
-    const err = await agentScenario().setup().catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/^setup: no token for 12 of 12 tenants from http:\/\/127\.0\.0\.1:8441\/connect\/token: tenant-01 \(503 temporarily_unavailable\)/);
-    expect((err as Error).message).not.toContain('local-dev-secret');
+    const data = await agentScenario().setup();
+    const json = JSON.stringify(data);
+    expect(platform.state.issued).toHaveLength(12);
+    for (const token of platform.state.issued) {
+      for (let i = 0; i + 12 <= token.length; i++) expect(json).not.toContain(token.slice(i, i + 12));
+    }
+    expect(json).not.toContain('local-dev-secret');
+    expect(data.seal).toEqual({ v: 1, alg: 'A256GCM', kdf: 'HKDF-SHA256', salt: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
+    expect(data.tenants[0]?.sealedToken).toMatch(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+  });
+
+  it.each([
+    ['invalid_client', 401],
+    ['unauthorized_client', 400],
+    ['invalid_request', 400],
+  ])('fails fast (k6 exit 107) when the Authority answers %s: a configuration error, named as such, without a secret', async (error, status) => {
+    const platform = fakePlatform();
+    platform.state.tokenRefusal = { status, error };
+    fakeK6.handler = platform.handler;
+    const err = (await agentScenario({ ...COMPRESSED, AUTH_CLIENT_SECRET: 'k3ep-th1s-s3cret' }).setup().catch((e: Error) => e)) as Error & { code?: string };
+    expect(err.name).toBe('SetupConfigError');
+    expect(err.code).toBe('ERR_SETUP_CONFIG');
+    expect(err.message).toMatch(
+      new RegExp(`^setup: the Authority at http://127\\.0\\.0\\.1:8441/connect/token refused 12 of 12 token requests: tenant-01 via client 'tenant-load' \\(${status} ${error}\\), .*This is a configuration error, not an outage: check AUTH_URL, AUTH_TOKEN_PATH, AUTH_CLIENT_ID, AUTH_CLIENT_SECRET`),
+    );
+    expect(err.message).not.toContain('k3ep-th1s-s3cret');
+  });
+
+  it.each([401, 403])('fails fast (k6 exit 107) when the API answers %i to a fresh token during id discovery', async (status) => {
+    const platform = fakePlatform();
+    platform.state.listStatus = status;
+    fakeK6.handler = platform.handler;
+    const err = (await agentScenario().setup().catch((e: Error) => e)) as Error;
+    expect(err.name).toBe('SetupConfigError');
+    expect(err.message).toMatch(new RegExp(`^setup: the API at http://127\\.0\\.0\\.1:8080 refused tokens the Authority had just issued \\(${status} on GET /api/`));
+    expect(err.message).toContain('This is a configuration error, not an outage');
+    for (const token of platform.state.issued) expect(err.message).not.toContain(token);
+  });
+
+  it('tolerates an unreachable platform: counts the failures, logs one line, returns the tenants without tokens', async () => {
+    const platform = fakePlatform();
+    platform.state.authorityUnreachable = true;
+    platform.state.apiUnreachable = true;
+    fakeK6.handler = platform.handler;
+    const data = await agentScenario().setup();
+    expect(data.tenants.map((t) => t.id)).toEqual(Array.from({ length: 12 }, (_, i) => `tenant-${String(i + 1).padStart(2, '0')}`));
+    expect(data.tenants.every((t) => t.sealedToken === undefined && Object.values(t.ids).every((v) => v.length === 0))).toBe(true);
+    expect(fakeK6.count('tenant_setup_failures', { stage: 'token', reason: 'unreachable' })).toBe(12);
+    // No token, no discovery: nothing is asked of the API in setup.
+    expect(fakeK6.requests.filter((r) => r.params.tags?.traffic === 'setup')).toEqual([]);
+    const warn = vi.mocked(console.warn).mock.calls.map((c) => String(c[0]));
+    expect(warn).toEqual([
+      'setup: the platform is unavailable: no token for 12 of 12 tenants (Authority unreachable), 0 id discovery request(s) unanswered; the load runs anyway and the error-rate gates decide (abortOnFail, exit 99)',
+    ]);
+  });
+
+  it('stops asking once a whole batch of 20 finds the Authority unavailable, so a black-holed Authority cannot eat setupTimeout', async () => {
+    const platform = fakePlatform();
+    platform.state.authorityUnreachable = true;
+    fakeK6.handler = platform.handler;
+    const data = await agentScenario({ ...COMPRESSED, TENANTS: '45' }).setup();
+    expect(fakeK6.requests.filter((r) => r.params.tags?.traffic === 'token')).toHaveLength(20);
+    expect(data.tenants).toHaveLength(45);
+    expect(fakeK6.count('tenant_setup_failures', { stage: 'token', reason: 'not_tried' })).toBe(25);
+  });
+
+  it('tolerates an API that is down while the Authority answers: tokens sealed, ids empty, discovery failures counted', async () => {
+    const platform = fakePlatform();
+    platform.state.apiUnreachable = true;
+    fakeK6.handler = platform.handler;
+    const data = await agentScenario().setup();
+    expect(data.tenants.every((t) => typeof t.sealedToken === 'string')).toBe(true);
+    expect(data.tenants.every((t) => Object.values(t.ids).every((v) => v.length === 0))).toBe(true);
+    expect(fakeK6.count('tenant_setup_failures', { stage: 'discovery', reason: 'unreachable' })).toBe(12 * DEFAULT_CATALOG.discovery.length);
+  });
+
+  it.each([
+    [503, 'server_error'],
+    [429, 'rate_limited'],
+  ])('tolerates a %i from the list endpoints as an outage (%s)', async (status, reason) => {
+    const platform = fakePlatform();
+    platform.state.listStatus = status;
+    fakeK6.handler = platform.handler;
+    await agentScenario().setup();
+    expect(fakeK6.count('tenant_setup_failures', { stage: 'discovery', reason })).toBe(12 * DEFAULT_CATALOG.discovery.length);
+  });
+
+  it('treats a refusal as a configuration error even when other tenants found the Authority unavailable', async () => {
+    const platform = fakePlatform();
+    let n = 0;
+    fakeK6.handler = (req) => (req.url.endsWith('/connect/token') && n++ % 2 === 0 ? { status: 0, body: null, error_code: 1212 } : platform.handler(req));
+    platform.state.tokenRefusal = { status: 401, error: 'invalid_client' };
+    const err = (await agentScenario().setup().catch((e: Error) => e)) as Error;
+    expect(err.message).toMatch(/refused 6 of 12 token requests/);
   });
 });
 
@@ -166,6 +259,92 @@ describe('the load iteration', () => {
   });
 });
 
+describe('tokens in the VUs', () => {
+  it('unseals each tenant token once per VU and sends it as the bearer token', async () => {
+    const platform = fakePlatform();
+    fakeK6.handler = platform.handler;
+    const s = agentScenario();
+    const data = await s.setup();
+    const decrypt = vi.spyOn(globalThis.crypto.subtle, 'decrypt');
+    for (let i = 0; i < 600; i++) await s.tenantLoad(data);
+    expect(decrypt).toHaveBeenCalledTimes(12);
+    const sent = new Set(fakeK6.requests.filter((r) => r.params.tags?.traffic === 'api').map((r) => r.params.headers?.Authorization));
+    expect(sent).toEqual(new Set(platform.state.issued.map((t) => `Bearer ${t}`)));
+  });
+
+  it('with the platform down from the start: sends every request anyway, without a token, counted as failed; asks for a token at most once per VU per tenant per backoff interval', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(0);
+    const platform = fakePlatform();
+    platform.state.authorityUnreachable = true;
+    platform.state.apiUnreachable = true;
+    fakeK6.handler = platform.handler;
+    const s = agentScenario({ ...COMPRESSED, CHAOS: 'off' }, seeded(7));
+    const data = await s.setup();
+    fakeK6.reset();
+    fakeK6.handler = platform.handler;
+    const tokenAsks = () => fakeK6.requests.filter((r) => r.params.tags?.traffic === 'token').length;
+    const at = async (ms: number, n = 300) => {
+      vi.setSystemTime(ms);
+      for (let i = 0; i < n; i++) await s.tenantLoad(data);
+      return tokenAsks();
+    };
+    // Backoff per tenant: first use, then 5, 10, 20, 40, 60 s after each failure.
+    expect(await at(0)).toBe(12);
+    expect(await at(4_999)).toBe(12);
+    expect(await at(5_000)).toBe(24);
+    expect(await at(14_999)).toBe(24);
+    expect(await at(15_000)).toBe(36);
+    expect(await at(34_999)).toBe(36);
+    const api = fakeK6.requests.filter((r) => r.params.tags?.traffic === 'api');
+    expect(api).toHaveLength(1800);
+    expect(api.every((r) => r.params.headers?.Authorization === undefined)).toBe(true);
+    expect(fakeK6.select('http_req_failed', { traffic: 'api' }).every((x) => x.value === 1)).toBe(true);
+    expect(fakeK6.count('tenant_requests_without_token')).toBe(1800);
+    expect(fakeK6.count('tenant_fail_closed')).toBe(0);
+    expect(fakeK6.count('tenant_token_refresh_failures')).toBe(36);
+    // The platform comes back: the next attempt (35 s) gets tokens, and requests carry them.
+    platform.state.authorityUnreachable = false;
+    platform.state.apiUnreachable = false;
+    fakeK6.reset();
+    fakeK6.handler = platform.handler;
+    await at(35_000);
+    expect(fakeK6.count('tenant_token_refreshes')).toBe(12);
+    const after = fakeK6.requests.filter((r) => r.params.tags?.traffic === 'api');
+    expect(after.every((r) => /^Bearer tok-/.test(r.params.headers?.Authorization ?? ''))).toBe(true);
+  });
+
+  it('a VU whose client secret differs from setup\'s stops the test with one clear error (exec.test.abort, exit 108) instead of failing every iteration', async () => {
+    const platform = fakePlatform();
+    fakeK6.handler = platform.handler;
+    const data = await agentScenario({ ...COMPRESSED, AUTH_CLIENT_SECRET: 'setup-s3cret-aaaa' }).setup();
+    fakeK6.reset();
+    fakeK6.handler = platform.handler;
+    const vu = agentScenario({ ...COMPRESSED, AUTH_CLIENT_SECRET: 'vu-s3cret-bbbb' });
+    const err = (await vu.tenantLoad(data).catch((e: Error) => e)) as Error;
+    expect(err.message).toMatch(
+      /^test aborted: cannot unseal the setup token for tenant tenant-\d\d with client 'tenant-load': this VU's client secret differs from the one setup\(\) used \(AUTH_CLIENT_SECRET or TENANTS_FILE must be the same for setup and every VU\/instance\), or the setup data was altered \[ERR_SETUP_TOKEN_SEAL\]$/,
+    );
+    expect(err.message).not.toMatch(/s3cret/);
+    expect(fakeK6.requests).toEqual([]);
+  });
+
+  it.each<[string, (d: SetupData) => void]>([
+    ['ciphertexts moved to other tenants', (d) => { const sealed = d.tenants.map((t) => t.sealedToken); d.tenants.forEach((t, i) => { t.sealedToken = sealed[(i + 1) % sealed.length]; }); }],
+    ['another run id', (d) => { d.runId = `${d.runId}x`; }],
+    ['a flipped ciphertext character', (d) => { for (const t of d.tenants) t.sealedToken = t.sealedToken!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')); }],
+    ['another salt', (d) => { d.seal.salt = 'AAAAAAAAAAAAAAAAAAAAAA'; }],
+    ['a malformed sealed token', (d) => { for (const t of d.tenants) t.sealedToken = 'not-sealed'; }],
+  ])('refuses setup data with %s', async (_name, tamper) => {
+    const platform = fakePlatform();
+    fakeK6.handler = platform.handler;
+    const s = agentScenario();
+    const data = await s.setup();
+    tamper(data);
+    await expect(s.tenantLoad(data)).rejects.toThrow(/^test aborted: .*\[ERR_SETUP_TOKEN_SEAL\]$/);
+  });
+});
+
 describe('the chaos iteration', () => {
   it('injects the JWKS outage through the fault agent and records the witness from its counters', async () => {
     const platform = fakePlatform();
@@ -208,7 +387,7 @@ describe('the chaos iteration', () => {
 describe('teardown()', () => {
   it('counts auth.degraded audit events in the window and finds the fault witness on the agent', async () => {
     const platform = fakePlatform();
-    const data = { runId: 'r', startedAtMs: Date.now() - 40_000, tenants: [] };
+    const data = { runId: 'r', startedAtMs: Date.now() - 40_000, seal: newSealParams(), tenants: [] };
     const inWindow = new Date(data.startedAtMs + 15_000).toISOString();
     platform.state.auditEvents = [
       { time: inWindow, action: 'auth.degraded', tenant: 'tenant-01' },
@@ -227,7 +406,7 @@ describe('teardown()', () => {
 
   it('is read-only and does nothing with CHAOS=off', async () => {
     fakeK6.handler = fakePlatform().handler;
-    await agentScenario({ ...COMPRESSED, CHAOS: 'off' }).teardown({ runId: 'r', startedAtMs: 0, tenants: [] });
+    await agentScenario({ ...COMPRESSED, CHAOS: 'off' }).teardown({ runId: 'r', startedAtMs: 0, seal: newSealParams(), tenants: [] });
     expect(fakeK6.requests).toEqual([]);
   });
 });

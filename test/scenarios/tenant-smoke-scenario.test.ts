@@ -29,4 +29,20 @@ describe('smoke scenario', () => {
     expect(new Set(api.map((r) => r.params.headers?.['X-StellaOps-Tenant']))).toEqual(new Set(['tenant-01', 'tenant-02', 'tenant-03']));
     expect(fakeK6.checks.every((c) => c.ok)).toBe(true);
   });
+
+  it('with the platform down runs anyway, every request failing without a token, so its thresholds (not setup) fail the run', async () => {
+    const platform = fakePlatform();
+    platform.state.authorityUnreachable = true;
+    platform.state.apiUnreachable = true;
+    fakeK6.handler = platform.handler;
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const s = createSmokeScenario({ env: { TENANTS: '3' }, readFile: () => '' });
+    const data = await s.setup();
+    await s.tenantSmoke(data);
+    const api = fakeK6.requests.filter((r) => r.params.tags?.traffic === 'api');
+    // Operations with by-id paths need discovered ids: only the list operations run.
+    expect(api.length).toBeGreaterThan(0);
+    expect(api.every((r) => r.params.headers?.Authorization === undefined)).toBe(true);
+    expect(fakeK6.select('http_req_failed', { traffic: 'api' }).every((x) => x.value === 1)).toBe(true);
+  });
 });
