@@ -79,6 +79,16 @@ describe('promtool accepts the rule files', () => {
   });
 });
 
+describe('the example Prometheus configuration', () => {
+  it('prometheus.example.yml passes promtool check config and loads both rule files', () => {
+    const run = promtool(['check', 'config', join(RULES_DIR, 'prometheus.example.yml')]);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toContain('SUCCESS: 2 rule files found');
+    expect(run.output).toContain('SUCCESS: 28 rules found');
+    expect(run.output).toContain('SUCCESS: 6 rules found');
+  });
+});
+
 describe('the promtool tests can fail', () => {
   // Copies the rule files, breaks one thing, and runs the unchanged test file against the copy.
   const runAgainstMutatedRules = (testFile: string, mutate: (rules: Record<string, string>) => void): number | null => {
