@@ -295,7 +295,10 @@ export class VU {
       this.iterationInScenario = -1;
     }
     this.scenario = scenario;
-    this.context.__ENV = { ...this.engine.env, ...(scenario?.config.env ?? {}) };
+    // Mutated in place: the script holds the object as a local (script-loader.ts).
+    const env = this.context.__ENV as Record<string, string>;
+    for (const k of Object.keys(env)) delete env[k];
+    Object.assign(env, this.engine.env, scenario?.config.env ?? {});
   }
 
   /** Runs a lifecycle function (setup/teardown/handleSummary) to completion; throws ScriptExceptionError. */
