@@ -72,6 +72,8 @@ const cases: Case[] = [
   { name: 'an exec function that is not exported exits 104', fact: '§4.1', script: 'missing-exec-104.js', exit: 104, stderr: ["function 'nope' not found"] },
   { name: 'an invalid custom metric name is a script exception (107)', fact: '§2.3', script: 'invalid-metric-name-107.js', exit: 107, stderr: ["invalid metric name 'x'"] },
   { name: 'a remote import other than the pinned k6-utils is refused', fact: '§2.6, §10', script: 'remote-import-refused.js', exit: 107, stderr: ['https://example.com/lib.js', 'no network'] },
+  { name: 'a throwing check records false, stops the remaining checks and rethrows', fact: '§2.1', script: 'check-rethrow.js', exit: 0, stderr: ['checker exploded'], notStderr: ['AFTER EVALUATED', 'NOT REACHED'], extra: (r) => expect(r.exported!.root_group.checks.after).toBeUndefined() },
+  { name: 'Metric.add coerces like k6: truthy → 1, numeric strings parsed, null/NaN dropped with a warning', fact: '§2.3', script: 'metric-add-coercion.js', exit: 0, stderr: ['is not a number; the sample was dropped'], extra: (r) => expect(r.exported!.metrics.coerced_trend).toMatchObject({ max: 1 }) },
   // ---- executors (§4) ----
   { name: 'shared-iterations runs exactly the iterations', fact: '§4.2', script: 'shared-iterations.js', exit: 0, metrics: { iterations: { count: 10 }, vus_max: { value: 3 } } },
   { name: 'per-vu-iterations runs iterations × vus', fact: '§4.2', script: 'per-vu-iterations.js', exit: 0, metrics: { iterations: { count: 12 } } },
