@@ -8,7 +8,9 @@
  *   refresh is failing inside that window the cache is *degraded*: requests still verify, each one
  *   counted as a stale serve; `onDegraded`/`onRecovered` report the transitions;
  * - past the TTL the keys are dropped and every verification fails closed with
- *   `jwks_unavailable` until a fetch succeeds again. `ttlMs = Infinity` keeps keys forever.
+ *   `jwks_unavailable` until a fetch succeeds again. A request that finds no keys triggers a fetch
+ *   itself (sharing the unknown-kid cooldown), so recovery does not wait for the next interval.
+ *   `ttlMs = Infinity` keeps keys forever.
  *
  * Time comes from the injected Clock, so the whole story runs under a fake clock in tests.
  */
@@ -18,7 +20,7 @@ import type { Clock, ClockTimer } from '../clock';
 import { InvalidTokenError } from '../errors';
 import type { SimMetrics } from '../metrics/sim-metrics';
 
-export type RefreshTrigger = 'startup' | 'interval' | 'unknown_kid';
+export type RefreshTrigger = 'startup' | 'interval' | 'unknown_kid' | 'no_keys';
 
 export interface JwksCacheOptions {
   url: string;
@@ -190,19 +192,27 @@ export class JwksCache {
     return false;
   }
 
+  /** Whether a request may trigger a fetch now; if so, starts the cooldown. */
+  private cooldownElapsed(): boolean {
+    const now = this.o.clock.now();
+    if (now - this.lastKidRefetchAt < this.o.refetchCooldownMs) return false;
+    this.lastKidRefetchAt = now;
+    return true;
+  }
+
   /** jose key resolver: selects the key for a token header, refetching once on an unknown kid. */
   readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> => {
     this.expireIfPastTtl();
-    if (this.resolver === null) throw this.unavailable();
+    if (this.resolver === null) {
+      if (this.cooldownElapsed()) await this.refresh('no_keys');
+      this.expireIfPastTtl();
+      if (this.resolver === null) throw this.unavailable();
+    }
     const kid = header.kid;
     if (typeof kid !== 'string' || kid.length === 0) throw new InvalidTokenError('malformed', 'token header has no kid');
     if (!this.kids.has(kid)) {
       this.o.metrics.jwksMisses.inc();
-      const now = this.o.clock.now();
-      if (now - this.lastKidRefetchAt >= this.o.refetchCooldownMs) {
-        this.lastKidRefetchAt = now;
-        await this.refresh('unknown_kid');
-      }
+      if (this.cooldownElapsed()) await this.refresh('unknown_kid');
       this.expireIfPastTtl();
       if (this.resolver === null) throw this.unavailable();
       if (!this.kids.has(kid)) throw new InvalidTokenError('unknown_kid', 'token was signed with a key the JWKS does not contain');

@@ -75,7 +75,7 @@ export class SimMetrics {
     this.jwksHits = new Counter({ name: 'auth_jwks_cache_hits_total', help: 'Key lookups answered from the JWKS cache.', registers });
     this.jwksMisses = new Counter({ name: 'auth_jwks_cache_misses_total', help: 'Key lookups for a kid not in the JWKS cache.', registers });
     this.jwksStale = new Counter({ name: 'auth_jwks_stale_serves_total', help: 'Requests authenticated with last-known-good keys while refreshes fail.', registers });
-    this.jwksRefresh = new Counter({ name: 'auth_jwks_refresh_total', help: 'JWKS fetches by outcome (success, failure) and trigger (startup, interval, unknown_kid).', labelNames: ['outcome', 'trigger'], registers });
+    this.jwksRefresh = new Counter({ name: 'auth_jwks_refresh_total', help: 'JWKS fetches by outcome (success, failure) and trigger (startup, interval, unknown_kid, no_keys).', labelNames: ['outcome', 'trigger'], registers });
     this.jwksAge = new Gauge({ name: 'auth_jwks_cache_age_seconds', help: 'Seconds since the last successful JWKS fetch (0 before the first).', registers, collect() { this.set(sources.jwksAgeSeconds()); } });
     this.jwksDegraded = new Gauge({ name: 'auth_jwks_degraded', help: '1 while the last JWKS refresh failed after keys had been loaded, else 0.', registers });
     this.jwksKeys = new Gauge({ name: 'auth_jwks_keys', help: 'Keys currently usable for verification (0 past the TTL).', registers, collect() { this.set(sources.jwksKeys()); } });

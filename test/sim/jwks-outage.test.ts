@@ -95,6 +95,26 @@ describe('JWKS outage with a fake clock', () => {
     expect(all.lastIndexOf('auth.degraded')).toBeLessThan(all.indexOf('auth.recovered'));
   });
 
+  it('recovers on the first request after the JWKS returns, without waiting for the refresh interval', async () => {
+    const clock = new FakeClock();
+    sim = await startTestSim({ clock, jwksRefreshMs: 600 * S, jwksTtlMs: 900 * S, jwksRefetchCooldownMs: 10 * S });
+    const t1 = await getToken(sim, 'tenant-01');
+    await injectOutage(sim, '1h');
+    await tick(clock, sim, 600 * S); // refresh fails: degraded
+    await tick(clock, sim, 301 * S); // past the TTL, next interval still 299 s away
+    const denied = await call(sim, 'GET', '/api/policy/policies', { token: t1, tenant: 'tenant-01' });
+    expect(denied.body.reason).toBe('jwks_unavailable');
+    expect(await metricValue(sim, 'auth_jwks_refresh_total', { trigger: 'no_keys', outcome: 'failure' })).toBe(1);
+    // Within the cooldown no request triggers another fetch.
+    await call(sim, 'GET', '/api/policy/policies', { token: t1, tenant: 'tenant-01' });
+    expect(await metricValue(sim, 'auth_jwks_refresh_total', { trigger: 'no_keys' })).toBe(1);
+    await fetch(`${sim.agentControl}/v1/faults`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN}` } });
+    await clock.advance(10 * S);
+    expect((await call(sim, 'GET', '/api/policy/policies', { token: t1, tenant: 'tenant-01' })).status).toBe(200);
+    expect(await metricValue(sim, 'auth_jwks_refresh_total', { trigger: 'no_keys', outcome: 'success' })).toBe(1);
+    expect(events(sim, 'auth.recovered')).toHaveLength(1);
+  });
+
   it("keeps last-known-good keys forever with --jwks-ttl never (the negative end-to-end setting)", async () => {
     const clock = new FakeClock();
     sim = await startTestSim({ clock, jwksRefreshMs: 30 * S, jwksTtlMs: Infinity });
