@@ -74,6 +74,10 @@ const cases: Case[] = [
   { name: 'a remote import other than the pinned k6-utils is refused', fact: '§2.6, §10', script: 'remote-import-refused.js', exit: 107, stderr: ['https://example.com/lib.js', 'no network'] },
   { name: 'a throwing check records false, stops the remaining checks and rethrows', fact: '§2.1', script: 'check-rethrow.js', exit: 0, stderr: ['checker exploded'], notStderr: ['AFTER EVALUATED', 'NOT REACHED'], extra: (r) => expect(r.exported!.root_group.checks.after).toBeUndefined() },
   { name: 'Metric.add coerces like k6: truthy → 1, numeric strings parsed, null/NaN dropped with a warning', fact: '§2.3', script: 'metric-add-coercion.js', exit: 0, stderr: ['is not a number; the sample was dropped'], extra: (r) => expect(r.exported!.metrics.coerced_trend).toMatchObject({ max: 1 }) },
+  { name: 'an iteration ends only when its pending timers have fired', fact: '§2.2 asyncRequest (iteration waits for pending async work)', script: 'pending-async-work.js', exit: 0 },
+  { name: 'relative imports and open() (text and binary, init only) work', fact: '§2.6, §1.4', script: 'relative-import-and-open.js', exit: 0, checksAllPass: true },
+  { name: 'a .ts script has its types stripped and runs', fact: '§1.4', script: 'typescript-script.ts', exit: 0, checksAllPass: true, metrics: { http_reqs: { count: 2 } } },
+  { name: '--tag adds a test-wide tag and replaces the script tags', fact: '§3.2', script: 'cli-tags.js', args: ['--tag', 'env=staging'], exit: 0 },
   // ---- executors (§4) ----
   { name: 'shared-iterations runs exactly the iterations', fact: '§4.2', script: 'shared-iterations.js', exit: 0, metrics: { iterations: { count: 10 }, vus_max: { value: 3 } } },
   { name: 'per-vu-iterations runs iterations × vus', fact: '§4.2', script: 'per-vu-iterations.js', exit: 0, metrics: { iterations: { count: 12 } } },
