@@ -27,7 +27,7 @@
  * each VU's memory (they must be, to be sent) and are never logged. Tampered or foreign setup data
  * fails authentication and stops the run with a clear error (TokenSealError).
  */
-import { fromB64url, randomBytes, toArrayBuffer, toB64url, utf8Bytes, utf8Text, webCrypto } from './web-crypto';
+import { fromB64url, randomBytes, toB64url, utf8Bytes, utf8Text, webCrypto } from './web-crypto';
 import type { CryptoKeyLike } from './web-crypto';
 
 export const SEAL_VERSION = 1;
@@ -66,8 +66,8 @@ export function newSealParams(): SealParams {
 
 async function hmacSha256(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
   const subtle = webCrypto().subtle;
-  const k = await subtle.importKey('raw', toArrayBuffer(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await subtle.sign('HMAC', k, toArrayBuffer(data)));
+  const k = await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return new Uint8Array(await subtle.sign('HMAC', k, data));
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -118,7 +118,7 @@ export class TokenSealer {
     let key = this.keys.get(id);
     if (!key) {
       key = hkdfSha256(utf8Bytes(cred.clientSecret), this.salt, utf8Bytes(`${INFO_LABEL}\n${cred.clientId}`), 32).then((raw) =>
-        webCrypto().subtle.importKey('raw', toArrayBuffer(raw), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']),
+        webCrypto().subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']),
       );
       this.keys.set(id, key);
     }
@@ -129,9 +129,9 @@ export class TokenSealer {
   async seal(cred: SealCredential, binding: string, token: string): Promise<string> {
     const iv = randomBytes(IV_BYTES);
     const ct = await webCrypto().subtle.encrypt(
-      { name: 'AES-GCM', iv: toArrayBuffer(iv), additionalData: toArrayBuffer(utf8Bytes(binding)), tagLength: 128 },
+      { name: 'AES-GCM', iv, additionalData: utf8Bytes(binding), tagLength: 128 },
       await this.key(cred),
-      toArrayBuffer(utf8Bytes(token)),
+      utf8Bytes(token),
     );
     return `${toB64url(iv)}.${toB64url(ct)}`;
   }
@@ -144,9 +144,9 @@ export class TokenSealer {
     let plain: ArrayBuffer;
     try {
       plain = await webCrypto().subtle.decrypt(
-        { name: 'AES-GCM', iv: toArrayBuffer(iv), additionalData: toArrayBuffer(utf8Bytes(binding)), tagLength: 128 },
+        { name: 'AES-GCM', iv, additionalData: utf8Bytes(binding), tagLength: 128 },
         await this.key(cred),
-        toArrayBuffer(fromB64url(ctText)),
+        fromB64url(ctText),
       );
     } catch {
       throw new TokenSealError(

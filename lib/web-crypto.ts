@@ -15,11 +15,16 @@ export interface CryptoKeyLike {
   readonly type: string;
 }
 
+/**
+ * Byte inputs are always typed arrays, never bare ArrayBuffers: both are valid BufferSources, but
+ * Node's WebCrypto (behind the offline runner) recognises an ArrayBuffer only from its own realm,
+ * while a typed array from a VU's context passes everywhere.
+ */
 interface SubtleSubset {
-  importKey(format: 'raw', keyData: ArrayBuffer, algorithm: { name: string; hash?: string }, extractable: boolean, usages: string[]): Promise<CryptoKeyLike>;
-  sign(algorithm: string | { name: string }, key: CryptoKeyLike, data: ArrayBuffer): Promise<ArrayBuffer>;
-  encrypt(algorithm: { name: string; iv: ArrayBuffer; additionalData?: ArrayBuffer; tagLength?: number }, key: CryptoKeyLike, data: ArrayBuffer): Promise<ArrayBuffer>;
-  decrypt(algorithm: { name: string; iv: ArrayBuffer; additionalData?: ArrayBuffer; tagLength?: number }, key: CryptoKeyLike, data: ArrayBuffer): Promise<ArrayBuffer>;
+  importKey(format: 'raw', keyData: Uint8Array, algorithm: { name: string; hash?: string }, extractable: boolean, usages: string[]): Promise<CryptoKeyLike>;
+  sign(algorithm: string | { name: string }, key: CryptoKeyLike, data: Uint8Array): Promise<ArrayBuffer>;
+  encrypt(algorithm: { name: string; iv: Uint8Array; additionalData?: Uint8Array; tagLength?: number }, key: CryptoKeyLike, data: Uint8Array): Promise<ArrayBuffer>;
+  decrypt(algorithm: { name: string; iv: Uint8Array; additionalData?: Uint8Array; tagLength?: number }, key: CryptoKeyLike, data: Uint8Array): Promise<ArrayBuffer>;
 }
 
 interface CryptoSubset {
