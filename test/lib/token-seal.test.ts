@@ -63,7 +63,9 @@ describe('sealing a token', () => {
     ['another client id', (s) => s, { ...CRED, clientId: 'tenant-01-load' }, 'run\ntenant-01'],
     ['another tenant binding', (s) => s, CRED, 'run\ntenant-02'],
     ['another run binding', (s) => s, CRED, 'run2\ntenant-01'],
-    ['a flipped ciphertext byte', (s) => s.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), CRED, 'run\ntenant-01'],
+    // Middle characters carry 6 significant bits each (the last one may be padding bits).
+    ['a flipped ciphertext character', (s) => `${s.slice(0, 24)}${s[24] === 'A' ? 'B' : 'A'}${s.slice(25)}`, CRED, 'run\ntenant-01'],
+    ['a flipped IV character', (s) => `${s[0] === 'A' ? 'B' : 'A'}${s.slice(1)}`, CRED, 'run\ntenant-01'],
     ['a truncated ciphertext', (s) => s.slice(0, -4), CRED, 'run\ntenant-01'],
   ])('refuses to open with %s, naming the variables and neither secret nor token', async (_name, alter, cred, binding) => {
     const sealer = new TokenSealer(newSealParams());

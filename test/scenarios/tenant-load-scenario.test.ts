@@ -10,6 +10,9 @@ import { fakeK6 } from '../fakes/k6/recorder';
 import { seeded } from '../lib/seeded-random';
 import { fakePlatform } from './fake-platform';
 
+/** `text` with the character at `at` replaced by another base64url character. */
+const flipAt = (text: string, at: number): string => `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
+
 const COMPRESSED: Env = { RATE: '1000', DURATION: '40s', CHAOS_START: '10s', CHAOS_DURATION: '15s', TENANTS: '12' };
 
 function agentScenario(env: Env = COMPRESSED, random: () => number = Math.random) {
@@ -332,7 +335,8 @@ describe('tokens in the VUs', () => {
   it.each<[string, (d: SetupData) => void]>([
     ['ciphertexts moved to other tenants', (d) => { const sealed = d.tenants.map((t) => t.sealedToken); d.tenants.forEach((t, i) => { t.sealedToken = sealed[(i + 1) % sealed.length]; }); }],
     ['another run id', (d) => { d.runId = `${d.runId}x`; }],
-    ['a flipped ciphertext character', (d) => { for (const t of d.tenants) t.sealedToken = t.sealedToken!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')); }],
+    // A character in the middle of the ciphertext: all its 6 bits count (the last one may be padding).
+    ['a flipped ciphertext character', (d) => { for (const t of d.tenants) t.sealedToken = flipAt(t.sealedToken!, 24); }],
     ['another salt', (d) => { d.seal.salt = 'AAAAAAAAAAAAAAAAAAAAAA'; }],
     ['a malformed sealed token', (d) => { for (const t of d.tenants) t.sealedToken = 'not-sealed'; }],
   ])('refuses setup data with %s', async (_name, tamper) => {
