@@ -2,6 +2,8 @@
  * Bad configuration, reported once with every problem found (STYLE.md §7). Thrown in the init
  * context, so k6 stops with exit code 107 before any request is sent.
  */
+import { redact } from './log';
+
 export interface ConfigProblem {
   /** The environment variable (or file field) at fault, e.g. `RATE` or `TENANTS_FILE[2].id`. */
   variable: string;
@@ -15,7 +17,8 @@ export class ConfigError extends Error {
   constructor(problems: ConfigProblem[]) {
     super(
       `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+        // Rejected values are echoed to help; one with credentials in it (a URL's user:password@) is not.
+        redact(problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')),
     );
     this.name = 'ConfigError';
     this.problems = problems;

@@ -6,11 +6,14 @@
  * an unreachable platform, which the run measures (the error-rate abort gates end it with 99).
  * Messages name the variables to check and never carry a secret or a token.
  */
+import { redact } from './log';
+
 export class SetupConfigError extends Error {
   readonly code = 'ERR_SETUP_CONFIG';
 
   constructor(message: string) {
-    super(message);
+    // URLs are echoed (BASE_URL, AUTH_URL): a `user:password@` in them must not be.
+    super(redact(message));
     this.name = 'SetupConfigError';
   }
 }

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../lib/config';
+import { log, redact } from '../../lib/log';
+import { SetupConfigError } from '../../lib/setup-error';
 import { DEFAULT_CATALOG } from '../../lib/catalog';
 import { hasShape, isFailClosed, shapeCheckName, statusCheckName } from '../../lib/checks';
 import { formatDuration, parseK6Duration } from '../../lib/duration';
@@ -126,5 +129,32 @@ describe('discovery and checks', () => {
     expect(names).toContain('vuln.get: body is an object with an id');
     expect(names.some((n) => n.includes('::'))).toBe(false);
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('log redaction (second line of defence: no token in a log line)', () => {
+  it.each([
+    ['fault agent answered 400: token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln was rejected', 'fault agent answered 400: token [redacted] was rejected'],
+    ['echo: Authorization: Bearer abc.def-ghi_jkl=', 'echo: Authorization: Bearer [redacted]'],
+    ['header was Basic dXNlcjpwYXNz', 'header was Basic [redacted]'],
+    ['a bare eyJhbGciOiJIUzI1NiJ9 header', 'a bare [redacted] header'],
+    ['teardown: https://prom:s3cr3t@prometheus.example:9090/api/v1/alerts unreachable', 'teardown: https://[redacted]@prometheus.example:9090/api/v1/alerts unreachable'],
+    ['setup: no token for 3 of 20 tenants (Authority unreachable)', 'setup: no token for 3 of 20 tenants (Authority unreachable)'],
+  ])('logs %j as %j', (message, logged) => {
+    const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
+    log.info(message);
+    expect(spy).toHaveBeenCalledWith(logged);
+    expect(redact(message)).toBe(logged);
+    spy.mockRestore();
+  });
+});
+
+describe('thrown configuration errors are redacted too', () => {
+  it('does not echo the credentials of a URL that is rejected', () => {
+    expect(() => loadConfig({ PROMETHEUS_URL: 'https://prom:s3cr3t@prometheus.example/api?x=1' }, 'load', () => '')).toThrow(/PROMETHEUS_URL: must be an http:\/\/ or https:\/\/ URL .*\(got 'https:\/\/\[redacted\]@prometheus\.example\/api\?x=1'\)/);
+  });
+
+  it('does not echo the credentials of BASE_URL in a setup refusal', () => {
+    expect(new SetupConfigError('setup: the API at https://u:p4ss@api.example refused').message).toBe('setup: the API at https://[redacted]@api.example refused');
   });
 });
