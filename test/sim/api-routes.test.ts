@@ -263,3 +263,32 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/tenant_requests_total\{tenant="tenant-01",service="policy",route="PUT \/api\/policy\/policies\/\{id\}",status="201"\}/);
   });
 });
+
+describe('chunked bodies', () => {
+  it('answers 413 as soon as a chunked body crosses the limit', async () => {
+    const url = new URL(sim.api);
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          hostname: url.hostname,
+          port: url.port,
+          method: 'PUT',
+          path: '/api/policy/policies/chunked',
+          headers: { authorization: `Bearer ${a}`, 'x-stellaops-tenant': 'tenant-01', 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.write('{"name":"x","description":"');
+      for (let i = 0; i < 10; i++) req.write('y'.repeat(1000));
+      req.end('"}');
+    });
+    expect(status).toBe(413);
+    expect(JSON.parse(body)).toMatchObject({ error: 'payload_too_large', limit: 4096 });
+    expect((await asA('GET', '/api/policy/policies/chunked')).status).toBe(404);
+  });
+});
