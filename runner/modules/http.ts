@@ -112,8 +112,8 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
   const engine = vu.engine;
 
   const emitHop = (hop: HopResult, method: string, nameTag: string | undefined, reqTags: Record<string, string>, callback: ExpectedStatuses | null): void => {
-    const base = vu.baseTags();
-    const tags: Record<string, string> = Object.assign(vu.baseTags(), reqTags);
+    const base = vu.sharedBaseTags();
+    const tags: Record<string, string> = { ...base, ...reqTags };
     tags[TAG_PROTO] = hop.proto;
     tags[TAG_STATUS] = String(hop.status);
     tags[TAG_METHOD] = method;
@@ -221,37 +221,33 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
     const requestInfo = { method: m, url, headers: { ...headers }, body: payload ? payload.toString('utf8') : '' };
     const release = vu.hold();
     const epoch = vu.currentEpoch;
-    return new Promise((resolve, reject) => {
-      void (async () => {
-        let currentUrl = url;
-        let currentMethod = m;
-        for (let hopIndex = 0; ; hopIndex++) {
-          const hop = await engine.http.hop({ method: currentMethod, url: currentUrl, headers, body: payload, timeoutMs, discardBody: responseType === 'none', signal: undefined });
-          if (hop.aborted || !vu.isCurrent(epoch)) return; // interrupted iteration: never settles
-          emitHop(hop, currentMethod, nameTag, reqTags, callback);
-          const location = hop.headers.Location;
-          if (hop.status >= 300 && hop.status < 400 && location && hop.status !== 304 && hopIndex < maxRedirects) {
-            currentUrl = new URL(location, currentUrl).toString();
-            if (hop.status === 303 || ((hop.status === 301 || hop.status === 302) && currentMethod === 'POST')) {
-              currentMethod = 'GET';
-              payload = undefined;
-            }
-            continue;
+    const run = async (): Promise<unknown> => {
+      let currentUrl = url;
+      let currentMethod = m;
+      for (let hopIndex = 0; ; hopIndex++) {
+        const hop = await engine.http.hop({ method: currentMethod, url: currentUrl, headers, body: payload, timeoutMs, discardBody: responseType === 'none', signal: undefined });
+        // An interrupted iteration's request: report nothing and never settle.
+        if (hop.aborted || !vu.isCurrent(epoch)) return new Promise(() => undefined);
+        emitHop(hop, currentMethod, nameTag, reqTags, callback);
+        const location = hop.headers.Location;
+        if (hop.status >= 300 && hop.status < 400 && location && hop.status !== 304 && hopIndex < maxRedirects) {
+          currentUrl = new URL(location, currentUrl).toString();
+          if (hop.status === 303 || ((hop.status === 301 || hop.status === 302) && currentMethod === 'POST')) {
+            currentMethod = 'GET';
+            payload = undefined;
           }
-          if (hop.error && !hop.aborted) {
-            if (throwErrors) {
-              reject(new Error(hop.error));
-              return;
-            }
-            engine.logger.iterationError(`Request Failed  error="${hop.error}"`);
-          }
-          resolve(makeResponse(hop, requestInfo, responseType));
-          return;
+          continue;
         }
-      })()
-        .catch((err: unknown) => reject(err))
-        .finally(release);
-    });
+        if (hop.error) {
+          if (throwErrors) throw new Error(hop.error);
+          engine.logger.iterationError(`Request Failed  error="${hop.error}"`);
+        }
+        return makeResponse(hop, requestInfo, responseType);
+      }
+    };
+    const promise = run();
+    promise.then(release, release);
+    return promise;
   };
 
   const setResponseCallback = (cb: unknown): void => {

@@ -251,14 +251,19 @@ export class VU {
 
   /** Tags every sample from this VU carries now: test tags, scenario tags, VU tags, system tags. */
   baseTags(): Record<string, string> {
+    return { ...this.sharedBaseTags() };
+  }
+
+  /** The cached base tags themselves: callers must not mutate the object (samples share it). */
+  sharedBaseTags(): Readonly<Record<string, string>> {
     const key = this.tagsVersion;
-    if (this.cachedTags && this.cachedTagsKey === key && this.cachedGroup === this.groupPath && this.cachedScenario === this.scenario) return { ...this.cachedTags };
+    if (this.cachedTags && this.cachedTagsKey === key && this.cachedGroup === this.groupPath && this.cachedScenario === this.scenario) return this.cachedTags;
     const tags = this.computeTags();
     this.cachedTags = tags;
     this.cachedTagsKey = key;
     this.cachedGroup = this.groupPath;
     this.cachedScenario = this.scenario;
-    return { ...tags };
+    return tags;
   }
 
   /** Bumped whenever `exec.vu.metrics.tags` changes, to invalidate the cached base tags. */
@@ -357,7 +362,7 @@ export class VU {
    * Runs one iteration of `execName`. Resolves 'completed' (also when it threw: k6 counts such
    * iterations as full and logs the error) or 'interrupted' when `interrupt` fired first.
    */
-  async runIteration(execName: string, setupJSON: string | undefined, interrupt: StopSignal, iterationInTest: number): Promise<'completed' | 'interrupted'> {
+  runIteration(execName: string, setupJSON: string | undefined, interrupt: StopSignal, iterationInTest: number): Promise<'completed' | 'interrupted'> {
     const fn = this.exports[execName];
     this.phase = 'iteration';
     this.iteration++;
@@ -383,31 +388,39 @@ export class VU {
       await this.waitIdle();
       if (this.asyncError !== undefined) throw this.asyncError;
     })();
-    let unsubscribe: () => void = () => undefined;
-    const interrupted = new Promise<typeof INTERRUPTED>((resolve) => {
-      unsubscribe = interrupt.on(() => resolve(INTERRUPTED));
-    });
-    const outcome = await Promise.race([
+    // Settles once: by the work, or by the interrupt signal (one listener, removed at the end).
+    return new Promise((resolve) => {
+      let settled = false;
+      let off: () => void = () => undefined;
+      const finish = (outcome: 'ok' | 'error' | typeof INTERRUPTED): void => {
+        if (settled) return;
+        settled = true;
+        off();
+        if (outcome === INTERRUPTED) {
+          this.cancelPending();
+          resolve('interrupted');
+          return;
+        }
+        const tags = this.baseTags();
+        delete tags[TAG_GROUP];
+        const elapsed = performance.now() - started;
+        this.emit(ITERATION_DURATION, elapsed, tags, startedWall + elapsed);
+        this.emit(ITERATIONS, 1, tags);
+        resolve('completed');
+      };
+      // `on` calls back at once when the signal already fired (abort during the sync part).
+      const unsubscribe = interrupt.on(() => finish(INTERRUPTED));
+      if (settled) unsubscribe();
+      else off = unsubscribe;
       work.then(
-        () => 'ok' as const,
+        () => finish('ok'),
         (err: unknown) => {
-          if (err instanceof TestAbortedError) return INTERRUPTED;
-          this.engine.logger.iterationError(`${describeThrown(err)}${this.scenario ? `  at ${this.scenario.config.exec} (executor=${this.scenario.config.executor}, scenario=${this.scenario.config.name})` : ''}`);
-          return 'error' as const;
+          if (err instanceof TestAbortedError) return finish(INTERRUPTED);
+          if (!settled) this.engine.logger.iterationError(`${describeThrown(err)}${this.scenario ? `  at ${this.scenario.config.exec} (executor=${this.scenario.config.executor}, scenario=${this.scenario.config.name})` : ''}`);
+          finish('error');
         },
-      ),
-      interrupted,
-    ]);
-    unsubscribe();
-    if (outcome === INTERRUPTED) {
-      this.cancelPending();
-      return 'interrupted';
-    }
-    const tags = this.baseTags();
-    delete tags[TAG_GROUP];
-    this.emit(ITERATION_DURATION, performance.now() - started, tags, startedWall + (performance.now() - started));
-    this.emit(ITERATIONS, 1, tags);
-    return 'completed';
+      );
+    });
   }
 
   /**
