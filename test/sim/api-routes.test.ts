@@ -11,7 +11,8 @@ let sim: Sim;
 let a: string;
 let b: string;
 beforeAll(async () => {
-  sim = await startTestSim({ maxBodyBytes: 4096 });
+  // Drain rate 0: the Notify queue depth asserted below must not race a real-time drain tick.
+  sim = await startTestSim({ maxBodyBytes: 4096, notifyDrainRate: 0 });
   a = await getToken(sim, 'tenant-01');
   b = await getToken(sim, 'tenant-02');
 });
