@@ -10,7 +10,7 @@
  */
 import { insufficientVusMessage } from '../constants';
 import { BaseExecutor, pad } from './base-executor';
-import type { ScenarioHost, VuRef } from './types';
+import type { ScenarioHost, ScenarioProgress, VuRef } from './types';
 import type { ConstantArrivalRateConfig, RampingArrivalRateConfig } from '../options/scenario-config';
 import type { ExecutionTuple } from '../options/execution-segment';
 
@@ -139,8 +139,18 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
     return this.elapsed() / this.durationMs();
   }
 
+  /**
+   * As in k6, a VU handed to an arrival-rate scenario stays active (counted in `vus`) while it
+   * waits in the scenario's pool; the bar shows busy/allocated (k6 `constant_arrival_rate.go`
+   * progress: `currActiveVUs - vusInBuffer` / `currActiveVUs`).
+   */
+  override progress(): ScenarioProgress {
+    const p = super.progress();
+    return { ...p, activeVUs: this.done ? 0 : this.allocated };
+  }
+
   protected detail(): string {
     const rate = this.rateAt(Math.min(this.elapsed(), this.durationMs()));
-    return `${pad(this.activeVUs, String(this.maxVUs).length)}/${this.maxVUs} VUs  ${this.completed} complete and ${this.interrupted} interrupted iterations  ${this.done ? '' : `${Math.round(rate * 100) / 100} iters/s`}`.trimEnd();
+    return `${pad(this.activeVUs, String(this.maxVUs).length)}/${pad(this.allocated, String(this.maxVUs).length)} VUs  ${this.completed} complete and ${this.interrupted} interrupted iterations  ${this.done ? '' : `${Math.round(rate * 100) / 100} iters/s`}`.trimEnd();
   }
 }
