@@ -115,6 +115,20 @@ describe('JWKS outage with a fake clock', () => {
     expect(events(sim, 'auth.recovered')).toHaveLength(1);
   });
 
+  it('refuses a token of a key rotated in during the outage as unknown_kid while serving the old tokens', async () => {
+    const clock = new FakeClock();
+    sim = await startTestSim({ clock, jwksRefreshMs: 30 * S, jwksRefetchCooldownMs: 10 * S });
+    const old = await getToken(sim, 'tenant-01');
+    await injectOutage(sim, '5m');
+    await tick(clock, sim, 30 * S);
+    await sim.keys.rotate();
+    const fresh = await getToken(sim, 'tenant-01'); // issued directly by the Authority, signed with the new key
+    const res = await call(sim, 'GET', '/api/policy/policies', { token: fresh, tenant: 'tenant-01' });
+    expect(res.body.reason).toBe('unknown_kid');
+    expect(await metricValue(sim, 'auth_jwks_refresh_total', { trigger: 'unknown_kid', outcome: 'failure' })).toBe(1);
+    expect((await call(sim, 'GET', '/api/policy/policies', { token: old, tenant: 'tenant-01' })).status).toBe(200);
+  });
+
   it("keeps last-known-good keys forever with --jwks-ttl never (the negative end-to-end setting)", async () => {
     const clock = new FakeClock();
     sim = await startTestSim({ clock, jwksRefreshMs: 30 * S, jwksTtlMs: Infinity });

@@ -4,6 +4,7 @@
  * and listener hardening (slow clients, garbage) on a bare server.
  */
 import { createServer, type IncomingMessage } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +59,21 @@ describe('tenantData (the tenant guard)', () => {
     expect(() => tenantData(principal('tenant-01', ['policy:read']), 'tenant-02', 'policy:read', store)).toThrow(TenantMismatchError);
     expect(() => tenantData(principal('tenant-01', ['vuln:read']), 'tenant-01', 'policy:read', store)).toThrow(InsufficientScopeError);
     expect(touched).toBe(false);
+  });
+});
+
+describe('tenant isolation has one enforcement point', () => {
+  it('no route module reaches the store directly: handlers only get ctx.data from the tenant guard', () => {
+    const dir = new URL('../../sim/api/routes/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) {
+      const text = readFileSync(new URL(f, dir), 'utf8');
+      expect(text, f).not.toMatch(/TenantStore|forTenant\(/);
+    }
+    const callers = ['api-server.ts', 'middleware/tenant-guard.ts'].map((f) => readFileSync(new URL(`../../sim/api/${f}`, import.meta.url), 'utf8'));
+    expect(callers[0]).not.toMatch(/forTenant\(/);
+    expect(callers[1]).toMatch(/store\.forTenant\(principal\.tenant\)/);
   });
 });
 
