@@ -78,6 +78,15 @@ const cases: Case[] = [
   { name: 'relative imports and open() (text and binary, init only) work', fact: '§2.6, §1.4', script: 'relative-import-and-open.js', exit: 0, checksAllPass: true },
   { name: 'a .ts script has its types stripped and runs', fact: '§1.4', script: 'typescript-script.ts', exit: 0, checksAllPass: true, metrics: { http_reqs: { count: 2 } } },
   { name: '--tag adds a test-wide tag and replaces the script tags', fact: '§3.2', script: 'cli-tags.js', args: ['--tag', 'env=staging'], exit: 0 },
+  {
+    name: 'group() and check() reject async functions; an exception in a timer callback fails the iteration',
+    fact: '§1.3 (async restrictions), §2.1',
+    script: 'async-restrictions.js',
+    exit: 0,
+    stderr: ['group() does not support async functions', 'check() does not accept async functions', 'thrown in a timer callback'],
+    metrics: { iterations: { count: 3 } },
+    extra: (r) => expect(r.exported!.metrics.reached_after_async_group).toBeUndefined(),
+  },
   // ---- executors (§4) ----
   { name: 'shared-iterations runs exactly the iterations', fact: '§4.2', script: 'shared-iterations.js', exit: 0, metrics: { iterations: { count: 10 }, vus_max: { value: 3 } } },
   { name: 'per-vu-iterations runs iterations × vus', fact: '§4.2', script: 'per-vu-iterations.js', exit: 0, metrics: { iterations: { count: 12 } } },
