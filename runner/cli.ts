@@ -11,6 +11,9 @@ import { OFFLINE_VERSION } from './options/consolidate';
 import { redact } from './progress/logger';
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // Script promises rejected after the run has finished (e.g. requests of an interrupted
+  // iteration) must not turn into a crash with exit code 1; during the run they are logged.
+  process.on('unhandledRejection', () => undefined);
   try {
     const cmd = parseArgs(argv);
     if (cmd.kind === 'help') {
