@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectEvidence, type PlatformEvidence } from './evidence';
@@ -59,6 +59,9 @@ export async function runStack(opts: StartOptions, overrides: StackOverrides = {
   const outDir = resolve(REPO_ROOT, opts.outDir);
   mkdirSync(outDir, { recursive: true });
   const files = { summaryJson: join(outDir, 'summary.json'), junitXml: join(outDir, 'junit.xml') };
+  // The platform appends to its audit log (what a collector tails); a run's evidence must not mix
+  // with an earlier run's, so every run starts its files anew.
+  for (const f of [files.summaryJson, files.junitXml, join(outDir, 'audit.log')]) rmSync(f, { force: true });
 
   let platform: ManagedProcess | undefined;
   let urls: PlatformEndpoints;
