@@ -127,6 +127,19 @@ describe('setup()', () => {
     ]);
   });
 
+  it.each<[string, { status: number; error_code?: number; body: string | null }, string, string]>([
+    ['a timeout (k6 error code 1050)', { status: 0, error_code: 1050, body: null }, 'timeout', 'Authority timed out'],
+    ['a 503', { status: 503, body: '{"error":"temporarily_unavailable"}' }, 'server_error', '503 temporarily_unavailable'],
+    ['a 429', { status: 429, body: '{"error":"slow_down"}' }, 'rate_limited', '429 slow_down'],
+  ])('counts an Authority answering with %s as unavailable (reason %s), not as a configuration error', async (_name, answer, reason, logged) => {
+    const platform = fakePlatform();
+    fakeK6.handler = (req) => (req.url.endsWith('/connect/token') ? answer : platform.handler(req));
+    const data = await agentScenario().setup();
+    expect(data.tenants.every((t) => t.sealedToken === undefined)).toBe(true);
+    expect(fakeK6.count('tenant_setup_failures', { stage: 'token', reason })).toBe(12);
+    expect(String(vi.mocked(console.warn).mock.calls[0]?.[0])).toContain(`no token for 12 of 12 tenants (${logged})`);
+  });
+
   it('stops asking once a whole batch of 20 finds the Authority unavailable, so a black-holed Authority cannot eat setupTimeout', async () => {
     const platform = fakePlatform();
     platform.state.authorityUnreachable = true;
