@@ -38,6 +38,10 @@ export abstract class BaseExecutor<C extends ScenarioConfig = ScenarioConfig, V 
     this.executor = config.executor;
   }
 
+  get regularMs(): number {
+    return this.plannedMs - this.config.gracefulStopMs;
+  }
+
   protected get clock() {
     return this.host.clock;
   }

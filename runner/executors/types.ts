@@ -49,6 +49,8 @@ export interface Executor {
   startTime: number;
   /** Total planned time (regular duration + gracefulStop) in ms, for progress. */
   readonly plannedMs: number;
+  /** The regular duration (without gracefulStop), as the progress bar shows it. */
+  readonly regularMs: number;
   /** Number of VUs this scenario needs at most at once (for pre-allocation). */
   readonly maxVUs: number;
   /** VUs to initialise before the test starts for this scenario. */

@@ -55,7 +55,7 @@ export function createProgressReporter(opts: {
     scenarios: opts.executors.map((e) => {
       const pr = e.progress();
       const elapsedMs = e.startTime ? Date.now() - e.startTime : 0;
-      return { name: e.name, fraction: pr.fraction, detail: pr.detail, done: pr.done, elapsedMs, plannedMs: e.plannedMs };
+      return { name: e.name, fraction: pr.fraction, detail: pr.detail, done: pr.done, elapsedMs, plannedMs: e.regularMs };
     }),
   });
   const draw = (): void => {
