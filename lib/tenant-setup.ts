@@ -3,8 +3,9 @@
  * then the ids each tenant's by-id operations need, discovered from the list endpoints (never
  * hard-coded). Requests go out in bounded batches of concurrent `asyncRequest`s.
  *
- * Setup data carries no usable credential: each token is sealed (lib/token-seal.ts, threat model
- * there) and VUs unseal it on first use (`openSetupToken`).
+ * Setup data carries no usable credential: the tokens are sealed (lib/token-seal.ts, threat model
+ * there), one sealed group per OAuth client — the multi-tenant load client's group holds every
+ * tenant's token, so a VU derives one key and decrypts once (lib/vu-token-store.ts).
  *
  * Two kinds of failure, told apart on purpose:
  * - the platform is **unavailable** (network error, timeout, 408/429/5xx): setup counts the
@@ -28,13 +29,13 @@ import { SetupConfigError } from './setup-error';
 import type { Tenant } from './tenants';
 import type { TokenResult } from './token-client';
 import { credentialFor, isUnavailableStatus, K6_REQUEST_TIMEOUT, requestToken } from './token-client';
-import type { SealParams } from './token-seal';
+import type { SealCredential, SealParams } from './token-seal';
 import { newSealParams, TokenSealer } from './token-seal';
 
 export interface TenantSetup {
   id: string;
-  /** The tenant's token sealed with AES-256-GCM (`iv.ciphertext`); absent when setup got none. */
-  sealedToken?: string;
+  /** Index into `SetupData.sealed` of the group holding this tenant's token; absent when setup got none. */
+  sealedIn?: number;
   obtainedAtMs: number;
   expiresInS: number;
   /** placeholder -> discovered ids. */
@@ -48,14 +49,16 @@ export interface SetupData {
   startedAtMs: number;
   /** How the tokens are sealed (salt, algorithms); no secret. */
   seal: SealParams;
+  /** Per OAuth client, `{tenant id: token}` sealed with AES-256-GCM (`iv.ciphertext`, base64url). */
+  sealed: string[];
   tenants: TenantSetup[];
 }
 
 const BATCH = 20;
 
-/** A tenant's token as the VUs receive it: bound to this run and tenant. */
-export function sealBinding(runId: string, tenantId: string): string {
-  return `${runId}\n${tenantId}`;
+/** A sealed group is bound to this run and the client whose secret keys it (AES-GCM additional data). */
+export function sealBinding(runId: string, clientId: string): string {
+  return `${runId}\n${clientId}`;
 }
 
 async function inBatches<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -164,19 +167,15 @@ export async function prepareTenants(cfg: Config): Promise<SetupData> {
 
   let unavailableLists = 0;
   const refusedLists: string[] = [];
+  const tokenOf = new Map<string, string>();
   const tenants = await inBatches(tokens, async (t): Promise<TenantSetup> => {
     const placeholders = Object.fromEntries(cfg.catalog.discovery.map((d) => [d.placeholder, [] as string[]]));
     if (!t.result.ok || !t.result.token) return { id: t.tenant.id, obtainedAtMs: t.at, expiresInS: 0, ids: placeholders };
     const found = await discover(cfg, cfg.catalog, t.tenant, t.result.token);
     unavailableLists += found.unavailable;
     if (found.refused) refusedLists.push(found.refused);
-    return {
-      id: t.tenant.id,
-      sealedToken: await sealer.seal(credentialFor(cfg, t.tenant), sealBinding(runId, t.tenant.id), t.result.token),
-      obtainedAtMs: t.at,
-      expiresInS: t.result.expiresInS as number,
-      ids: { ...placeholders, ...found.ids },
-    };
+    tokenOf.set(t.tenant.id, t.result.token);
+    return { id: t.tenant.id, obtainedAtMs: t.at, expiresInS: t.result.expiresInS as number, ids: { ...placeholders, ...found.ids } };
   });
   if (refusedLists.length > 0) {
     throw new SetupConfigError(
@@ -193,11 +192,29 @@ export async function prepareTenants(cfg: Config): Promise<SetupData> {
         `${unavailableLists} id discovery request(s) unanswered; the load runs anyway and the error-rate gates decide (abortOnFail, exit 99)`,
     );
   }
+  const sealed = await sealGroups(cfg, runId, sealer, tenants, tokenOf);
   const missing = tenants
-    .filter((t) => t.sealedToken !== undefined)
+    .filter((t) => t.sealedIn !== undefined)
     .flatMap((t) => Object.entries(t.ids).filter(([, v]) => v.length === 0).map(([k]) => `${t.id}:{${k}}`));
   if (missing.length > 0 && unavailableLists === 0) {
     log.warn(`setup: no ids discovered for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}; operations needing them are skipped for those tenants`);
   }
-  return { runId, startedAtMs: nowMs(), seal, tenants };
+  return { runId, startedAtMs: nowMs(), seal, sealed, tenants };
+}
+
+/** Seals the tokens, one group per client, and points each tenant at its group. */
+async function sealGroups(cfg: Config, runId: string, sealer: TokenSealer, tenants: TenantSetup[], tokenOf: Map<string, string>): Promise<string[]> {
+  const groups = new Map<string, { cred: SealCredential; tokens: Record<string, string>; index: number }>();
+  cfg.tenants.forEach((tenant, i) => {
+    const token = tokenOf.get(tenant.id);
+    const setup = tenants[i];
+    if (token === undefined || !setup) return;
+    const cred = credentialFor(cfg, tenant);
+    const id = `${cred.clientId}\n${cred.clientSecret}`;
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { cred, tokens: {}, index: groups.size }));
+    group.tokens[tenant.id] = token;
+    setup.sealedIn = group.index;
+  });
+  return Promise.all([...groups.values()].map((g) => sealer.seal(g.cred, sealBinding(runId, g.cred.clientId), JSON.stringify(g.tokens))));
 }

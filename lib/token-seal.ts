@@ -12,13 +12,15 @@
  * lib/web-crypto.ts says why) of the client secret the token was obtained with — AUTH_CLIENT_SECRET,
  * or the tenant's own secret from TENANTS_FILE: every VU already has it in `__ENV` — with a random
  * 16-byte salt per setup() run (in setup data) and `info` naming this purpose, the format version
- * and the client id. Each token gets a fresh 12-byte IV; the additional data binds it to the run
- * and the tenant, so a ciphertext cannot be moved to another tenant or run. A VU unseals a tenant's
- * token once, on its first use of that tenant; keys are cached per client for the VU's lifetime.
+ * and the client id. setup() seals one group per client — `{tenant id: token}` as JSON, so the
+ * multi-tenant load client's group holds every tenant and a VU derives one key and decrypts once —
+ * each with a fresh 12-byte IV and the run id and client id as additional data: a group cannot be
+ * moved to another run or client, and the tenant ids are inside the ciphertext. A VU unseals a
+ * group on its first use of one of its tenants; keys are cached per client for the VU's lifetime.
  *
  * Threat model — a reader of setup data (an artefact, the REST API) without the client secret
  * learns tenant ids, discovered resource ids, token issue times and lifetimes, the salt, and
- * ciphertexts (whose length reveals the token's length): nothing usable. With the client secret
+ * ciphertexts (whose length reveals the total length of a client's tokens): nothing usable. With the client secret
  * they learn the tokens — but with the secret they could mint tokens at the Authority anyway, so
  * sealing grants nothing beyond what the secret already does. Limits: HKDF does no key
  * stretching, so a guessable client secret can be guessed offline against a ciphertext (the GCM
@@ -125,7 +127,7 @@ export class TokenSealer {
     return key;
   }
 
-  /** `iv.ciphertext` (base64url), bound to `binding` (run id and tenant id). */
+  /** `iv.ciphertext` (base64url), bound to `binding` (run id and client id). */
   async seal(cred: SealCredential, binding: string, token: string): Promise<string> {
     const iv = randomBytes(IV_BYTES);
     const ct = await webCrypto().subtle.encrypt(

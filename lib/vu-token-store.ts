@@ -1,8 +1,8 @@
 /**
  * One VU's bearer tokens, one per tenant (module state is per VU in k6). A tenant's state is made
- * on the VU's first use of that tenant: the sealed setup token is unsealed once (lib/token-seal.ts)
- * and its refresh point re-jittered for this VU; a tenant setup() got no token for starts with
- * none. Then lib/token-policy.ts decides when to ask the Authority again — at most once per VU per
+ * on the VU's first use of that tenant: its sealed group (one per OAuth client, lib/tenant-setup.ts)
+ * is unsealed once per VU (lib/token-seal.ts) and the token's refresh point re-jittered for this VU;
+ * a tenant setup() got no token for starts with none. Then lib/token-policy.ts decides when to ask the Authority again — at most once per VU per
  * tenant per interval, so neither VU start nor an outage becomes a refresh storm.
  *
  * A setup token that cannot be unsealed (the VU's client secret differs from setup's, or the setup
@@ -18,24 +18,52 @@ import { sealBinding } from './tenant-setup';
 import { credentialFor, requestToken } from './token-client';
 import type { TokenState } from './token-policy';
 import { adoptToken, afterFailure, decide, newTokenState, noTokenState } from './token-policy';
+import type { SealCredential } from './token-seal';
 import { TokenSealError, TokenSealer } from './token-seal';
 
 export class VuTokenStore {
   private readonly states: Array<TokenState | undefined> = [];
   private sealer: TokenSealer | undefined;
+  /** Unsealed groups of setup data: `{tenant id: token}` by group index. */
+  private readonly opened = new Map<number, Promise<Record<string, unknown>>>();
 
   constructor(
     private readonly cfg: Config,
     private readonly random: () => number,
   ) {}
 
+  private group(data: SetupData, index: number, cred: SealCredential, what: string): Promise<Record<string, unknown>> {
+    let group = this.opened.get(index);
+    if (!group) {
+      this.sealer ??= new TokenSealer(data.seal);
+      const sealed = data.sealed?.[index];
+      group = (
+        typeof sealed === 'string'
+          ? this.sealer.unseal(cred, sealBinding(data.runId, cred.clientId), sealed, what)
+          : Promise.reject(new TokenSealError(`setup data has no sealed token group ${index} for ${what}`))
+      ).then((text) => {
+        let doc: unknown;
+        try {
+          doc = JSON.parse(text);
+        } catch {
+          doc = undefined;
+        }
+        if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new TokenSealError(`the sealed tokens for ${what} are not a JSON object`);
+        return doc as Record<string, unknown>;
+      });
+      this.opened.set(index, group);
+    }
+    return group;
+  }
+
   private async initial(data: SetupData, index: number): Promise<TokenState> {
     const t = data.tenants[index];
     const tenant = this.cfg.tenants[index];
-    if (!t?.sealedToken || !tenant) return noTokenState(nowMs());
+    if (t?.sealedIn === undefined || !tenant) return noTokenState(nowMs());
     try {
-      this.sealer ??= new TokenSealer(data.seal);
-      const token = await this.sealer.unseal(credentialFor(this.cfg, tenant), sealBinding(data.runId, t.id), t.sealedToken, `tenant ${t.id}`);
+      const tokens = await this.group(data, t.sealedIn, credentialFor(this.cfg, tenant), `tenant ${t.id}`);
+      const token = tokens[t.id];
+      if (typeof token !== 'string' || token === '') throw new TokenSealError(`setup data has no sealed token for tenant ${t.id}`);
       return adoptToken(newTokenState(token, t.expiresInS, t.obtainedAtMs, this.random), this.random);
     } catch (err) {
       if (err instanceof TokenSealError) abortTest(`${err.message} [${err.code}]`);

@@ -91,10 +91,11 @@ describe('setup data and outputs of a real run (reference platform + offline run
     const run = await runSmoke({ BASE_URL: urls.api, AUTH_URL: urls.authorityViaAgent, AUTH_CLIENT_SECRET: clientSecret }, ['--summary-export', join(dir, 'export.json')]);
     expect(run.code, run.stdout.slice(-3000) + run.stderr.slice(-2000)).toBe(0);
     const exported = readFileSync(join(dir, 'export.json'), 'utf8');
-    const setupData = (JSON.parse(exported) as { setup_data: { seal: unknown; tenants: Array<{ sealedToken?: string }> } }).setup_data;
+    const setupData = (JSON.parse(exported) as { setup_data: { seal: unknown; sealed: string[]; tenants: Array<{ sealedIn?: number }> } }).setup_data;
     expect(setupData.seal).toMatchObject({ v: 1, alg: 'A256GCM', kdf: 'HKDF-SHA256' });
+    expect(setupData.sealed).toHaveLength(1);
     expect(setupData.tenants).toHaveLength(20);
-    expect(setupData.tenants.every((t) => typeof t.sealedToken === 'string')).toBe(true);
+    expect(setupData.tenants.every((t) => t.sealedIn === 0)).toBe(true);
     for (const [label, text] of [
       ['--summary-export', exported],
       ['summary.json', readFileSync(join(dir, 'summary.json'), 'utf8')],

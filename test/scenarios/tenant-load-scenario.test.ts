@@ -79,7 +79,9 @@ describe('setup()', () => {
     }
     expect(json).not.toContain('local-dev-secret');
     expect(data.seal).toEqual({ v: 1, alg: 'A256GCM', kdf: 'HKDF-SHA256', salt: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
-    expect(data.tenants[0]?.sealedToken).toMatch(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+    // The multi-tenant client's tokens travel as one sealed group: one key, one decrypt per VU.
+    expect(data.sealed).toEqual([expect.stringMatching(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/)]);
+    expect(data.tenants.every((t) => t.sealedIn === 0)).toBe(true);
   });
 
   it.each([
@@ -117,7 +119,8 @@ describe('setup()', () => {
     fakeK6.handler = platform.handler;
     const data = await agentScenario().setup();
     expect(data.tenants.map((t) => t.id)).toEqual(Array.from({ length: 12 }, (_, i) => `tenant-${String(i + 1).padStart(2, '0')}`));
-    expect(data.tenants.every((t) => t.sealedToken === undefined && Object.values(t.ids).every((v) => v.length === 0))).toBe(true);
+    expect(data.sealed).toEqual([]);
+    expect(data.tenants.every((t) => t.sealedIn === undefined && Object.values(t.ids).every((v) => v.length === 0))).toBe(true);
     expect(fakeK6.count('tenant_setup_failures', { stage: 'token', reason: 'unreachable' })).toBe(12);
     // No token, no discovery: nothing is asked of the API in setup.
     expect(fakeK6.requests.filter((r) => r.params.tags?.traffic === 'setup')).toEqual([]);
@@ -135,7 +138,7 @@ describe('setup()', () => {
     const platform = fakePlatform();
     fakeK6.handler = (req) => (req.url.endsWith('/connect/token') ? answer : platform.handler(req));
     const data = await agentScenario().setup();
-    expect(data.tenants.every((t) => t.sealedToken === undefined)).toBe(true);
+    expect(data.tenants.every((t) => t.sealedIn === undefined)).toBe(true);
     expect(fakeK6.count('tenant_setup_failures', { stage: 'token', reason })).toBe(12);
     expect(String(vi.mocked(console.warn).mock.calls[0]?.[0])).toContain(`no token for 12 of 12 tenants (${logged})`);
   });
@@ -155,7 +158,7 @@ describe('setup()', () => {
     platform.state.apiUnreachable = true;
     fakeK6.handler = platform.handler;
     const data = await agentScenario().setup();
-    expect(data.tenants.every((t) => typeof t.sealedToken === 'string')).toBe(true);
+    expect(data.tenants.every((t) => t.sealedIn === 0)).toBe(true);
     expect(data.tenants.every((t) => Object.values(t.ids).every((v) => v.length === 0))).toBe(true);
     expect(fakeK6.count('tenant_setup_failures', { stage: 'discovery', reason: 'unreachable' })).toBe(12 * DEFAULT_CATALOG.discovery.length);
   });
@@ -276,14 +279,15 @@ describe('the load iteration', () => {
 });
 
 describe('tokens in the VUs', () => {
-  it('unseals each tenant token once per VU and sends it as the bearer token', async () => {
+  it('unseals the setup tokens once per VU and sends each tenant its own as the bearer token', async () => {
     const platform = fakePlatform();
     fakeK6.handler = platform.handler;
     const s = agentScenario();
     const data = await s.setup();
     const decrypt = vi.spyOn(globalThis.crypto.subtle, 'decrypt');
     for (let i = 0; i < 600; i++) await s.tenantLoad(data);
-    expect(decrypt).toHaveBeenCalledTimes(12);
+    // One sealed group for the multi-tenant client: one decrypt, whatever the number of tenants.
+    expect(decrypt).toHaveBeenCalledTimes(1);
     const sent = new Set(fakeK6.requests.filter((r) => r.params.tags?.traffic === 'api').map((r) => r.params.headers?.Authorization));
     expect(sent).toEqual(new Set(platform.state.issued.map((t) => `Bearer ${t}`)));
   });
@@ -345,13 +349,40 @@ describe('tokens in the VUs', () => {
     expect(fakeK6.requests).toEqual([]);
   });
 
+  it('refuses the sealed tokens of another run, even under the same client secret', async () => {
+    const platform = fakePlatform();
+    fakeK6.handler = platform.handler;
+    const s = agentScenario();
+    const first = await s.setup();
+    const second = await s.setup();
+    await expect(s.tenantLoad({ ...first, sealed: second.sealed })).rejects.toThrow(/^test aborted: cannot unseal the setup token for tenant tenant-\d\d with client 'tenant-load'/);
+  });
+
+  it('with per-tenant clients (TENANTS_FILE) seals one group per client, each under its own secret', async () => {
+    const tenants = Array.from({ length: 10 }, (_, i) => ({ id: `org-${i}`, clientId: `org-${i}-load`, clientSecret: `secret-${i}-${'x'.repeat(20)}` }));
+    const files: Record<string, string> = { '/t.json': JSON.stringify(tenants) };
+    const platform = fakePlatform();
+    fakeK6.handler = platform.handler;
+    const make = (file: string) => createLoadScenario({ bundle: 'b', backend: 'none', env: { ...COMPRESSED, TENANTS: '', TENANTS_FILE: file }, readFile: (p) => files[p]!, injector: () => ({ backend: 'none', inject: async () => ({ backend: 'none', witnessed: false, detail: '' }) }), random: seeded(3) });
+    const s = make('/t.json');
+    const data = await s.setup();
+    expect(data.sealed).toHaveLength(10);
+    expect(data.tenants.map((t) => t.sealedIn)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const t of tenants) expect(JSON.stringify(data)).not.toContain(t.clientSecret);
+    for (let i = 0; i < 100; i++) await s.tenantLoad(data);
+    expect(fakeK6.requests.filter((r) => r.params.tags?.traffic === 'api').every((r) => r.params.headers?.Authorization?.startsWith(`Bearer tok-${r.params.headers['X-StellaOps-Tenant']}-load-`))).toBe(true);
+    // One tenant's group pointed at another's: opened under the wrong client's key, refused.
+    const swapped = { ...data, tenants: data.tenants.map((t) => ({ ...t, sealedIn: ((t.sealedIn as number) + 1) % 10 })) };
+    await expect(make('/t.json').tenantLoad(swapped)).rejects.toThrow(/^test aborted: cannot unseal the setup token for tenant org-\d with client 'org-\d-load'/);
+  });
+
   it.each<[string, (d: SetupData) => void]>([
-    ['ciphertexts moved to other tenants', (d) => { const sealed = d.tenants.map((t) => t.sealedToken); d.tenants.forEach((t, i) => { t.sealedToken = sealed[(i + 1) % sealed.length]; }); }],
+    ['a group index that does not exist', (d) => { for (const t of d.tenants) t.sealedIn = 3; }],
     ['another run id', (d) => { d.runId = `${d.runId}x`; }],
     // A character in the middle of the ciphertext: all its 6 bits count (the last one may be padding).
-    ['a flipped ciphertext character', (d) => { for (const t of d.tenants) t.sealedToken = flipAt(t.sealedToken!, 24); }],
+    ['a flipped ciphertext character', (d) => { d.sealed = d.sealed.map((x) => flipAt(x, 24)); }],
     ['another salt', (d) => { d.seal.salt = 'AAAAAAAAAAAAAAAAAAAAAA'; }],
-    ['a malformed sealed token', (d) => { for (const t of d.tenants) t.sealedToken = 'not-sealed'; }],
+    ['a malformed sealed token', (d) => { d.sealed = ['not-sealed']; }],
   ])('refuses setup data with %s', async (_name, tamper) => {
     const platform = fakePlatform();
     fakeK6.handler = platform.handler;
@@ -404,7 +435,7 @@ describe('the chaos iteration', () => {
 describe('teardown()', () => {
   it('counts auth.degraded audit events in the window and finds the fault witness on the agent', async () => {
     const platform = fakePlatform();
-    const data = { runId: 'r', startedAtMs: Date.now() - 40_000, seal: newSealParams(), tenants: [] };
+    const data = { runId: 'r', startedAtMs: Date.now() - 40_000, seal: newSealParams(), sealed: [], tenants: [] };
     const inWindow = new Date(data.startedAtMs + 15_000).toISOString();
     platform.state.auditEvents = [
       { time: inWindow, action: 'auth.degraded', tenant: 'tenant-01' },
@@ -423,7 +454,7 @@ describe('teardown()', () => {
 
   it('is read-only and does nothing with CHAOS=off', async () => {
     fakeK6.handler = fakePlatform().handler;
-    await agentScenario({ ...COMPRESSED, CHAOS: 'off' }).teardown({ runId: 'r', startedAtMs: 0, seal: newSealParams(), tenants: [] });
+    await agentScenario({ ...COMPRESSED, CHAOS: 'off' }).teardown({ runId: 'r', startedAtMs: 0, seal: newSealParams(), sealed: [], tenants: [] });
     expect(fakeK6.requests).toEqual([]);
   });
 });
