@@ -64,7 +64,10 @@ export function parseTenantsFile(text: string, problems: ConfigProblem[]): Tenan
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    problems.push({ variable: 'TENANTS_FILE', message: `is not valid JSON (${(err as Error).message})` });
+    // The parser's own message is not echoed: engines quote the text around the error (V8:
+    // `..."-secret"},]" is not valid JSON`), which here may be a client secret. Only a position is.
+    const at = /position (\d+)/.exec(String((err as Error)?.message))?.[1];
+    problems.push({ variable: 'TENANTS_FILE', message: `is not valid JSON${at !== undefined ? ` (error at character ${at})` : ''}; its text is not shown because it holds client secrets` });
     return [];
   }
   const list = Array.isArray(doc) ? doc : typeof doc === 'object' && doc !== null ? (doc as { tenants?: unknown }).tenants : undefined;

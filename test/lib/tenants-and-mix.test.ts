@@ -12,6 +12,18 @@ describe('tenant pool', () => {
     expect(numberedTenants(12).map((t) => t.id)).toEqual(Array.from({ length: 12 }, (_, i) => `tenant-${String(i + 1).padStart(2, '0')}`));
   });
 
+  it.each([
+    ['a trailing comma', '[{"id":"a","clientId":"a-load","clientSecret":"hunter2-very-secret"},]'],
+    ['a missing comma', '[{"id":"a","clientId":"a-load","clientSecret":"hunter2-very-secret" "x":1}]'],
+    ['an unterminated string', '[{"id":"a","clientId":"a-load","clientSecret":"hunter2-very-secret'],
+  ])('reports a TENANTS_FILE with %s as invalid JSON without quoting any of its text (it holds secrets)', (_name, text) => {
+    const problems: ConfigProblem[] = [];
+    parseTenantsFile(text, problems);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/^is not valid JSON( \(error at character \d+\))?; its text is not shown because it holds client secrets$/);
+    expect(problems[0]!.message).not.toMatch(/hunter|secret"/);
+  });
+
   it('accepts a file as {"tenants": [...]} with bare ids', () => {
     const problems: ConfigProblem[] = [];
     expect(parseTenantsFile('{"tenants": ["a", "b"]}', problems)).toEqual([{ id: 'a' }, { id: 'b' }]);
