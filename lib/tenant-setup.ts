@@ -189,7 +189,7 @@ export async function prepareTenants(cfg: Config): Promise<SetupData> {
     const reasons = [...new Set(noToken.map((t) => t.result.reason))].slice(0, 3).join('; ');
     log.warn(
       `setup: the platform is unavailable: no token for ${noToken.length} of ${tokens.length} tenants${noToken.length > 0 ? ` (${reasons})` : ''}, ` +
-        `${unavailableLists} id discovery request(s) unanswered; the load runs anyway and the error-rate gates decide (abortOnFail, exit 99)`,
+        `${unavailableLists} id discovery request(s) unanswered; requests go out anyway and fail like real traffic, so the error-rate thresholds decide (exit 99)`,
     );
   }
   const sealed = await sealGroups(cfg, runId, sealer, tenants, tokenOf);

@@ -98,3 +98,15 @@ describe('sealing a token', () => {
     expect(Buffer.from([...salts][0]!, 'base64url')).toHaveLength(16);
   });
 });
+
+describe('the WebCrypto global', () => {
+  it('fails with a clear message where the engine has no global crypto', () => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+    try {
+      expect(() => newSealParams()).toThrow('this bundle needs the global WebCrypto `crypto` object (k6 v1.0 or newer)');
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', saved!);
+    }
+  });
+});

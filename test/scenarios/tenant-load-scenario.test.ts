@@ -126,7 +126,7 @@ describe('setup()', () => {
     expect(fakeK6.requests.filter((r) => r.params.tags?.traffic === 'setup')).toEqual([]);
     const warn = vi.mocked(console.warn).mock.calls.map((c) => String(c[0]));
     expect(warn).toEqual([
-      'setup: the platform is unavailable: no token for 12 of 12 tenants (Authority unreachable), 0 id discovery request(s) unanswered; the load runs anyway and the error-rate gates decide (abortOnFail, exit 99)',
+      'setup: the platform is unavailable: no token for 12 of 12 tenants (Authority unreachable), 0 id discovery request(s) unanswered; requests go out anyway and fail like real traffic, so the error-rate thresholds decide (exit 99)',
     ]);
   });
 
