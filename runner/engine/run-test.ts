@@ -212,6 +212,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
       needed = Math.max(needed, overlapping.reduce((a, o) => a + o.preAllocatedVUs, 0));
     }
     await vuPool.preallocate(needed);
+    await services.http.warmUp();
 
     // ---- setup --------------------------------------------------------------------------------
     let setupData: unknown;
