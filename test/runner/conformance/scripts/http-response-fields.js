@@ -8,9 +8,12 @@ export default async function () {
     'json()': (r) => r.json().a.b[1] === 2,
     'json selector': (r) => r.json('a.b.0') === 1,
     'canonical headers': (r) => r.headers['Content-Type'] === 'application/json',
+    'a new connection has connecting > 0': (r) => r.timings.connecting > 0,
     'timings add up': (r) => Math.abs(r.timings.duration - (r.timings.sending + r.timings.waiting + r.timings.receiving)) < 1e-6,
     'url': (r) => r.url === `${__ENV.BASE}/json`,
   });
   const redirected = await http.asyncRequest('GET', `${__ENV.BASE}/redirect`);
   check(redirected, { 'redirect followed': (r) => r.status === 200 && r.url === `${__ENV.BASE}/` });
+  const reused = await http.asyncRequest('GET', `${__ENV.BASE}/`);
+  check(reused, { 'a reused keep-alive connection has connecting 0': (r) => r.timings.connecting === 0 });
 }
