@@ -148,6 +148,10 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     const options: ConsolidatedOptions = consolidate({ scriptOptions: rawOptions, env: io.env, flags, exportedFunctions });
     services.options = options;
     for (const w of options.warnings) logger.log('warn', w);
+    if (rawOptions.insecureSkipTLSVerify === true) {
+      await services.http.close();
+      services.http = new HttpClient({ insecureSkipTLSVerify: true });
+    }
 
     let thresholds: MetricThresholds | undefined;
     if (options.thresholds) {

@@ -48,6 +48,8 @@ export interface ConsolidatedOptions {
   setupTimeoutMs: number;
   teardownTimeoutMs: number;
   handleSummaryTimeoutMs: number;
+  /** `minIterationDuration`: an iteration never ends sooner (k6-facts §14). */
+  minIterationDurationMs: number;
   discardResponseBodies: boolean;
   maxRedirects: number;
   userAgent: string;
@@ -99,6 +101,7 @@ export function envLayer(env: Readonly<Record<string, string | undefined>>, prob
   str('K6_TEARDOWN_TIMEOUT', 'teardownTimeout');
   str('K6_HANDLE_SUMMARY_TIMEOUT', 'handleSummaryTimeout');
   str('K6_USER_AGENT', 'userAgent');
+  str('K6_MIN_ITERATION_DURATION', 'minIterationDuration');
   return layer;
 }
 
@@ -262,6 +265,7 @@ export function consolidate(input: ConsolidateInput): ConsolidatedOptions {
   const setupTimeoutMs = durationOption(merged, 'setupTimeout', DEFAULT_SETUP_TIMEOUT, problems);
   const teardownTimeoutMs = durationOption(merged, 'teardownTimeout', DEFAULT_TEARDOWN_TIMEOUT, problems);
   const handleSummaryTimeoutMs = durationOption(merged, 'handleSummaryTimeout', DEFAULT_HANDLE_SUMMARY_TIMEOUT, problems);
+  const minIterationDurationMs = durationOption(merged, 'minIterationDuration', '0s', problems);
   const maxRedirects = merged.maxRedirects ?? 10;
   if (typeof maxRedirects !== 'number' || !Number.isInteger(maxRedirects) || maxRedirects < 0) problems.push(`maxRedirects must be a non-negative integer`);
 
@@ -287,6 +291,7 @@ export function consolidate(input: ConsolidateInput): ConsolidatedOptions {
     setupTimeoutMs,
     teardownTimeoutMs,
     handleSummaryTimeoutMs,
+    minIterationDurationMs,
     discardResponseBodies: merged.discardResponseBodies === true,
     maxRedirects: maxRedirects as number,
     userAgent: typeof merged.userAgent === 'string' ? merged.userAgent : DEFAULT_USER_AGENT,

@@ -387,6 +387,9 @@ export class VU {
       if (this.syncSleepMs > 0) await new Promise((r) => setTimeout(r, this.syncSleepMs));
       await this.waitIdle();
       if (this.asyncError !== undefined) throw this.asyncError;
+      const minMs = this.engine.options?.minIterationDurationMs ?? 0;
+      const left = minMs - (performance.now() - started);
+      if (left > 0) await new Promise((r) => setTimeout(r, left));
     })();
     // Settles once: by the work, or by the interrupt signal (one listener, removed at the end).
     return new Promise((resolve) => {

@@ -87,6 +87,7 @@ const cases: Case[] = [
     metrics: { iterations: { count: 3 } },
     extra: (r) => expect(r.exported!.metrics.reached_after_async_group).toBeUndefined(),
   },
+  { name: 'minIterationDuration stretches short iterations', fact: '§14', script: 'min-iteration-duration.js', exit: 0, metrics: { iterations: { count: [3, 4] } }, note: '1 s / 300 ms: 3 full iterations plus one finishing in gracefulStop' },
   // ---- executors (§4) ----
   { name: 'shared-iterations runs exactly the iterations', fact: '§4.2', script: 'shared-iterations.js', exit: 0, metrics: { iterations: { count: 10 }, vus_max: { value: 3 } } },
   { name: 'per-vu-iterations runs iterations × vus', fact: '§4.2', script: 'per-vu-iterations.js', exit: 0, metrics: { iterations: { count: 12 } } },
