@@ -4,13 +4,22 @@
  * the resolved response, and feed the fail-closed and 5xx metrics. A VU that has no token for the
  * tenant (the Authority was unavailable) still sends the request, without an Authorization
  * header, so it fails as real traffic would and counts in `http_req_failed{traffic:api}`.
+ *
+ * The load iteration runs thousands of times a second, so what depends only on the catalog and
+ * config is built once per VU (`ApiCaller`): each operation's render plan, check names and check
+ * functions, its URL when the path has no placeholders, and — while the pool of tag values is
+ * small enough to keep (`CACHE_LIMIT`) — the tag objects per (operation, tenant tag, phase) and
+ * the header objects per (tenant, token). The runner and k6 copy tags and headers on each call;
+ * the cached objects are never mutated after they are built.
  */
 import { check } from 'k6';
 import http from 'k6/http';
-import type { Operation, RenderContext } from './catalog';
-import { renderOperation } from './catalog';
+import type { RefinedResponse, ResponseType } from 'k6/http';
+import type { Operation, OperationPlan, RenderContext } from './catalog';
+import { planOf, renderBody, renderPath } from './catalog';
 import { hasShape, isFailClosed, parseBody, shapeCheckName, statusCheckName } from './checks';
 import { failClosed, requestsWithoutToken, serverErrors } from './metrics';
+import type { MixItem } from './mix';
 
 export interface ApiCall {
   baseUrl: string;
@@ -27,26 +36,171 @@ export function apiTags(op: Operation, call: Pick<ApiCall, 'tenantTag' | 'phase'
   return { traffic: 'api', name: op.name, service: op.service, kind: op.kind, tenant: call.tenantTag, phase: call.phase };
 }
 
-/** Sends the request; resolves with whether every check passed. */
-export async function callOperation(op: Operation, call: ApiCall, ctx: RenderContext): Promise<boolean> {
-  const req = renderOperation(op, ctx);
-  const tags = apiTags(op, call);
-  const headers: Record<string, string> = { [call.tenantHeader]: call.tenantId, Accept: 'application/json' };
-  if (call.token !== '') headers.Authorization = `Bearer ${call.token}`;
-  if (req.body !== null) headers['Content-Type'] = 'application/json';
-  const res = await http.asyncRequest(req.method, `${call.baseUrl}${req.path}`, req.body, { headers, tags, timeout: call.timeoutMs });
+function metricTagsOf(op: Operation, tenantTag: string, phase: string): Record<string, string> {
+  return { phase, tenant: tenantTag, kind: op.kind, service: op.service };
+}
+
+/** The request headers: tenant, Accept, then Authorization with a token and Content-Type with a body. */
+export function requestHeaders(tenantHeader: string, tenantId: string, token: string, withBody: boolean): Record<string, string> {
+  const headers: Record<string, string> = { [tenantHeader]: tenantId, Accept: 'application/json' };
+  if (token !== '') headers.Authorization = `Bearer ${token}`;
+  if (withBody) headers['Content-Type'] = 'application/json';
+  return headers;
+}
+
+type Response = RefinedResponse<ResponseType | undefined>;
+
+/** An operation compiled for sending: render plan, check set and the fields the mix draws on. */
+export interface CallPlan extends MixItem {
+  readonly op: Operation;
+  readonly render: OperationPlan;
+  /** `check()` sets, built once; the shape check reads the parsed body from `parsed.doc`. */
+  readonly checks: Record<string, (r: Response) => boolean>;
+  readonly parsed: { doc: unknown };
+}
+
+export function compileCall(op: Operation): CallPlan {
+  const parsed: { doc: unknown } = { doc: undefined };
+  const render = planOf(op);
+  return {
+    op,
+    render,
+    kind: op.kind,
+    weight: op.weight,
+    needs: render.needs,
+    parsed,
+    checks: {
+      [statusCheckName(op)]: (r) => op.expect.includes(r.status),
+      [shapeCheckName(op)]: () => hasShape(op.shape, parsed.doc),
+    },
+  };
+}
+
+const callPlans = new WeakMap<Operation, CallPlan>();
+
+function callPlanOf(op: Operation): CallPlan {
+  let plan = callPlans.get(op);
+  if (!plan) {
+    plan = compileCall(op);
+    callPlans.set(op, plan);
+  }
+  return plan;
+}
+
+async function send(
+  plan: CallPlan,
+  url: string,
+  body: string | null,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  tags: Record<string, string>,
+  metricTags: Record<string, string>,
+  tokenless: boolean,
+): Promise<boolean> {
+  const res = await http.asyncRequest(plan.op.method, url, body, { headers, tags, timeout: timeoutMs });
   const doc = parseBody(res.body);
-  const metricTags = { phase: call.phase, tenant: call.tenantTag, kind: op.kind, service: op.service };
   serverErrors.add(res.status >= 500, metricTags);
   // A 401 to a request without a token is not the platform failing closed: not evidence of it.
-  if (call.token === '') requestsWithoutToken.add(1, metricTags);
+  if (tokenless) requestsWithoutToken.add(1, metricTags);
   else if (isFailClosed(res.status, doc)) failClosed.add(1, metricTags);
-  return check(
-    res,
-    {
-      [statusCheckName(op)]: (r) => op.expect.includes(r.status),
-      [shapeCheckName(op)]: () => hasShape(op.shape, doc),
-    },
-    tags,
-  );
+  // check() runs its functions synchronously, so the shared slot holds this response's body only
+  // for the duration of the call.
+  plan.parsed.doc = doc;
+  try {
+    return check(res, plan.checks, tags);
+  } finally {
+    plan.parsed.doc = undefined;
+  }
+}
+
+/** Sends the request; resolves with whether every check passed. */
+export async function callOperation(op: Operation, call: ApiCall, ctx: RenderContext): Promise<boolean> {
+  const plan = callPlanOf(op);
+  const path = renderPath(plan.render, ctx);
+  const body = renderBody(plan.render, ctx);
+  const headers = requestHeaders(call.tenantHeader, call.tenantId, call.token, body !== null);
+  return send(plan, `${call.baseUrl}${path}`, body, headers, call.timeoutMs, apiTags(op, call), metricTagsOf(op, call.tenantTag, call.phase), call.token === '');
+}
+
+/**
+ * Cached tag objects and header objects are kept while (distinct tag values x operations) and the
+ * tenant count stay within this bound, so a VU's caches stay small (about 250 kB at most) even
+ * for a pool of 50,000 tenants: past it, they are built per request as before.
+ */
+export const CACHE_LIMIT = 1024;
+
+export interface ApiCallerConfig {
+  baseUrl: string;
+  tenantHeader: string;
+  timeoutMs: number;
+  tenantCount: number;
+  /** Distinct `tenant` tag values: min(tenants, TENANT_TAG_CAP + 1). */
+  tenantTagCount: number;
+}
+
+interface TagEntry {
+  phase: string;
+  api: Record<string, string>;
+  metric: Record<string, string>;
+}
+
+interface HeaderEntry {
+  token: string;
+  plain: Record<string, string>;
+  json: Record<string, string>;
+}
+
+/** A plan as one VU's caller holds it: with its URL (when fixed) and its tag objects. */
+export interface CallerPlan extends CallPlan {
+  /** The full URL when the path has no placeholders. */
+  readonly fixedUrl: string | undefined;
+  /** Tag objects by tenant tag, for the phase they were built for; undefined past CACHE_LIMIT. */
+  readonly tagCache: Map<string, TagEntry> | undefined;
+}
+
+/** One VU's compiled operations and request-part caches for the load iteration. */
+export class ApiCaller {
+  readonly plans: readonly CallerPlan[];
+  private readonly headers: Array<HeaderEntry | undefined> | undefined;
+
+  constructor(
+    operations: readonly Operation[],
+    private readonly cfg: ApiCallerConfig,
+  ) {
+    const cacheTags = cfg.tenantTagCount * operations.length <= CACHE_LIMIT;
+    this.plans = operations.map((op) => {
+      const plan = compileCall(op);
+      const path = plan.render.path;
+      return { ...plan, fixedUrl: path.slots.length === 0 ? `${cfg.baseUrl}${path.literals[0]}` : undefined, tagCache: cacheTags ? new Map<string, TagEntry>() : undefined };
+    });
+    this.headers = cfg.tenantCount <= CACHE_LIMIT ? [] : undefined;
+  }
+
+  private tagsFor(plan: CallerPlan, tenantTag: string, phase: string): TagEntry {
+    const cached = plan.tagCache?.get(tenantTag);
+    if (cached?.phase === phase) return cached;
+    const entry = { phase, api: apiTags(plan.op, { tenantTag, phase }), metric: metricTagsOf(plan.op, tenantTag, phase) };
+    plan.tagCache?.set(tenantTag, entry);
+    return entry;
+  }
+
+  private headersFor(tenantIndex: number, tenantId: string, token: string, withBody: boolean): Record<string, string> {
+    const cache = this.headers;
+    if (!cache) return requestHeaders(this.cfg.tenantHeader, tenantId, token, withBody);
+    let entry = cache[tenantIndex];
+    if (entry?.token !== token) {
+      entry = { token, plain: requestHeaders(this.cfg.tenantHeader, tenantId, token, false), json: requestHeaders(this.cfg.tenantHeader, tenantId, token, true) };
+      cache[tenantIndex] = entry;
+    }
+    return withBody ? entry.json : entry.plain;
+  }
+
+  /** `callOperation` for one of `plans`, with the cached parts: same request, tags, checks and metrics. */
+  async call(plan: CallerPlan, tenantIndex: number, tenantId: string, tenantTag: string, token: string, phase: string, ctx: RenderContext): Promise<boolean> {
+    const url = plan.fixedUrl ?? `${this.cfg.baseUrl}${renderPath(plan.render, ctx)}`;
+    const body = renderBody(plan.render, ctx);
+    const headers = this.headersFor(tenantIndex, tenantId, token, body !== null);
+    const tags = this.tagsFor(plan, tenantTag, phase);
+    return send(plan, url, body, headers, this.cfg.timeoutMs, tags.api, tags.metric, token === '');
+  }
 }

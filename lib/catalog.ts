@@ -237,26 +237,195 @@ export interface RenderContext {
   random: () => number;
 }
 
-function fill(text: string, ctx: RenderContext, encode: boolean): string {
-  return text.replace(PLACEHOLDER, (_m, name: string) => {
-    let value: string;
-    if (name.startsWith('pick:')) {
-      const choices = name.slice(5).split('|');
-      value = choices[Math.min(choices.length - 1, Math.floor(ctx.random() * choices.length))] as string;
-    } else if (name === 'uniqueId') value = ctx.uniqueId;
-    else if (name === 'requestId') value = ctx.requestId;
-    else if (name === 'tenant') value = ctx.tenant;
-    else {
-      const pool = ctx.ids[name] ?? [];
-      if (pool.length === 0) throw new Error(`no discovered {${name}} for tenant ${ctx.tenant}`);
-      value = pool[Math.min(pool.length - 1, Math.floor(ctx.random() * pool.length))] as string;
+/**
+ * A compiled operation: the work that depends only on the catalog, done once per operation (in
+ * init) instead of in every iteration — the placeholder scan, the discovered-placeholder list and
+ * the body's JSON text around its placeholder strings. Rendering a plan gives exactly what filling
+ * the operation's templates and `JSON.stringify`-ing the filled body gives, with `random` drawn
+ * in the same order (path left to right, then body strings in `JSON.stringify` order).
+ */
+export interface OperationPlan {
+  readonly op: Operation;
+  /** Placeholders filled from discovery (as `discoveredPlaceholders`). */
+  readonly needs: readonly string[];
+  readonly path: Template;
+  /** `null` for an operation without a body. */
+  readonly body: BodyPlan | null;
+  /** Whether rendering reads `uniqueId` / `requestId`: the iteration makes them only then. */
+  readonly usesUniqueId: boolean;
+  readonly usesRequestId: boolean;
+}
+
+type Slot =
+  | { readonly kind: 'pick'; readonly choices: readonly string[] }
+  | { readonly kind: 'uniqueId' | 'requestId' | 'tenant' }
+  | { readonly kind: 'discovered'; readonly name: string };
+
+/** `literals[0] slot[0] literals[1] ... literals[n]`: always one more literal than slots. */
+interface Template {
+  readonly literals: readonly string[];
+  readonly slots: readonly Slot[];
+}
+
+/**
+ * The body as JSON text: `json[0] str(strings[0]) json[1] ... json[n]`, where each string is a
+ * body string holding placeholders, filled then quoted with `JSON.stringify` (so escaping is
+ * exactly JSON.stringify's). `generic` when the body holds anything beyond plain JSON values.
+ */
+type BodyPlan = { readonly kind: 'json'; readonly json: readonly string[]; readonly strings: readonly Template[] } | { readonly kind: 'generic'; readonly value: unknown };
+
+function slotFor(name: string): Slot {
+  if (name.startsWith('pick:')) return { kind: 'pick', choices: name.slice(5).split('|') };
+  if (name === 'uniqueId' || name === 'requestId' || name === 'tenant') return { kind: name };
+  return { kind: 'discovered', name };
+}
+
+function compileTemplate(text: string): Template {
+  const literals: string[] = [];
+  const slots: Slot[] = [];
+  const re = new RegExp(PLACEHOLDER.source, 'g');
+  let last = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    literals.push(text.slice(last, m.index));
+    slots.push(slotFor(m[1] as string));
+    last = m.index + m[0].length;
+  }
+  literals.push(text.slice(last));
+  return { literals, slots };
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** Compiles a body to JSON text around its placeholder strings; undefined for non-JSON values. */
+function compileBody(body: unknown): BodyPlan {
+  const json: string[] = [''];
+  const strings: Template[] = [];
+  const emit = (text: string): void => {
+    json[json.length - 1] += text;
+  };
+  const walk = (value: unknown): boolean => {
+    if (typeof value === 'string') {
+      const t = compileTemplate(value);
+      if (t.slots.length === 0) emit(JSON.stringify(value));
+      else {
+        strings.push(t);
+        json.push('');
+      }
+      return true;
     }
-    return encode ? encodeURIComponent(value) : value;
-  });
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return false;
+      emit(JSON.stringify(value));
+      return true;
+    }
+    if (typeof value === 'boolean' || value === null) {
+      emit(JSON.stringify(value));
+      return true;
+    }
+    if (Array.isArray(value)) {
+      emit('[');
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) emit(',');
+        if (!walk(value[i])) return false;
+      }
+      emit(']');
+      return true;
+    }
+    if (typeof value === 'object' && isPlainObject(value)) {
+      emit('{');
+      let first = true;
+      for (const [k, v] of Object.entries(value)) {
+        if (!first) emit(',');
+        first = false;
+        emit(`${JSON.stringify(k)}:`);
+        if (!walk(v)) return false;
+      }
+      emit('}');
+      return true;
+    }
+    return false;
+  };
+  return walk(body) ? { kind: 'json', json, strings } : { kind: 'generic', value: body };
+}
+
+function templatesOf(plan: Pick<OperationPlan, 'path' | 'body'>): Template[] {
+  return [plan.path, ...(plan.body?.kind === 'json' ? plan.body.strings : [])];
+}
+
+/** Compiles an operation once; render it with `renderPath` / `renderBody`. */
+export function compileOperation(op: Operation): OperationPlan {
+  const path = compileTemplate(op.path);
+  const body = op.body === undefined ? null : compileBody(op.body);
+  const generic = body?.kind === 'generic' ? stringsIn(body.value).flatMap(placeholdersIn) : [];
+  const used = (kind: Slot['kind'], name: string): boolean => templatesOf({ path, body }).some((t) => t.slots.some((s) => s.kind === kind)) || generic.includes(name);
+  return { op, needs: discoveredPlaceholders(op), path, body, usesUniqueId: used('uniqueId', 'uniqueId'), usesRequestId: used('requestId', 'requestId') };
+}
+
+const compiled = new WeakMap<Operation, OperationPlan>();
+
+/** The plan of an operation, compiled on first use (operations are not changed after config). */
+export function planOf(op: Operation): OperationPlan {
+  let plan = compiled.get(op);
+  if (!plan) {
+    plan = compileOperation(op);
+    compiled.set(op, plan);
+  }
+  return plan;
+}
+
+function slotValue(slot: Slot, ctx: RenderContext): string {
+  switch (slot.kind) {
+    case 'pick': {
+      const choices = slot.choices;
+      return choices[Math.min(choices.length - 1, Math.floor(ctx.random() * choices.length))] as string;
+    }
+    case 'uniqueId':
+      return ctx.uniqueId;
+    case 'requestId':
+      return ctx.requestId;
+    case 'tenant':
+      return ctx.tenant;
+    case 'discovered': {
+      const pool = ctx.ids[slot.name] ?? [];
+      if (pool.length === 0) throw new Error(`no discovered {${slot.name}} for tenant ${ctx.tenant}`);
+      return pool[Math.min(pool.length - 1, Math.floor(ctx.random() * pool.length))] as string;
+    }
+  }
+}
+
+function renderTemplate(t: Template, ctx: RenderContext, encode: boolean): string {
+  let out = t.literals[0] as string;
+  for (let i = 0; i < t.slots.length; i++) {
+    const value = slotValue(t.slots[i] as Slot, ctx);
+    out += encode ? encodeURIComponent(value) : value;
+    out += t.literals[i + 1] as string;
+  }
+  return out;
+}
+
+/** The operation's path with its placeholders filled (values URI-encoded). */
+export function renderPath(plan: OperationPlan, ctx: RenderContext): string {
+  return plan.path.slots.length === 0 ? (plan.path.literals[0] as string) : renderTemplate(plan.path, ctx, true);
+}
+
+/** The operation's JSON body with its placeholders filled, or null without a body. */
+export function renderBody(plan: OperationPlan, ctx: RenderContext): string | null {
+  const body = plan.body;
+  if (body === null) return null;
+  if (body.kind === 'generic') return JSON.stringify(fillBody(body.value, ctx));
+  let out = body.json[0] as string;
+  for (let i = 0; i < body.strings.length; i++) {
+    out += JSON.stringify(renderTemplate(body.strings[i] as Template, ctx, false));
+    out += body.json[i + 1] as string;
+  }
+  return out;
 }
 
 function fillBody(value: unknown, ctx: RenderContext): unknown {
-  if (typeof value === 'string') return fill(value, ctx, false);
+  if (typeof value === 'string') return renderTemplate(compileTemplate(value), ctx, false);
   if (Array.isArray(value)) return value.map((v) => fillBody(v, ctx));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
@@ -274,14 +443,18 @@ export interface RenderedRequest {
 
 /** Fills an operation's placeholders. Throws when a discovered id is missing for the tenant. */
 export function renderOperation(op: Operation, ctx: RenderContext): RenderedRequest {
-  return {
-    method: op.method,
-    path: fill(op.path, ctx, true),
-    body: op.body === undefined ? null : JSON.stringify(fillBody(op.body, ctx)),
-  };
+  const plan = planOf(op);
+  const path = renderPath(plan, ctx);
+  return { method: op.method, path, body: renderBody(plan, ctx) };
 }
 
 /** Whether the tenant has every discovered id the operation needs. */
 export function isRunnable(op: Operation, ids: Readonly<Record<string, readonly string[]>>): boolean {
-  return discoveredPlaceholders(op).every((n) => (ids[n]?.length ?? 0) > 0);
+  return hasIds(planOf(op).needs, ids);
+}
+
+/** Whether `ids` has at least one id for each of `needs`. */
+export function hasIds(needs: readonly string[], ids: Readonly<Record<string, readonly string[]>>): boolean {
+  for (const n of needs) if ((ids[n]?.length ?? 0) === 0) return false;
+  return true;
 }

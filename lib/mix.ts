@@ -3,7 +3,7 @@
  * operation of that kind by weight among those the tenant can run (some need discovered ids).
  */
 import type { Kind, Operation } from './catalog';
-import { isRunnable } from './catalog';
+import { hasIds, isRunnable } from './catalog';
 
 export function chooseKind(readRatio: number, random: () => number): Kind {
   return random() < readRatio ? 'read' : 'write';
@@ -36,4 +36,31 @@ export function chooseOperation(
   const runnable = operations.filter((op) => isRunnable(op, ids));
   const ofKind = runnable.filter((op) => op.kind === kind);
   return pickWeighted(ofKind.length > 0 ? ofKind : runnable, random);
+}
+
+/** What `chooseOperation` filters per call, done once per tenant: its runnable items by kind. */
+export interface TenantMix<T> {
+  /** The discovered ids this mix was made for (setup data is fixed for a VU's lifetime). */
+  readonly ids: Readonly<Record<string, readonly string[]>>;
+  readonly runnable: readonly T[];
+  readonly read: readonly T[];
+  readonly write: readonly T[];
+}
+
+export interface MixItem {
+  readonly kind: Kind;
+  readonly weight?: number;
+  /** Discovered placeholders the item needs. */
+  readonly needs: readonly string[];
+}
+
+export function tenantMix<T extends MixItem>(items: readonly T[], ids: Readonly<Record<string, readonly string[]>>): TenantMix<T> {
+  const runnable = items.filter((it) => hasIds(it.needs, ids));
+  return { ids, runnable, read: runnable.filter((it) => it.kind === 'read'), write: runnable.filter((it) => it.kind === 'write') };
+}
+
+/** `chooseOperation` over a precomputed mix: the same draws, in the same order, for the same result. */
+export function chooseFromMix<T extends MixItem>(mix: TenantMix<T>, readRatio: number, random: () => number): T | undefined {
+  const ofKind = chooseKind(readRatio, random) === 'read' ? mix.read : mix.write;
+  return pickWeighted(ofKind.length > 0 ? ofKind : mix.runnable, random);
 }

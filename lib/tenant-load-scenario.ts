@@ -18,7 +18,8 @@ import { jwksOutageFault } from '../disruptor/jwks-outage';
 import type { SloRow } from '../thresholds/build-thresholds';
 import { CHAOS_SCENARIO, LOAD_SCENARIO, buildLoadThresholds } from '../thresholds/build-thresholds';
 import { firedAlerts } from './alert-evidence';
-import { callOperation } from './api-call';
+import type { CallerPlan } from './api-call';
+import { ApiCaller } from './api-call';
 import { countDegradedEvents } from './audit-evidence';
 import type { Config } from './config';
 import { loadConfig } from './config';
@@ -27,7 +28,9 @@ import type { Env } from './env-reader';
 import { iterationInTest, nowMs, runElapsedMs, vuIdInTest } from './k6-exec';
 import { k6Env, readTextFile } from './k6-env';
 import { alertsFired, authDegradedEvents, faultWitness } from './metrics';
-import { chooseOperation } from './mix';
+import type { RenderContext } from './catalog';
+import type { TenantMix } from './mix';
+import { chooseFromMix, tenantMix } from './mix';
 import type { ChaosWindow } from './phase';
 import { phaseAt } from './phase';
 import type { SummaryData } from './summary/summary-data';
@@ -124,6 +127,18 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
 
   // Per-VU state (module state is per VU in k6): this VU's copy of each tenant's token.
   const tokens = new VuTokenStore(cfg, random);
+  // The catalog compiled once per VU (render plans, checks, URLs, tag and header caches), and per
+  // tenant the operations it can run by kind: the iteration only draws and fills.
+  const caller = new ApiCaller(ops, {
+    baseUrl: cfg.baseUrl,
+    tenantHeader: cfg.tenantHeader,
+    timeoutMs: cfg.requestTimeoutMs,
+    tenantCount: cfg.tenants.length,
+    tenantTagCount: Math.min(cfg.tenants.length, cfg.tenantTagCap + 1),
+  });
+  const mixes: Array<TenantMix<CallerPlan> | undefined> = [];
+  // Reused by every iteration of this VU: rendering is synchronous, so no two iterations share it at once.
+  const ctx: RenderContext = { tenant: '', uniqueId: '', requestId: '', ids: {}, random };
 
   return {
     config: cfg,
@@ -138,15 +153,23 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
       const setupTenant = data.tenants[index];
       if (!setupTenant) return;
       const tag = tenantTag(cfg.tenants, index, cfg.tenantTagCap);
-      const phase = phaseAt(runElapsedMs(), window);
-      const token = await tokens.tokenFor(data, index, tag, phase);
-      const op = chooseOperation(ops, cfg.readRatio, setupTenant.ids, random);
-      if (!op) return;
-      await callOperation(
-        op,
-        { baseUrl: cfg.baseUrl, tenantHeader: cfg.tenantHeader, tenantId: setupTenant.id, tenantTag: tag, token, phase: phaseAt(runElapsedMs(), window), timeoutMs: cfg.requestTimeoutMs },
-        { tenant: setupTenant.id, ids: setupTenant.ids, uniqueId: `lt-${data.runId}-${vuIdInTest()}-${iterationInTest()}`, requestId: uuidv4(), random },
-      );
+      let phase = phaseAt(runElapsedMs(), window);
+      let token = tokens.readyToken(index);
+      if (token === undefined) {
+        token = await tokens.tokenFor(data, index, tag, phase);
+        // The request's phase is the one it is sent in: read the clock again after the wait.
+        phase = phaseAt(runElapsedMs(), window);
+      }
+      let mix = mixes[index];
+      if (mix?.ids !== setupTenant.ids) mixes[index] = mix = tenantMix(caller.plans, setupTenant.ids);
+      const plan = chooseFromMix(mix, cfg.readRatio, random);
+      if (!plan) return;
+      ctx.tenant = setupTenant.id;
+      ctx.ids = setupTenant.ids;
+      // Only operations whose templates use them pay for a unique id and a UUID.
+      ctx.uniqueId = plan.render.usesUniqueId ? `lt-${data.runId}-${vuIdInTest()}-${iterationInTest()}` : '';
+      ctx.requestId = plan.render.usesRequestId ? uuidv4() : '';
+      await caller.call(plan, index, setupTenant.id, tag, token, phase, ctx);
     },
 
     async jwksChaos(): Promise<void> {
