@@ -193,6 +193,7 @@ const cases: Case[] = [
   { name: 'setup data is copied per VU: mutations stay in one VU and never reach teardown', fact: '§2.7', script: 'setup-data-isolation.js', exit: 0, checksAllPass: true },
   { name: '--no-setup skips setup()', fact: '§14', script: 'no-setup-flag.js', args: ['--no-setup'], exit: 0, notStderr: ['SETUP RAN'] },
   { name: '-e wins over the system environment in __ENV', fact: '§2.5', script: 'env-precedence.js', args: ['-e', 'FOO=from-flag'], env: { FOO: 'from-system', ONLY_SYSTEM: 'sys' }, exit: 0, checksAllPass: true },
+  { name: '--include-system-env-vars=false keeps the system environment out of __ENV', fact: '§2.5', script: 'no-system-env.js', args: ['--include-system-env-vars=false', '-e', 'FOO=flag'], env: { ONLY_SYSTEM: 'sys' }, exit: 0, checksAllPass: true },
   { name: 'script options apply when nothing overrides them', fact: '§4.1 precedence', script: 'option-precedence.js', exit: 0, metrics: { iterations: { count: 2 } } },
   { name: 'K6_* environment wins over script options', fact: '§4.1 precedence', script: 'option-precedence.js', env: { K6_ITERATIONS: '4' }, exit: 0, metrics: { iterations: { count: 4 } } },
   { name: 'CLI flags win over K6_* environment', fact: '§4.1 precedence', script: 'option-precedence.js', args: ['--iterations', '6'], env: { K6_ITERATIONS: '4' }, exit: 0, metrics: { iterations: { count: 6 } } },

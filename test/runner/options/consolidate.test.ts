@@ -54,6 +54,14 @@ describe('precedence: defaults < script options < K6_* env < CLI flags', () => {
     expect(run({ vus: 1, iterations: 2 }, env, argv).scenarios[0]).toMatchObject({ iterations });
   });
 
+  it('K6_STAGES becomes a ramping-vus default scenario', () => {
+    expect(run({}, { K6_STAGES: '10s:5,20s:0' }).scenarios[0]).toMatchObject({ executor: 'ramping-vus', stages: [{ durationMs: 10_000, target: 5 }, { durationMs: 20_000, target: 0 }] });
+  });
+
+  it('--stage flags beat K6_STAGES', () => {
+    expect(run({}, { K6_STAGES: '10s:5' }, ['--stage', '1s:2', '-s', '2s:0']).scenarios[0]).toMatchObject({ stages: [{ durationMs: 1000, target: 2 }, { durationMs: 2000, target: 0 }] });
+  });
+
   it('a flag setting duration replaces script scenarios (execution override)', () => {
     const c = run({ scenarios: { a: { executor: 'shared-iterations' } } }, {}, ['--duration', '5s']);
     expect(c.scenarios.map((s) => [s.name, s.executor])).toEqual([['default', 'constant-vus']]);
