@@ -1,0 +1,50 @@
+/**
+ * `npm run bench`: every benchmark part in one run, side by side, written to
+ * bench/reports/bench.md (+ .json) with the machine's facts.
+ *
+ *   npm run bench                      all parts: sim, runner, e2e (about 10 minutes)
+ *   npm run bench -- sim runner        only those parts
+ *   npm run bench -- e2e --duration 2m --chaos-duration 30s
+ *
+ * Parts run one after another, never concurrently: each owns the machine's two cores while it
+ * measures, and the ratios inside a part (runner vs wrk, platform per core) come from one run.
+ */
+import { join } from 'node:path';
+import { REPO_ROOT } from '../launch/stack';
+import { E2E_BENCH_DEFAULTS, run as runE2e } from './e2e';
+import { writeReport, type BenchSection } from './report';
+import { run as runRunner } from './runner';
+import { run as runSim } from './sim';
+
+const PARTS = ['sim', 'runner', 'e2e'] as const;
+type Part = (typeof PARTS)[number];
+
+function parse(argv: string[]): { parts: Part[]; duration: string; chaosDuration: string; chaosStart: string } {
+  const parts: Part[] = [];
+  let duration = E2E_BENCH_DEFAULTS.duration;
+  let chaosDuration = E2E_BENCH_DEFAULTS.chaosDuration;
+  let chaosStart = E2E_BENCH_DEFAULTS.chaosStart;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--duration') duration = argv[++i] ?? duration;
+    else if (a === '--chaos-duration') chaosDuration = argv[++i] ?? chaosDuration;
+    else if (a === '--chaos-start') chaosStart = argv[++i] ?? chaosStart;
+    else if ((PARTS as readonly string[]).includes(a)) parts.push(a as Part);
+    else {
+      console.error(`bench: unknown argument '${a}'; parts are ${PARTS.join(', ')}; flags --duration, --chaos-start, --chaos-duration`);
+      process.exit(2);
+    }
+  }
+  return { parts: parts.length ? parts : [...PARTS], duration, chaosDuration, chaosStart };
+}
+
+const args = parse(process.argv.slice(2));
+const sections: BenchSection[] = [];
+for (const part of args.parts) {
+  console.error(`bench: ${part} ...`);
+  if (part === 'sim') sections.push(await runSim());
+  if (part === 'runner') sections.push(await runRunner());
+  if (part === 'e2e') sections.push(await runE2e({ ...E2E_BENCH_DEFAULTS, duration: args.duration, chaosDuration: args.chaosDuration, chaosStart: args.chaosStart }));
+}
+const file = writeReport(join(REPO_ROOT, 'bench/reports/bench'), 'Benchmark report', sections);
+console.log(`bench: report written to ${file}`);
