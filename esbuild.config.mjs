@@ -58,26 +58,22 @@ export const NODE_OPTIONS = {
   logLevel: 'warning',
 };
 
+/** A listed entry whose source is missing is an error: a renamed file must not drop a bundle. */
 function entries(map) {
-  const present = {};
-  for (const [src, out] of Object.entries(map)) {
-    if (!existsSync(src)) {
-      // TODO(#5): every entry exists once issues 2-5 land; then a missing one becomes an error.
-      console.warn(`esbuild.config: skipping ${out}: ${src} does not exist yet`);
-      continue;
-    }
-    present[out.replace(/\.js$/, '')] = src;
+  const missing = Object.keys(map).filter((src) => !existsSync(src));
+  if (missing.length > 0) {
+    throw new Error(`esbuild.config: entry sources missing: ${missing.join(', ')} (update K6_BUNDLES / NODE_ENTRIES)`);
   }
-  return present;
+  return Object.fromEntries(Object.entries(map).map(([src, out]) => [out.replace(/\.js$/, ''), src]));
 }
 
 export async function build() {
   const k6 = entries(K6_BUNDLES);
   const node = entries(NODE_ENTRIES);
-  const jobs = [];
-  if (Object.keys(k6).length) jobs.push(esbuild.build({ ...K6_OPTIONS, entryPoints: k6, outdir: '.' }));
-  if (Object.keys(node).length) jobs.push(esbuild.build({ ...NODE_OPTIONS, entryPoints: node, outdir: '.' }));
-  await Promise.all(jobs);
+  await Promise.all([
+    esbuild.build({ ...K6_OPTIONS, entryPoints: k6, outdir: '.' }),
+    esbuild.build({ ...NODE_OPTIONS, entryPoints: node, outdir: '.' }),
+  ]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
