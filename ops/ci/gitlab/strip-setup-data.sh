@@ -2,10 +2,11 @@
 # strip-setup-data.sh FILE — removes the top-level "setup_data" member from a k6 --summary-export
 # file, in place.
 #
-# Why: k6's legacy export (k6-facts.md §5.6) keeps whatever setup() returned, and the tenant load
-# bundle's setup() returns each tenant's bearer token for the VUs. The export is published as a
-# GitLab report and kept as an artefact, so the tokens must go first. (handleSummary's
-# summary.json already drops setup_data.)
+# Why: k6's legacy export (k6-facts.md §5.6) keeps whatever setup() returned. The tenant load
+# bundle's setup() returns the tenants' tokens sealed (AES-256-GCM, key derived from the client
+# secret: lib/token-seal.ts), so nothing usable; the export is published as a GitLab report and kept
+# as an artefact, so setup data is dropped anyway as defence in depth, and for scripts that do not
+# seal. (handleSummary's summary.json already drops setup_data.)
 #
 # POSIX sh + awk only: it runs inside the grafana/k6 image (Alpine, busybox). k6 writes the export
 # with JSON.stringify(…, null, 4); members of the top-level object are the lines indented like the
