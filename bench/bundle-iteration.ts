@@ -71,6 +71,8 @@ function startPlatform(dir: string): Promise<{ ready: Ready; stop: () => void }>
 }
 
 interface RunResult {
+  /** The runner's exit code (99 when a threshold failed, e.g. dropped_iterations on a busy machine). */
+  exitCode: number | null;
   cpuS: number;
   iterations: number;
   dropped: number;
@@ -100,7 +102,7 @@ function runOnce(args: Args, bundle: string, ready: Ready, dir: string): Promise
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   return new Promise((res, rej) => {
-    child.on('exit', () => {
+    child.on('exit', (exitCode) => {
       // `times`: line 1 the shell's own user/sys, line 2 its children's, e.g. `0m12.340s 0m1.200s`.
       const lines = err.trim().split('\n');
       const childLine = lines[lines.length - 1] ?? '';
@@ -110,7 +112,7 @@ function runOnce(args: Args, bundle: string, ready: Ready, dir: string): Promise
       const s = readSummary(summary);
       const prof = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
       if (!prof) return rej(new Error('no .cpuprofile written'));
-      res({ cpuS, ...s, profile: summarizeProfile(join(profDir, prof), bundle) });
+      res({ exitCode, cpuS, ...s, profile: summarizeProfile(join(profDir, prof), bundle) });
     });
   });
 }
@@ -198,7 +200,7 @@ async function main(): Promise<void> {
         results.get(bundle)?.push(res);
         const prof = res.profile;
         console.log(
-          `run ${r + 1} ${basename(bundle)}: ${res.iterations} iterations, ${res.dropped} dropped, p95 ${res.p95Ms.toFixed(1)} ms; ` +
+          `run ${r + 1} ${basename(bundle)}: exit ${res.exitCode}, ${res.iterations} iterations, ${res.dropped} dropped, p95 ${res.p95Ms.toFixed(1)} ms; ` +
             `CPU ${res.cpuS.toFixed(2)} s = ${((1e6 * res.cpuS) / res.iterations).toFixed(1)} µs/iteration; ` +
             `profile: bundle ${pct(prof.bundleMs, prof.totalMs)} (${((1000 * prof.bundleMs) / res.iterations).toFixed(1)} µs/iteration), GC ${pct(prof.gcMs, prof.totalMs)}`,
         );

@@ -31,7 +31,7 @@ import { alertsFired, authDegradedEvents, faultWitness } from './metrics';
 import type { RenderContext } from './catalog';
 import type { TenantMix } from './mix';
 import { chooseFromMix, tenantMix } from './mix';
-import type { ChaosWindow } from './phase';
+import type { ChaosWindow, Phase } from './phase';
 import { phaseAt } from './phase';
 import type { SummaryData } from './summary/summary-data';
 import { summaryOutputs } from './summary/handle-summary';
@@ -137,6 +137,8 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
     tenantTagCount: Math.min(cfg.tenants.length, cfg.tenantTagCap + 1),
   });
   const mixes: Array<TenantMix<CallerPlan> | undefined> = [];
+  // Without chaos every request is `baseline` (phaseAt does not read the clock then either).
+  const phaseNow = (): Phase => (window.enabled ? phaseAt(runElapsedMs(), window) : 'baseline');
   // Reused by every iteration of this VU: rendering is synchronous, so no two iterations share it at once.
   const ctx: RenderContext = { tenant: '', uniqueId: '', requestId: '', ids: {}, random };
 
@@ -153,23 +155,23 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
       const setupTenant = data.tenants[index];
       if (!setupTenant) return;
       const tag = tenantTag(cfg.tenants, index, cfg.tenantTagCap);
-      let phase = phaseAt(runElapsedMs(), window);
+      let phase = phaseNow();
       let token = tokens.readyToken(index);
       if (token === undefined) {
         token = await tokens.tokenFor(data, index, tag, phase);
         // The request's phase is the one it is sent in: read the clock again after the wait.
-        phase = phaseAt(runElapsedMs(), window);
+        phase = phaseNow();
       }
       let mix = mixes[index];
       if (mix?.ids !== setupTenant.ids) mixes[index] = mix = tenantMix(caller.plans, setupTenant.ids);
-      const plan = chooseFromMix(mix, cfg.readRatio, random);
-      if (!plan) return;
+      const chosen = chooseFromMix(mix, cfg.readRatio, random);
+      if (!chosen) return;
       ctx.tenant = setupTenant.id;
       ctx.ids = setupTenant.ids;
       // Only operations whose templates use them pay for a unique id and a UUID.
-      ctx.uniqueId = plan.render.usesUniqueId ? `lt-${data.runId}-${vuIdInTest()}-${iterationInTest()}` : '';
-      ctx.requestId = plan.render.usesRequestId ? uuidv4() : '';
-      await caller.call(plan, index, setupTenant.id, tag, token, phase, ctx);
+      ctx.uniqueId = chosen.render.usesUniqueId ? `lt-${data.runId}-${vuIdInTest()}-${iterationInTest()}` : '';
+      ctx.requestId = chosen.render.usesRequestId ? uuidv4() : '';
+      await caller.call(chosen, index, setupTenant.id, tag, token, phase, ctx);
     },
 
     async jwksChaos(): Promise<void> {
