@@ -42,6 +42,8 @@ export interface MetricRegistry {
   defineSubmetric(key: string): MetricInfo;
   get(name: string): MetricInfo | undefined;
   add(sample: Sample): void;
+  /** `add` without the Sample object; `tags` is shared and must not be mutated afterwards. */
+  addValue(metric: string, value: number, tags: Tags, time: number): void;
   addMany(samples: readonly Sample[]): void;
   /** Every metric that has received at least one sample, plus every sub-metric that thresholds use. */
   list(): MetricInfo[];

@@ -57,7 +57,7 @@ export interface HopResult {
   endTime: number;
 }
 
-interface Trace {
+export interface Trace {
   start: number;
   sendHeaders?: number;
   bodySent?: number;
@@ -113,14 +113,6 @@ function subscribeChannels(): void {
       t.connecting = socketConnect.get(socket) ?? 0;
     }
   });
-  diagnostics.subscribe('undici:request:bodySent', (msg) => {
-    const t = traces.get((msg as { request: object }).request);
-    if (t) t.bodySent = performance.now();
-  });
-  diagnostics.subscribe('undici:request:headers', (msg) => {
-    const t = traces.get((msg as { request: object }).request);
-    if (t) t.headers = performance.now();
-  });
 }
 
 /** Go's textproto canonical form: `content-type` → `Content-Type`. */
@@ -151,84 +143,54 @@ export class HttpClient {
     });
   }
 
-  /** One hop (no redirect handling). Never throws for network errors: they come back as `error`. */
-  async hop(req: HopRequest): Promise<HopResult> {
+  /**
+   * One hop (no redirect handling). Never throws for network errors: they come back as `error`.
+   *
+   * Uses undici's `dispatch` with a handler of its own rather than `request()`: no response
+   * stream, no async resource, no abort listener per request, headers converted once from the
+   * raw buffers (bench/reports/runner.md: the request path's CPU and garbage per request).
+   */
+  hop(req: HopRequest): Promise<HopResult> {
     const trace: Trace = { start: performance.now(), connecting: 0 };
-    let u: URL;
-    try {
-      u = new URL(req.url);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw Object.assign(new Error(`unsupported protocol scheme "${u.protocol.replace(':', '')}"`), { code: 'ERR_INVALID_URL' });
-    } catch (err) {
-      const mapped = mapNetworkError(Object.assign(err as object, { code: 'ERR_INVALID_URL' }), req.method, req.url, '');
-      return this.failed(req, trace, mapped.code, mapped.message, 0);
-    }
-    const hostPort = `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
-    const sent = this.estimateSent(req, u);
-    pendingTrace = trace;
-    let res: Dispatcher.ResponseData;
-    try {
-      const p = this.agent.request({
-        origin: u.origin,
-        path: u.pathname + u.search,
-        method: req.method as Dispatcher.HttpMethod,
-        headers: req.headers,
-        body: req.body,
-        headersTimeout: req.timeoutMs,
-        bodyTimeout: req.timeoutMs,
-        signal: req.signal,
-      });
-      pendingTrace = undefined;
-      res = await p;
-    } catch (err) {
-      pendingTrace = undefined;
-      if (req.signal?.aborted) return { ...this.failed(req, trace, ERROR_CODES.GENERIC, 'aborted', sent), aborted: true };
-      const mapped = mapNetworkError(err, req.method, req.url, hostPort);
-      return this.failed(req, trace, mapped.code, mapped.message, sent);
-    }
-    let body: Buffer | null = null;
-    let received = 0;
-    try {
-      if (req.discardBody) {
-        for await (const chunk of res.body) received += (chunk as Buffer).length;
-      } else {
-        body = Buffer.from(await res.body.arrayBuffer());
-        received = body.length;
+    const target = parseTarget(req.url);
+    if (typeof target === 'string') return Promise.resolve(this.failed(req, trace, ERROR_CODES.GENERIC, target, 0, true));
+    const sent = estimateSent(req, target);
+    if (req.signal?.aborted) return Promise.resolve({ ...this.failed(req, trace, ERROR_CODES.GENERIC, 'aborted', sent), aborted: true });
+    return new Promise<HopResult>((resolve) => {
+      const handler = new HopHandler(this, req, trace, target, sent, resolve);
+      pendingTrace = trace;
+      try {
+        this.agent.dispatch(
+          {
+            origin: target.origin,
+            path: target.path,
+            method: req.method as Dispatcher.HttpMethod,
+            headers: req.headers,
+            body: req.body ?? null,
+            headersTimeout: req.timeoutMs,
+            bodyTimeout: req.timeoutMs,
+          },
+          handler,
+        );
+      } catch (err) {
+        handler.onError(err as Error);
+      } finally {
+        pendingTrace = undefined;
       }
-    } catch (err) {
-      if (req.signal?.aborted) return { ...this.failed(req, trace, ERROR_CODES.GENERIC, 'aborted', sent), aborted: true };
-      const mapped = mapNetworkError(err, req.method, req.url, hostPort);
-      return this.failed(req, trace, mapped.code, mapped.message, sent);
-    }
-    const end = performance.now();
-    const headers: Record<string, string> = {};
-    let headerBytes = 0;
-    for (const [k, v] of Object.entries(res.headers)) {
-      if (v === undefined) continue;
-      const value = Array.isArray(v) ? v.join(', ') : v;
-      headers[canonicalHeader(k)] = value;
-      headerBytes += k.length + value.length + 4;
-    }
-    return {
-      method: req.method,
-      url: req.url,
-      status: res.statusCode,
-      statusText: STATUS_TEXT[res.statusCode] ?? '',
-      headers,
-      body,
-      timings: this.timings(trace, end),
-      bytesSent: sent,
-      bytesReceived: received + headerBytes + 17,
-      proto: 'HTTP/1.1',
-      remoteIp: trace.socket?.remoteAddress ?? u.hostname,
-      remotePort: trace.socket?.remotePort ?? Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
-      endTime: Date.now(),
-    };
+      if (req.signal) handler.listen(req.signal);
+    });
   }
 
-  private estimateSent(req: HopRequest, u: URL): number {
-    let n = req.method.length + u.pathname.length + u.search.length + 11 + u.host.length + 8;
-    for (const [k, v] of Object.entries(req.headers)) n += k.length + v.length + 4;
-    return n + 2 + (req.body?.length ?? 0);
+  /** @internal the result of a hop that ended without a response. */
+  failedWith(req: HopRequest, trace: Trace, err: unknown, target: Target, sent: number): HopResult {
+    if (req.signal?.aborted) return { ...this.failed(req, trace, ERROR_CODES.GENERIC, 'aborted', sent), aborted: true };
+    const mapped = mapNetworkError(err, req.method, req.url, target.hostPort);
+    return this.failed(req, trace, mapped.code, mapped.message, sent);
+  }
+
+  /** @internal */
+  timingsOf(t: Trace, end: number): Timings {
+    return this.timings(t, end);
   }
 
   private timings(t: Trace, end: number): Timings {
@@ -242,7 +204,12 @@ export class HttpClient {
     return { blocked, looking_up: 0, connecting: t.connecting, tls_handshaking: 0, sending, waiting, receiving, duration: sending + waiting + receiving };
   }
 
-  private failed(req: HopRequest, trace: Trace, code: number, message: string, sent: number): HopResult {
+  private failed(req: HopRequest, trace: Trace, code: number, message: string, sent: number, invalidUrl = false): HopResult {
+    if (invalidUrl) {
+      const mapped = mapNetworkError(Object.assign(new Error(message), { code: 'ERR_INVALID_URL' }), req.method, req.url, '');
+      code = mapped.code;
+      message = mapped.message;
+    }
     return {
       method: req.method,
       url: req.url,
@@ -291,5 +258,157 @@ export class HttpClient {
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+}
+
+/** What a hop needs from its URL, parsed once per distinct URL string (see `parseTarget`). */
+interface Target {
+  origin: string;
+  path: string;
+  hostPort: string;
+  hostname: string;
+  port: number;
+  /** Request-line and Host header bytes besides the method (for `data_sent`). */
+  lineBytes: number;
+}
+
+const targets = new Map<string, Target>();
+const TARGET_CACHE_MAX = 10_000;
+
+/** The URL's parts, or the error message for an invalid URL (cached: `new URL` per request showed in profiles). */
+function parseTarget(url: string): Target | string {
+  const hit = targets.get(url);
+  if (hit !== undefined) return hit;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `unsupported protocol scheme "${u.protocol.replace(':', '')}"`;
+  const https = u.protocol === 'https:';
+  const target: Target = {
+    origin: u.origin,
+    path: u.pathname + u.search,
+    hostPort: `${u.hostname}:${u.port || (https ? '443' : '80')}`,
+    hostname: u.hostname,
+    port: Number(u.port || (https ? 443 : 80)),
+    lineBytes: u.pathname.length + u.search.length + 11 + u.host.length + 8,
+  };
+  if (targets.size >= TARGET_CACHE_MAX) targets.clear();
+  targets.set(url, target);
+  return target;
+}
+
+function estimateSent(req: HopRequest, target: Target): number {
+  let n = req.method.length + target.lineBytes;
+  const headers = req.headers;
+  for (const k in headers) n += k.length + headers[k]!.length + 4;
+  return n + 2 + (req.body?.length ?? 0);
+}
+
+/**
+ * undici's (legacy, unwrapped) dispatch handler for one hop: collects the body chunks, converts
+ * the raw headers once, and settles the hop's promise exactly once (never rejects).
+ */
+class HopHandler implements Dispatcher.DispatchHandler {
+  private abortFn: ((err?: Error) => void) | undefined;
+  private status = 0;
+  private statusText = '';
+  private headers: Record<string, string> = {};
+  private headerBytes = 0;
+  private chunks: Buffer[] | undefined;
+  private received = 0;
+  private done = false;
+  private offSignal: (() => void) | undefined;
+
+  constructor(
+    private readonly client: HttpClient,
+    private readonly req: HopRequest,
+    private readonly trace: Trace,
+    private readonly target: Target,
+    private readonly sent: number,
+    private readonly resolve: (r: HopResult) => void,
+  ) {}
+
+  listen(signal: AbortSignal): void {
+    if (this.done) return;
+    const onAbort = (): void => this.abortFn?.(new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.offSignal = () => signal.removeEventListener('abort', onAbort);
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortFn = abort;
+    if (this.req.signal?.aborted) abort(new Error('aborted'));
+  }
+
+  onRequestSent(): void {
+    this.trace.bodySent = performance.now();
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
+    if (statusCode < 200) return true; // 1xx informational: the final response follows
+    this.trace.headers = performance.now();
+    this.status = statusCode;
+    this.statusText = statusText;
+    const headers: Record<string, string> = {};
+    let bytes = 0;
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const rawName = rawHeaders[i]!;
+      const value = rawHeaders[i + 1]!.toString('utf8');
+      const name = canonicalHeader(rawName.toString('latin1'));
+      const prev = headers[name];
+      headers[name] = prev === undefined ? value : `${prev}, ${value}`;
+      bytes += rawName.length + value.length + 4;
+    }
+    this.headers = headers;
+    this.headerBytes = bytes;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.received += chunk.length;
+    if (!this.req.discardBody) (this.chunks ??= []).push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.done) return;
+    this.done = true;
+    this.offSignal?.();
+    const end = performance.now();
+    let body: Buffer | null = null;
+    if (!this.req.discardBody) {
+      const chunks = this.chunks;
+      body = chunks === undefined ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.received);
+    }
+    const { req, trace, target } = this;
+    this.resolve({
+      method: req.method,
+      url: req.url,
+      status: this.status,
+      statusText: STATUS_TEXT[this.status] ?? '',
+      headers: this.headers,
+      body,
+      timings: this.client.timingsOf(trace, end),
+      bytesSent: this.sent,
+      bytesReceived: this.received + this.headerBytes + 17,
+      proto: 'HTTP/1.1',
+      remoteIp: trace.socket?.remoteAddress ?? target.hostname,
+      remotePort: trace.socket?.remotePort ?? target.port,
+      endTime: Date.now(),
+    });
+  }
+
+  onError(err: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.offSignal?.();
+    this.resolve(this.client.failedWith(this.req, this.trace, err, this.target, this.sent));
+  }
+
+  onUpgrade(): void {
+    this.onError(new Error('unexpected protocol upgrade'));
   }
 }

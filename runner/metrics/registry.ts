@@ -163,17 +163,23 @@ export class MetricsRegistry implements MetricRegistry {
   }
 
   add(sample: Sample): void {
-    const value = sample.value;
+    this.addValue(sample.metric, sample.value, sample.tags, sample.time, sample);
+  }
+
+  /**
+   * `add` without a Sample object (the HTTP and check paths emit ~10 samples per request).
+   * `tags` is shared with the caller and must not be mutated afterwards.
+   */
+  addValue(metric: string, value: number, tags: Tags, time: number, sample?: Sample): void {
     if (value !== value) return; // NaN
-    const entry = this.parents.get(sample.metric);
+    const entry = this.parents.get(metric);
     if (entry === undefined) {
-      throw new MetricDefinitionError('ERR_UNKNOWN_METRIC', `sample for metric '${sample.metric}', which was never defined`);
+      throw new MetricDefinitionError('ERR_UNKNOWN_METRIC', `sample for metric '${metric}', which was never defined`);
     }
     entry.sink.add(value);
     entry.observed = true;
     const subs = entry.subs;
     if (subs.length > 0) {
-      const tags = sample.tags;
       for (let i = 0; i < subs.length; i++) {
         const sub = subs[i]!;
         if (sub.neverMatches) continue;
@@ -192,8 +198,8 @@ export class MetricsRegistry implements MetricRegistry {
         }
       }
     }
-    if (entry.groupRole !== 0) this.recordGroup(entry.groupRole, sample.tags, value);
-    if (this.breakdown !== undefined) this.breakdown.add(entry.info, sample);
+    if (entry.groupRole !== 0) this.recordGroup(entry.groupRole, tags, value);
+    if (this.breakdown !== undefined) this.breakdown.add(entry.info, sample ?? { metric, value, tags, time });
   }
 
   private recordGroup(role: 1 | 2, tags: Tags, value: number): void {

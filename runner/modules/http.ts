@@ -30,7 +30,6 @@ import {
   TAG_TLS_VERSION,
   TAG_URL,
 } from '../constants';
-import type { Sample } from '../contract';
 import type { HopResult } from '../http/client';
 import { statusErrorCode } from '../http/error-codes';
 import { parseDuration } from '../options/duration';
@@ -111,50 +110,88 @@ function encodeBody(body: unknown, headers: Record<string, string>): Buffer | un
 export function createHttpModule(vu: VU): Record<string, unknown> {
   const engine = vu.engine;
 
-  const emitHop = (hop: HopResult, method: string, nameTag: string | undefined, reqTags: Record<string, string>, callback: ExpectedStatuses | null): void => {
-    const base = vu.sharedBaseTags();
+  // The tags of a successful hop depend only on the base tags, the request's tags object (shared
+  // per call site, see tagsFromArg), method, status, name, scheme and expected_response: the set
+  // is built once per combination and shared by the samples (the registry never mutates tags).
+  let hopTagBase: object | undefined;
+  let hopTagCache = new WeakMap<object, Map<string, Readonly<Record<string, string>>>>();
+
+  const buildHopTags = (base: Readonly<Record<string, string>>, hop: HopResult, method: string, nameTag: string | undefined, reqTags: Readonly<Record<string, string>>, expected: boolean | undefined): Record<string, string> => {
     const tags: Record<string, string> = { ...base, ...reqTags };
     tags[TAG_PROTO] = hop.proto;
     tags[TAG_STATUS] = String(hop.status);
     tags[TAG_METHOD] = method;
     const name = nameTag ?? hop.url;
-    tags[TAG_URL] = nameTag ?? hop.url;
+    tags[TAG_URL] = name;
     tags[TAG_NAME] = name;
     if (hop.url.startsWith('https:') && hop.status > 0) tags[TAG_TLS_VERSION] = 'tls1.3';
     const code = hop.errorCode ?? statusErrorCode(hop.status);
     if (code !== undefined) tags[TAG_ERROR_CODE] = String(code);
     if (hop.error) tags[TAG_ERROR] = hop.error;
-    let expected: boolean | undefined;
-    if (callback) {
-      expected = hop.status > 0 && isExpected(callback, hop.status);
-      tags[TAG_EXPECTED_RESPONSE] = String(expected);
-    }
-    const t = hop.endTime;
-    const tm = hop.timings;
-    const samples: Sample[] = [
-      { metric: HTTP_REQS, value: 1, tags, time: t },
-      { metric: HTTP_REQ_DURATION, value: tm.duration, tags, time: t },
-      { metric: HTTP_REQ_BLOCKED, value: tm.blocked, tags, time: t },
-      { metric: HTTP_REQ_CONNECTING, value: tm.connecting, tags, time: t },
-      { metric: HTTP_REQ_TLS_HANDSHAKING, value: tm.tls_handshaking, tags, time: t },
-      { metric: HTTP_REQ_SENDING, value: tm.sending, tags, time: t },
-      { metric: HTTP_REQ_WAITING, value: tm.waiting, tags, time: t },
-      { metric: HTTP_REQ_RECEIVING, value: tm.receiving, tags, time: t },
-      { metric: DATA_SENT, value: hop.bytesSent, tags: base, time: t },
-      { metric: DATA_RECEIVED, value: hop.bytesReceived, tags: base, time: t },
-    ];
-    if (expected !== undefined) samples.push({ metric: HTTP_REQ_FAILED, value: expected ? 0 : 1, tags, time: t });
-    engine.registry.addMany(samples);
+    if (expected !== undefined) tags[TAG_EXPECTED_RESPONSE] = String(expected);
+    return tags;
   };
 
-  const makeResponse = (hop: HopResult, request: { method: string; url: string; headers: Record<string, string>; body: string }, responseType: string) => {
+  const hopTags = (base: Readonly<Record<string, string>>, hop: HopResult, method: string, nameTag: string | undefined, reqTags: Readonly<Record<string, string>>, expected: boolean | undefined): Readonly<Record<string, string>> => {
+    if (hop.error !== undefined || hop.errorCode !== undefined) return buildHopTags(base, hop, method, nameTag, reqTags, expected);
+    if (base !== hopTagBase) {
+      hopTagBase = base;
+      hopTagCache = new WeakMap();
+    }
+    let byKey = hopTagCache.get(reqTags);
+    if (byKey === undefined) hopTagCache.set(reqTags, (byKey = new Map()));
+    const key = `${hop.status} ${method} ${expected === undefined ? 'u' : expected ? 't' : 'f'} ${hop.url.startsWith('https:') ? 's' : ''} ${nameTag ?? hop.url}`;
+    let tags = byKey.get(key);
+    if (tags === undefined) {
+      tags = Object.freeze(buildHopTags(base, hop, method, nameTag, reqTags, expected));
+      if (byKey.size >= 2000) byKey.clear();
+      byKey.set(key, tags);
+    }
+    return tags;
+  };
+
+  const emitHop = (hop: HopResult, method: string, nameTag: string | undefined, reqTags: Readonly<Record<string, string>>, callback: ExpectedStatuses | null): void => {
+    const base = vu.sharedBaseTags();
+    const expected = callback ? hop.status > 0 && isExpected(callback, hop.status) : undefined;
+    const tags = hopTags(base, hop, method, nameTag, reqTags, expected);
+    const t = hop.endTime;
+    const tm = hop.timings;
+    const registry = engine.registry;
+    registry.addValue(HTTP_REQS, 1, tags, t);
+    registry.addValue(HTTP_REQ_DURATION, tm.duration, tags, t);
+    registry.addValue(HTTP_REQ_BLOCKED, tm.blocked, tags, t);
+    registry.addValue(HTTP_REQ_CONNECTING, tm.connecting, tags, t);
+    registry.addValue(HTTP_REQ_TLS_HANDSHAKING, tm.tls_handshaking, tags, t);
+    registry.addValue(HTTP_REQ_SENDING, tm.sending, tags, t);
+    registry.addValue(HTTP_REQ_WAITING, tm.waiting, tags, t);
+    registry.addValue(HTTP_REQ_RECEIVING, tm.receiving, tags, t);
+    registry.addValue(DATA_SENT, hop.bytesSent, base, t);
+    registry.addValue(DATA_RECEIVED, hop.bytesReceived, base, t);
+    if (expected !== undefined) registry.addValue(HTTP_REQ_FAILED, expected ? 0 : 1, tags, t);
+  };
+
+  /** The Response; `body` is decoded and `request` built only when the script reads them. */
+  const makeResponse = (hop: HopResult, requestInfo: () => { method: string; url: string; headers: Record<string, string>; body: string }, responseType: string) => {
     let jsonCache: unknown;
     let parsed = false;
-    const body = hop.body === null || responseType === 'none' ? null : responseType === 'binary' ? (hop.body.buffer.slice(hop.body.byteOffset, hop.body.byteOffset + hop.body.byteLength) as ArrayBuffer) : hop.body.toString('utf8');
+    let body: string | ArrayBuffer | null | undefined;
+    let request: unknown;
+    const bodyOf = (): string | ArrayBuffer | null => {
+      if (body === undefined) {
+        const raw = hop.body;
+        body = raw === null || responseType === 'none' ? null : responseType === 'binary' ? (raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer) : raw.toString('utf8');
+      }
+      return body;
+    };
     return {
       status: hop.status,
       status_text: hop.status ? `${hop.status} ${hop.statusText}`.trim() : '',
-      body,
+      get body(): string | ArrayBuffer | null {
+        return bodyOf();
+      },
+      set body(v: string | ArrayBuffer | null) {
+        body = v;
+      },
       headers: hop.headers,
       url: hop.url,
       proto: hop.proto,
@@ -162,15 +199,22 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
       remote_port: hop.remotePort,
       error: hop.error ?? '',
       error_code: hop.errorCode ?? statusErrorCode(hop.status) ?? 0,
-      timings: { ...hop.timings },
+      // The hop's own object: the metrics were emitted from it already.
+      timings: hop.timings,
       cookies: {},
-      request: { ...request, cookies: {} },
+      get request(): unknown {
+        return (request ??= { ...requestInfo(), cookies: {} });
+      },
+      set request(v: unknown) {
+        request = v;
+      },
       tls_version: hop.url.startsWith('https:') ? 'tls1.3' : '',
       json(selector?: unknown): unknown {
-        if (typeof body !== 'string') throw new Error('cannot parse the response body as JSON: the body is not text (responseType is not "text")');
+        const text = bodyOf();
+        if (typeof text !== 'string') throw new Error('cannot parse the response body as JSON: the body is not text (responseType is not "text")');
         if (!parsed) {
           try {
-            jsonCache = vu.jsonParse(body);
+            jsonCache = vu.jsonParse(text);
           } catch (err) {
             throw new SyntaxError(`cannot parse the response body as JSON: ${(err as Error).message}`);
           }
@@ -204,7 +248,8 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
     const headers: Record<string, string> = { 'User-Agent': opts?.userAgent ?? 'k6-offline' };
     if (p.headers !== undefined && p.headers !== null) {
       if (typeof p.headers !== 'object') throw new TypeError('asyncRequest params.headers must be an object');
-      for (const [k, v] of Object.entries(p.headers as Record<string, unknown>)) headers[k] = String(v);
+      const given = p.headers as Record<string, unknown>;
+      for (const k in given) if (Object.prototype.hasOwnProperty.call(given, k)) headers[k] = String(given[k]);
     }
     let timeoutMs = 60_000;
     if (p.timeout !== undefined) {
@@ -213,12 +258,13 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
       timeoutMs = t;
     }
     const responseType = p.responseType === undefined ? (opts?.discardResponseBodies ? 'none' : 'text') : String(p.responseType);
-    if (!['text', 'binary', 'none'].includes(responseType)) throw new TypeError(`asyncRequest params.responseType: invalid value ${JSON.stringify(p.responseType)} (text, binary or none)`);
+    if (responseType !== 'text' && responseType !== 'binary' && responseType !== 'none') throw new TypeError(`asyncRequest params.responseType: invalid value ${JSON.stringify(p.responseType)} (text, binary or none)`);
     const callback = p.responseCallback !== undefined ? checkCallback(p.responseCallback, 'params.responseCallback') : vu.responseCallback === undefined ? DEFAULT_CALLBACK : (vu.responseCallback as ExpectedStatuses | null);
     const maxRedirects = p.redirects !== undefined ? Number(p.redirects) : (opts?.maxRedirects ?? 10);
     const throwErrors = p.throw !== undefined ? Boolean(p.throw) : (opts?.throwErrors ?? false);
     let payload = m === 'GET' || m === 'HEAD' ? undefined : encodeBody(body, headers);
-    const requestInfo = { method: m, url, headers: { ...headers }, body: payload ? payload.toString('utf8') : '' };
+    const sentPayload = payload;
+    const requestInfo = () => ({ method: m, url, headers: { ...headers }, body: sentPayload ? sentPayload.toString('utf8') : '' });
     const release = vu.hold();
     const epoch = vu.currentEpoch;
     const run = async (): Promise<unknown> => {

@@ -95,7 +95,7 @@ export function createJslibUtils(vu: VU): Record<string, unknown> {
   const check = (val: unknown, sets: Record<string, unknown>, tags?: unknown): boolean | Promise<boolean> => {
     const extra = tagsFromArg(tags, 'check()');
     const record = (name: string, ok: boolean): void => {
-      vu.emit(CHECKS, ok ? 1 : 0, { ...vu.baseTags(), ...extra, [TAG_CHECK]: name });
+      vu.emit(CHECKS, ok ? 1 : 0, vu.checkTags(extra, name));
     };
     const runAll = (value: unknown): boolean | Promise<boolean> => {
       const results = Object.entries(sets).map(([name, checker]) => {

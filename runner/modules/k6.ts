@@ -18,15 +18,48 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export function tagsFromArg(arg: unknown, what: string): Record<string, string> {
-  if (arg === undefined || arg === null) return {};
+/** The result of `tagsFromArg` for no tags: shared, never mutated. */
+export const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * Scripts usually pass the same tags object again and again (a bundle keeps one per request
+ * kind): its stringified copy is kept per object and reused while every own key still holds the
+ * same value, so a repeated call allocates nothing. k6 reads the tags at call time; so do we —
+ * a mutated object is compared and copied afresh.
+ */
+const tagCopies = new WeakMap<object, { tags: Readonly<Record<string, string>>; size: number }>();
+
+/** `tags` argument → string tags (shared: callers must not mutate the result). */
+export function tagsFromArg(arg: unknown, what: string): Readonly<Record<string, string>> {
+  if (arg === undefined || arg === null) return NO_TAGS;
   if (typeof arg !== 'object' || Array.isArray(arg)) throw new TypeError(`${what}: tags must be an object`);
+  const src = arg as Record<string, unknown>;
+  const known = tagCopies.get(src);
+  if (known !== undefined && sameTags(src, known.tags, known.size)) return known.tags;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(arg)) {
+  let size = 0;
+  for (const [k, v] of Object.entries(src)) {
     if (v !== null && typeof v === 'object') throw new TypeError(`${what}: invalid value for tag ${k}: objects and arrays are not allowed`);
     out[k] = String(v);
+    size++;
   }
+  Object.freeze(out);
+  tagCopies.set(src, { tags: out, size });
   return out;
+}
+
+function sameTags(src: Record<string, unknown>, copy: Readonly<Record<string, string>>, size: number): boolean {
+  let n = 0;
+  for (const k in src) {
+    if (!Object.prototype.hasOwnProperty.call(src, k)) continue;
+    const v = src[k];
+    // Objects must go through the validating path; primitives compare by their string form.
+    if (v !== null && typeof v === 'object') return false;
+    const c = copy[k];
+    if (c === undefined || (typeof v === 'string' ? v !== c : String(v) !== c)) return false;
+    n++;
+  }
+  return n === size;
 }
 
 export function createK6Module(vu: VU): Record<string, unknown> {
@@ -37,8 +70,8 @@ export function createK6Module(vu: VU): Record<string, unknown> {
     let all = true;
     for (const [name, checker] of Object.entries(sets)) {
       if (name.includes(GROUP_SEPARATOR)) throw new Error(`check name "${name}" cannot contain "${GROUP_SEPARATOR}"`);
-      if (isAsyncFunction(checker)) throw new Error(`check "${name}": check() does not accept async functions; use the async-aware check from https://jslib.k6.io/k6-utils/1.6.0/index.js`);
-      const sampleTags = { ...vu.baseTags(), ...extra, [TAG_CHECK]: name };
+      if (typeof checker === 'function' && isAsyncFunction(checker)) throw new Error(`check "${name}": check() does not accept async functions; use the async-aware check from https://jslib.k6.io/k6-utils/1.6.0/index.js`);
+      const sampleTags = vu.checkTags(extra, name);
       let ok: boolean;
       try {
         const result = typeof checker === 'function' ? (checker as (v: unknown) => unknown)(val) : checker;

@@ -25,10 +25,11 @@ export function createMetricsModule(vu: VU): Record<string, unknown> {
       const contains: ValueType = (type === 'trend' || type === 'gauge') && isTime === true ? 'time' : 'default';
       const info = vu.engine.registry.define(String(name), type, contains);
       Object.defineProperty(this, 'name', { value: info.name, enumerable: true });
+      const what = `${info.name}.add()`;
       Object.defineProperty(this, 'add', {
         value: (value: unknown, tags?: unknown): boolean => {
           if (vu.phase === 'init') throw new Error('metric values cannot be added in the init context');
-          const extra = tagsFromArg(tags, `${info.name}.add()`);
+          const extra = tagsFromArg(tags, what);
           const v = coerceMetricValue(value);
           if (v === undefined) {
             const msg = `${info.name}.add(): value ${String(value)} is not a number; the sample was dropped`;
@@ -36,7 +37,7 @@ export function createMetricsModule(vu: VU): Record<string, unknown> {
             vu.engine.logger.log('warn', msg);
             return false;
           }
-          vu.emit(info.name, v, { ...vu.baseTags(), ...extra });
+          vu.emit(info.name, v, vu.mergedTags(extra));
           return true;
         },
       });

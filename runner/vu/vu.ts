@@ -9,7 +9,7 @@
 import { randomFillSync, randomUUID, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
-import { GROUP_SEPARATOR, ITERATION_DURATION, ITERATIONS, TAG_GROUP, TAG_SCENARIO } from '../constants';
+import { GROUP_SEPARATOR, ITERATION_DURATION, ITERATIONS, TAG_CHECK, TAG_GROUP, TAG_SCENARIO } from '../constants';
 import type { Sample, Tags } from '../contract';
 import { describeThrown, ScriptExceptionError, ScriptLoadError, TestAbortedError } from '../errors';
 import { createModules } from '../modules/registry';
@@ -284,9 +284,50 @@ export class VU {
     return tags;
   }
 
+  /** Emits one sample; `tags` is shared with the registry and must not be mutated afterwards. */
   emit(metric: string, value: number, tags: Tags, time = Date.now()): void {
-    const sample: Sample = { metric, value, tags, time };
-    this.engine.registry.add(sample);
+    this.engine.registry.addValue(metric, value, tags, time);
+  }
+
+  // Merged tag sets, reused while the base tags and the (cached, see tagsFromArg) extra tags are
+  // the same objects: a check or metric sample then allocates no tags object.
+  private mergeBase: object | undefined;
+  private merged = new WeakMap<object, Tags>();
+  private checkMerged = new WeakMap<object, Map<string, Tags>>();
+
+  private syncMergeCache(): Readonly<Record<string, string>> {
+    const base = this.sharedBaseTags();
+    if (base !== this.mergeBase) {
+      this.mergeBase = base;
+      this.merged = new WeakMap();
+      this.checkMerged = new WeakMap();
+    }
+    return base;
+  }
+
+  /** `{...baseTags, ...extra}`, shared (read-only). */
+  mergedTags(extra: Tags): Tags {
+    const base = this.syncMergeCache();
+    let tags = this.merged.get(extra);
+    if (tags === undefined) {
+      tags = Object.freeze({ ...base, ...extra });
+      this.merged.set(extra, tags);
+    }
+    return tags;
+  }
+
+  /** `{...baseTags, ...extra, check: name}`, shared (read-only). */
+  checkTags(extra: Tags, name: string): Tags {
+    const base = this.syncMergeCache();
+    let byName = this.checkMerged.get(extra);
+    if (byName === undefined) this.checkMerged.set(extra, (byName = new Map()));
+    let tags = byName.get(name);
+    if (tags === undefined) {
+      tags = Object.freeze({ ...base, ...extra, [TAG_CHECK]: name });
+      if (byName.size >= 1000) byName.clear();
+      byName.set(name, tags);
+    }
+    return tags;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
