@@ -235,6 +235,41 @@ describe('the load iteration', () => {
     expect(new Set(fakeK6.requests.map((r) => r.params.tags?.phase))).toEqual(new Set([phase]));
   });
 
+  it('tags every request baseline with CHAOS=off, whatever the run clock says', async () => {
+    await run(20, 15_000, { ...COMPRESSED, CHAOS: 'off' });
+    expect(new Set(fakeK6.requests.map((r) => r.params.tags?.phase))).toEqual(new Set(['baseline']));
+  });
+
+  it('tags a request with the phase it is sent in when its token refresh ran across a phase edge (DESIGN.md §3)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(0);
+    const platform = fakePlatform();
+    platform.state.tokenLifetimeS = 60;
+    fakeK6.handler = platform.handler;
+    const s = agentScenario({ ...COMPRESSED, TENANTS: '10' }, seeded(5));
+    const data = await s.setup();
+    fakeK6.reset();
+    // 55 s wall clock: every token is past its refresh point. The run clock is in baseline until
+    // the Authority answers, then in chaos.
+    vi.setSystemTime(55_000);
+    fakeK6.exec.currentTestRunDuration = 5_000;
+    let edgeCrossed = false;
+    fakeK6.handler = (req) => {
+      if (req.url.endsWith('/connect/token') && !edgeCrossed) {
+        edgeCrossed = true;
+        fakeK6.exec.currentTestRunDuration = 15_000;
+      }
+      return platform.handler(req);
+    };
+    await s.tenantLoad(data);
+    expect(fakeK6.select('tenant_token_refreshes', { phase: 'baseline' })).toHaveLength(1);
+    expect(fakeK6.requests.filter((r) => r.params.tags?.traffic === 'api').map((r) => r.params.tags?.phase)).toEqual(['chaos']);
+    // Later requests, refreshed or not, go out in the phase of the clock when they are sent.
+    fakeK6.exec.currentTestRunDuration = 30_000;
+    for (let i = 0; i < 30; i++) await s.tenantLoad(data);
+    expect(new Set(fakeK6.requests.slice(2).map((r) => r.params.tags?.phase))).toEqual(new Set(['recovery']));
+  });
+
   it('counts fail-closed 401s and 5xx answers by phase', async () => {
     const platform = fakePlatform();
     fakeK6.handler = platform.handler;
