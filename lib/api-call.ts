@@ -8,9 +8,9 @@
  * The load iteration runs thousands of times a second, so what depends only on the catalog and
  * config is built once per VU (`ApiCaller`): each operation's render plan, check names and check
  * functions, its URL when the path has no placeholders, and — while the pool of tag values is
- * small enough to keep (`CACHE_LIMIT`) — the tag objects per (operation, tenant tag, phase) and
- * the header objects per (tenant, token). The runner and k6 copy tags and headers on each call;
- * the cached objects are never mutated after they are built.
+ * small enough to keep (`CACHE_LIMIT`, `HEADER_CACHE_LIMIT`) — the tag objects per (operation,
+ * tenant tag, phase) and the header objects per (tenant, token). The runner and k6 copy tags
+ * and headers on each call; the cached objects are never mutated after they are built.
  */
 import { check } from 'k6';
 import http from 'k6/http';
@@ -42,8 +42,12 @@ function metricTagsOf(op: Operation, tenantTag: string, phase: string): Record<s
 
 /** The request headers: tenant, Accept, then Authorization with a token and Content-Type with a body. */
 export function requestHeaders(tenantHeader: string, tenantId: string, token: string, withBody: boolean): Record<string, string> {
+  return headersWith(tenantHeader, tenantId, token === '' ? '' : `Bearer ${token}`, withBody);
+}
+
+function headersWith(tenantHeader: string, tenantId: string, authorization: string, withBody: boolean): Record<string, string> {
   const headers: Record<string, string> = { [tenantHeader]: tenantId, Accept: 'application/json' };
-  if (token !== '') headers.Authorization = `Bearer ${token}`;
+  if (authorization !== '') headers.Authorization = authorization;
   if (withBody) headers['Content-Type'] = 'application/json';
   return headers;
 }
@@ -123,11 +127,17 @@ export async function callOperation(op: Operation, call: ApiCall, ctx: RenderCon
 }
 
 /**
- * Cached tag objects and header objects are kept while (distinct tag values x operations) and the
- * tenant count stay within this bound, so a VU's caches stay small (about 250 kB at most) even
- * for a pool of 50,000 tenants: past it, they are built per request as before.
+ * Tag objects are cached while (distinct tag values x operations) stays within this bound (two
+ * small objects per entry, about 200 kB per VU at most); past it they are built per request.
  */
 export const CACHE_LIMIT = 1024;
+
+/**
+ * Header objects are cached per tenant while the pool has at most this many tenants: each entry
+ * holds one `Bearer` string (a JWT, about 1 kB), so about 300 kB per VU at most; past it they are
+ * built per request. Either way a pool of 50,000 tenants cannot grow a VU's memory through them.
+ */
+export const HEADER_CACHE_LIMIT = 256;
 
 export interface ApiCallerConfig {
   baseUrl: string;
@@ -173,7 +183,7 @@ export class ApiCaller {
       const path = plan.render.path;
       return { ...plan, fixedUrl: path.slots.length === 0 ? `${cfg.baseUrl}${path.literals[0]}` : undefined, tagCache: cacheTags ? new Map<string, TagEntry>() : undefined };
     });
-    this.headers = cfg.tenantCount <= CACHE_LIMIT ? [] : undefined;
+    this.headers = cfg.tenantCount <= HEADER_CACHE_LIMIT ? [] : undefined;
   }
 
   private tagsFor(plan: CallerPlan, tenantTag: string, phase: string): TagEntry {
@@ -189,7 +199,8 @@ export class ApiCaller {
     if (!cache) return requestHeaders(this.cfg.tenantHeader, tenantId, token, withBody);
     let entry = cache[tenantIndex];
     if (entry?.token !== token) {
-      entry = { token, plain: requestHeaders(this.cfg.tenantHeader, tenantId, token, false), json: requestHeaders(this.cfg.tenantHeader, tenantId, token, true) };
+      const authorization = token === '' ? '' : `Bearer ${token}`;
+      entry = { token, plain: headersWith(this.cfg.tenantHeader, tenantId, authorization, false), json: headersWith(this.cfg.tenantHeader, tenantId, authorization, true) };
       cache[tenantIndex] = entry;
     }
     return withBody ? entry.json : entry.plain;

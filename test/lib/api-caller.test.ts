@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApiCallerConfig } from '../../lib/api-call';
-import { ApiCaller, CACHE_LIMIT, callOperation } from '../../lib/api-call';
+import { ApiCaller, CACHE_LIMIT, callOperation, HEADER_CACHE_LIMIT } from '../../lib/api-call';
 import type { RenderContext } from '../../lib/catalog';
 import { DEFAULT_CATALOG } from '../../lib/catalog';
 import type { FakeResponse } from '../fakes/k6/recorder';
@@ -71,7 +71,7 @@ beforeEach(() => fakeK6.reset());
 describe('ApiCaller (the load iteration\'s compiled callOperation)', () => {
   it.each([
     ['with its tag and header caches', CFG],
-    ['past CACHE_LIMIT, building tags and headers per request', { ...CFG, tenantCount: CACHE_LIMIT + 1, tenantTagCount: CACHE_LIMIT + 1 }],
+    ['past CACHE_LIMIT, building tags and headers per request', { ...CFG, tenantCount: HEADER_CACHE_LIMIT + 1, tenantTagCount: CACHE_LIMIT + 1 }],
   ])('%s sends the same requests, tags, headers, metrics and checks as callOperation', async (_name, cfg) => {
     const expected = await record(viaCallOperation(cfg));
     const actual = await record(viaCaller(cfg));
