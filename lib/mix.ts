@@ -38,10 +38,8 @@ export function chooseOperation(
   return pickWeighted(ofKind.length > 0 ? ofKind : runnable, random);
 }
 
-/** What `chooseOperation` filters per call, done once per tenant: its runnable items by kind. */
+/** What `chooseOperation` filters per call, done once per set of runnable items: by kind. */
 export interface TenantMix<T> {
-  /** The discovered ids this mix was made for (setup data is fixed for a VU's lifetime). */
-  readonly ids: Readonly<Record<string, readonly string[]>>;
   readonly runnable: readonly T[];
   readonly read: readonly T[];
   readonly write: readonly T[];
@@ -56,7 +54,42 @@ export interface MixItem {
 
 export function tenantMix<T extends MixItem>(items: readonly T[], ids: Readonly<Record<string, readonly string[]>>): TenantMix<T> {
   const runnable = items.filter((it) => hasIds(it.needs, ids));
-  return { ids, runnable, read: runnable.filter((it) => it.kind === 'read'), write: runnable.filter((it) => it.kind === 'write') };
+  return { runnable, read: runnable.filter((it) => it.kind === 'read'), write: runnable.filter((it) => it.kind === 'write') };
+}
+
+/**
+ * The mixes of one VU, shared by every tenant with the same discovered placeholders present: what
+ * a tenant can run depends only on which of them it has ids for, so there are at most
+ * 2^(placeholders) mixes (8 for the built-in catalog) whatever the size of the tenant pool.
+ */
+export class MixTable<T extends MixItem> {
+  private readonly names: readonly string[];
+  private readonly byMask = new Map<number | string, TenantMix<T>>();
+
+  constructor(private readonly items: readonly T[]) {
+    this.names = [...new Set(items.flatMap((it) => it.needs))];
+  }
+
+  /** The mix for a tenant with these discovered ids. */
+  for(ids: Readonly<Record<string, readonly string[]>>): TenantMix<T> {
+    const key = this.keyOf(ids);
+    let mix = this.byMask.get(key);
+    if (!mix) {
+      mix = tenantMix(this.items, ids);
+      this.byMask.set(key, mix);
+    }
+    return mix;
+  }
+
+  private keyOf(ids: Readonly<Record<string, readonly string[]>>): number | string {
+    const names = this.names;
+    if (names.length <= 30) {
+      let mask = 0;
+      for (let i = 0; i < names.length; i++) if ((ids[names[i] as string]?.length ?? 0) > 0) mask |= 1 << i;
+      return mask;
+    }
+    return names.map((n) => ((ids[n]?.length ?? 0) > 0 ? '1' : '0')).join('');
+  }
 }
 
 /** `chooseOperation` over a precomputed mix: the same draws, in the same order, for the same result. */

@@ -29,8 +29,7 @@ import { iterationInTest, nowMs, runElapsedMs, vuIdInTest } from './k6-exec';
 import { k6Env, readTextFile } from './k6-env';
 import { alertsFired, authDegradedEvents, faultWitness } from './metrics';
 import type { RenderContext } from './catalog';
-import type { TenantMix } from './mix';
-import { chooseFromMix, tenantMix } from './mix';
+import { chooseFromMix, MixTable } from './mix';
 import type { ChaosWindow, Phase } from './phase';
 import { phaseAt } from './phase';
 import type { SummaryData } from './summary/summary-data';
@@ -136,7 +135,7 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
     tenantCount: cfg.tenants.length,
     tenantTagCount: Math.min(cfg.tenants.length, cfg.tenantTagCap + 1),
   });
-  const mixes: Array<TenantMix<CallerPlan> | undefined> = [];
+  const mixes = new MixTable<CallerPlan>(caller.plans);
   // Without chaos every request is `baseline` (phaseAt does not read the clock then either).
   const phaseNow = (): Phase => (window.enabled ? phaseAt(runElapsedMs(), window) : 'baseline');
   // Reused by every iteration of this VU: rendering is synchronous, so no two iterations share it at once.
@@ -162,9 +161,7 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
         // The request's phase is the one it is sent in: read the clock again after the wait.
         phase = phaseNow();
       }
-      let mix = mixes[index];
-      if (mix?.ids !== setupTenant.ids) mixes[index] = mix = tenantMix(caller.plans, setupTenant.ids);
-      const chosen = chooseFromMix(mix, cfg.readRatio, random);
+      const chosen = chooseFromMix(mixes.for(setupTenant.ids), cfg.readRatio, random);
       if (!chosen) return;
       ctx.tenant = setupTenant.id;
       ctx.ids = setupTenant.ids;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Operation, RenderContext } from '../../lib/catalog';
 import { compileOperation, DEFAULT_CATALOG, discoveredPlaceholders, isRunnable, renderBody, renderOperation, renderPath } from '../../lib/catalog';
-import { chooseFromMix, chooseOperation, tenantMix } from '../../lib/mix';
+import { chooseFromMix, chooseOperation, MixTable, tenantMix } from '../../lib/mix';
 import { seeded } from './seeded-random';
 
 /**
@@ -157,12 +157,32 @@ describe('the per-tenant mix draws what chooseOperation drew', () => {
     for (let i = 0; i < 2000; i++) expect(chooseFromMix(mix, 0.9, b)?.op).toBe(chooseOperation(ops, 0.9, ids, a));
   });
 
-  it('keeps the ids it was made for and lists only runnable operations by kind', () => {
+  it('lists only runnable operations, by kind', () => {
     const ids = { findingId: ['f'] };
     const mix = tenantMix(items, ids);
-    expect(mix.ids).toBe(ids);
     expect(mix.runnable.map((i) => i.op.id)).toEqual(ops.filter((op) => isRunnable(op, ids)).map((op) => op.id));
     expect(mix.read.every((i) => i.kind === 'read') && mix.write.every((i) => i.kind === 'write')).toBe(true);
+  });
+
+  it('shares one mix among tenants with the same placeholders present, and tells apart those without', () => {
+    const table = new MixTable(items);
+    const all = table.for({ policyId: ['p'], findingId: ['f'], channelId: ['c'] });
+    expect(table.for({ policyId: ['q', 'r'], findingId: ['g'], channelId: ['d'] })).toBe(all);
+    expect(table.for({ policyId: ['p'], findingId: [], channelId: ['c'] })).not.toBe(all);
+    expect(table.for({ policyId: ['p'], channelId: ['c'] })).toBe(table.for({ policyId: ['p'], findingId: [], channelId: ['c'] }));
+    const cases: Array<Record<string, string[]>> = [{}, { findingId: ['f'] }, { policyId: ['p'], channelId: ['c'] }, { policyId: ['p'], findingId: ['f'], channelId: ['c'] }];
+    for (const ids of cases) {
+      expect(table.for(ids)).toEqual(tenantMix(items, ids));
+    }
+  });
+
+  it('keys by placeholder presence also past 30 placeholders', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ kind: 'read' as const, needs: [`p${i}`] }));
+    const table = new MixTable(many);
+    const ids = { p0: ['x'], p35: ['y'] };
+    expect(table.for(ids).runnable).toEqual([many[0], many[35]]);
+    expect(table.for({ p0: ['z'], p35: ['w'] })).toBe(table.for(ids));
+    expect(table.for({ p0: ['z'] }).runnable).toEqual([many[0]]);
   });
 
   it('draws nothing from an empty mix but the kind', () => {
