@@ -107,14 +107,15 @@ function encodeBody(body: unknown, headers: Record<string, string>): Buffer | un
   return Buffer.from(String(body));
 }
 
+/** Hop tag sets by (interned) base tags, request tags object, then status/method/name key; shared by all VUs. */
+const hopTagCache = new WeakMap<object, WeakMap<object, Map<string, Readonly<Record<string, string>>>>>();
+
 export function createHttpModule(vu: VU): Record<string, unknown> {
   const engine = vu.engine;
 
   // The tags of a successful hop depend only on the base tags, the request's tags object (shared
   // per call site, see tagsFromArg), method, status, name, scheme and expected_response: the set
   // is built once per combination and shared by the samples (the registry never mutates tags).
-  let hopTagBase: object | undefined;
-  let hopTagCache = new WeakMap<object, Map<string, Readonly<Record<string, string>>>>();
 
   const buildHopTags = (base: Readonly<Record<string, string>>, hop: HopResult, method: string, nameTag: string | undefined, reqTags: Readonly<Record<string, string>>, expected: boolean | undefined): Record<string, string> => {
     const tags: Record<string, string> = { ...base, ...reqTags };
@@ -134,12 +135,10 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
 
   const hopTags = (base: Readonly<Record<string, string>>, hop: HopResult, method: string, nameTag: string | undefined, reqTags: Readonly<Record<string, string>>, expected: boolean | undefined): Readonly<Record<string, string>> => {
     if (hop.error !== undefined || hop.errorCode !== undefined) return buildHopTags(base, hop, method, nameTag, reqTags, expected);
-    if (base !== hopTagBase) {
-      hopTagBase = base;
-      hopTagCache = new WeakMap();
-    }
-    let byKey = hopTagCache.get(reqTags);
-    if (byKey === undefined) hopTagCache.set(reqTags, (byKey = new Map()));
+    let byReq = hopTagCache.get(base);
+    if (byReq === undefined) hopTagCache.set(base, (byReq = new WeakMap()));
+    let byKey = byReq.get(reqTags);
+    if (byKey === undefined) byReq.set(reqTags, (byKey = new Map()));
     const key = `${hop.status} ${method} ${expected === undefined ? 'u' : expected ? 't' : 'f'} ${hop.url.startsWith('https:') ? 's' : ''} ${nameTag ?? hop.url}`;
     let tags = byKey.get(key);
     if (tags === undefined) {

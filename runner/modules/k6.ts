@@ -5,6 +5,7 @@
 import { CHECKS, GROUP_DURATION, GROUP_SEPARATOR, TAG_CHECK, TAG_GROUP } from '../constants';
 import { isAsyncFunction, isThenable, type VU } from '../vu/vu';
 import { esModule } from './esm';
+import { internTags } from '../metrics/tag-intern';
 
 /** mulberry32: a small seeded PRNG for `randomSeed` (k6 reseeds the VU's Math.random). */
 export function seededRandom(seed: number): () => number {
@@ -43,9 +44,9 @@ export function tagsFromArg(arg: unknown, what: string): Readonly<Record<string,
     out[k] = String(v);
     size++;
   }
-  Object.freeze(out);
-  tagCopies.set(src, { tags: out, size });
-  return out;
+  const shared = internTags(out);
+  tagCopies.set(src, { tags: shared, size });
+  return shared;
 }
 
 function sameTags(src: Record<string, unknown>, copy: Readonly<Record<string, string>>, size: number): boolean {
@@ -100,7 +101,7 @@ export function createK6Module(vu: VU): Record<string, unknown> {
     try {
       ret = (fn as () => unknown)();
     } finally {
-      const tags = vu.baseTags();
+      const tags = vu.sharedBaseTags();
       vu.groupPath = parent;
       if (!isThenable(ret)) vu.emit(GROUP_DURATION, performance.now() - start, tags);
     }

@@ -13,6 +13,7 @@ import { GROUP_SEPARATOR, ITERATION_DURATION, ITERATIONS, TAG_CHECK, TAG_GROUP, 
 import type { Sample, Tags } from '../contract';
 import { describeThrown, ScriptExceptionError, ScriptLoadError, TestAbortedError } from '../errors';
 import { createModules } from '../modules/registry';
+import { internTags } from '../metrics/tag-intern';
 import type { ScenarioConfig } from '../options/scenario-config';
 import type { EngineServices } from './engine-services';
 import { compileModule, resolveRelative, type CompiledModule } from './script-loader';
@@ -37,6 +38,23 @@ export function isAsyncFunction(fn: unknown): boolean {
 
 export function isThenable(v: unknown): v is PromiseLike<unknown> {
   return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+const mergedCache = new WeakMap<object, WeakMap<object, Tags>>();
+const checkCache = new WeakMap<object, WeakMap<object, Map<string, Tags>>>();
+
+const iterationTagCache = new WeakMap<object, Tags>();
+
+/** The base tags without `group` (iteration samples carry no group tag, as in k6). */
+function iterationTags(base: Tags): Tags {
+  let tags = iterationTagCache.get(base);
+  if (tags === undefined) {
+    const copy: Record<string, string> = { ...base };
+    delete copy[TAG_GROUP];
+    tags = Object.freeze(copy);
+    iterationTagCache.set(base, tags);
+  }
+  return tags;
 }
 
 /** Marks an iteration cut short by gracefulStop/abort: its later callbacks are ignored. */
@@ -281,7 +299,7 @@ export class VU {
     }
     for (const [k, v] of Object.entries(this.metricTags)) tags[k] = String(v);
     tags[TAG_GROUP] = this.groupPath;
-    return tags;
+    return internTags(tags);
   }
 
   /** Emits one sample; `tags` is shared with the registry and must not be mutated afterwards. */
@@ -289,29 +307,21 @@ export class VU {
     this.engine.registry.addValue(metric, value, tags, time);
   }
 
-  // Merged tag sets, reused while the base tags and the (cached, see tagsFromArg) extra tags are
-  // the same objects: a check or metric sample then allocates no tags object.
-  private mergeBase: object | undefined;
-  private merged = new WeakMap<object, Tags>();
-  private checkMerged = new WeakMap<object, Map<string, Tags>>();
-
+  // Merged tag sets, shared by all VUs: base tags and (see tagsFromArg) extra tags are interned,
+  // so a check or metric sample finds its tags object by identity and allocates none.
   private syncMergeCache(): Readonly<Record<string, string>> {
-    const base = this.sharedBaseTags();
-    if (base !== this.mergeBase) {
-      this.mergeBase = base;
-      this.merged = new WeakMap();
-      this.checkMerged = new WeakMap();
-    }
-    return base;
+    return this.sharedBaseTags();
   }
 
   /** `{...baseTags, ...extra}`, shared (read-only). */
   mergedTags(extra: Tags): Tags {
     const base = this.syncMergeCache();
-    let tags = this.merged.get(extra);
+    let byExtra = mergedCache.get(base);
+    if (byExtra === undefined) mergedCache.set(base, (byExtra = new WeakMap()));
+    let tags = byExtra.get(extra);
     if (tags === undefined) {
       tags = Object.freeze({ ...base, ...extra });
-      this.merged.set(extra, tags);
+      byExtra.set(extra, tags);
     }
     return tags;
   }
@@ -319,8 +329,10 @@ export class VU {
   /** `{...baseTags, ...extra, check: name}`, shared (read-only). */
   checkTags(extra: Tags, name: string): Tags {
     const base = this.syncMergeCache();
-    let byName = this.checkMerged.get(extra);
-    if (byName === undefined) this.checkMerged.set(extra, (byName = new Map()));
+    let byExtra = checkCache.get(base);
+    if (byExtra === undefined) checkCache.set(base, (byExtra = new WeakMap()));
+    let byName = byExtra.get(extra);
+    if (byName === undefined) byExtra.set(extra, (byName = new Map()));
     let tags = byName.get(name);
     if (tags === undefined) {
       tags = Object.freeze({ ...base, ...extra, [TAG_CHECK]: name });
@@ -445,8 +457,7 @@ export class VU {
           resolve('interrupted');
           return;
         }
-        const tags = this.baseTags();
-        delete tags[TAG_GROUP];
+        const tags = iterationTags(this.sharedBaseTags());
         const elapsed = performance.now() - started;
         this.emit(ITERATION_DURATION, elapsed, tags, startedWall + elapsed);
         this.emit(ITERATIONS, 1, tags);
