@@ -10,7 +10,8 @@
  * functions, its URL when the path has no placeholders, and — while the pool of tag values is
  * small enough to keep (`CACHE_LIMIT`, `HEADER_CACHE_LIMIT`) — the tag objects per (operation,
  * tenant tag, phase) and the header objects per (tenant, token). The runner and k6 copy tags
- * and headers on each call; the cached objects are never mutated after they are built.
+ * and headers on each call; the cached objects are frozen, so a runner may also memoize what it
+ * derives from one by identity.
  */
 import { check } from 'k6';
 import http from 'k6/http';
@@ -189,8 +190,9 @@ export class ApiCaller {
   private tagsFor(plan: CallerPlan, tenantTag: string, phase: string): TagEntry {
     const cached = plan.tagCache?.get(tenantTag);
     if (cached?.phase === phase) return cached;
-    const entry = { phase, api: apiTags(plan.op, { tenantTag, phase }), metric: metricTagsOf(plan.op, tenantTag, phase) };
-    plan.tagCache?.set(tenantTag, entry);
+    if (!plan.tagCache) return { phase, api: apiTags(plan.op, { tenantTag, phase }), metric: metricTagsOf(plan.op, tenantTag, phase) };
+    const entry = { phase, api: Object.freeze(apiTags(plan.op, { tenantTag, phase })), metric: Object.freeze(metricTagsOf(plan.op, tenantTag, phase)) };
+    plan.tagCache.set(tenantTag, entry);
     return entry;
   }
 
@@ -200,7 +202,11 @@ export class ApiCaller {
     let entry = cache[tenantIndex];
     if (entry?.token !== token) {
       const authorization = token === '' ? '' : `Bearer ${token}`;
-      entry = { token, plain: headersWith(this.cfg.tenantHeader, tenantId, authorization, false), json: headersWith(this.cfg.tenantHeader, tenantId, authorization, true) };
+      entry = {
+        token,
+        plain: Object.freeze(headersWith(this.cfg.tenantHeader, tenantId, authorization, false)),
+        json: Object.freeze(headersWith(this.cfg.tenantHeader, tenantId, authorization, true)),
+      };
       cache[tenantIndex] = entry;
     }
     return withBody ? entry.json : entry.plain;

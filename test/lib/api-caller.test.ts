@@ -97,6 +97,7 @@ describe('ApiCaller (the load iteration\'s compiled callOperation)', () => {
     expect(b!.params.headers).toBe(a!.params.headers);
     expect(c!.params.tags).toEqual({ ...a!.params.tags, phase: 'chaos' });
     expect(c!.params.headers).toEqual({ ...a!.params.headers, Authorization: 'Bearer tok2' });
+    expect(Object.isFrozen(a!.params.tags) && Object.isFrozen(a!.params.headers)).toBe(true);
     expect(a!.params.tags?.phase).toBe('baseline');
     expect(a!.params.headers?.Authorization).toBe('Bearer tok');
   });
