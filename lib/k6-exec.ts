@@ -34,3 +34,12 @@ export function abortTest(reason: string): never {
   // exec.test.abort() does not return (typed `void` by @types/k6).
   throw new Error(`test aborted: ${reason}`);
 }
+
+/**
+ * This instance's execution segment (`--execution-segment`, e.g. `1/4:2/4` on the Operator's
+ * second runner), or undefined in a single-instance run. Not for the init context.
+ */
+export function executionSegment(): string | undefined {
+  const options = exec.test.options as { executionSegment?: string | null };
+  return options.executionSegment ?? undefined;
+}

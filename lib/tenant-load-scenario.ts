@@ -25,7 +25,8 @@ import type { Config } from './config';
 import { loadConfig } from './config';
 import { formatDuration } from './duration';
 import type { Env } from './env-reader';
-import { iterationInTest, nowMs, runElapsedMs, vuIdInTest } from './k6-exec';
+import { executionSegment, iterationInTest, nowMs, runElapsedMs, vuIdInTest } from './k6-exec';
+import { runsFaultScenario } from './instance-share';
 import { k6Env, readTextFile } from './k6-env';
 import { alertsFired, authDegradedEvents, faultWitness } from './metrics';
 import type { RenderContext } from './catalog';
@@ -191,6 +192,13 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
       if (injector.witnessSince) {
         const w = await injector.witnessSince(since, until);
         if (w) faultWitness.add(w.witnessed ? 1 : 0, { backend: w.backend, source: 'teardown' });
+      } else if (!runsFaultScenario(executionSegment())) {
+        // Distributed run (k6 Operator): jwks_chaos ran on the instance whose segment starts at 0,
+        // and only it saw the disruptor's answer. Here the platform's record of the outage (the
+        // auth.degraded events just counted) is the evidence that the fault happened; without it
+        // this instance fails its witness threshold like the injecting one would.
+        faultWitness.add(audit.count > 0 ? 1 : 0, { backend: injector.backend, source: 'platform-audit' });
+        log.info(`teardown: jwks_chaos ran on another instance (segment ${executionSegment()}); fault witnessed here by ${audit.count} auth.degraded events`);
       }
       if (cfg.chaos.expect === 'expiry' && cfg.prometheusUrl) {
         const names = await firedAlerts(cfg.prometheusUrl, since, until, cfg.requestTimeoutMs);

@@ -487,6 +487,28 @@ describe('teardown()', () => {
     expect(audit?.params.headers?.Authorization).toBe('Bearer local-admin-token');
   });
 
+  const xk6Scenario = () =>
+    createLoadScenario({ bundle: 'tenant-load', backend: 'xk6-disruptor', env: COMPRESSED, readFile: () => '', injector: (cfg) => xk6DisruptorInjector({ service: cfg.chaos.service, namespace: cfg.chaos.namespace }) });
+  const degradedIn = (platform: ReturnType<typeof fakePlatform>, data: { startedAtMs: number }, n: number) => {
+    platform.state.auditEvents = Array.from({ length: n }, (_, i) => ({ time: new Date(data.startedAtMs + 15_000).toISOString(), action: 'auth.degraded', tenant: `tenant-0${i + 1}` }));
+  };
+
+  it.each<[string, string | null, number, number | undefined]>([
+    ['a single-instance run adds nothing: the chaos scenario itself witnessed the fault', null, 3, undefined],
+    ['Operator runner 1 (segment 0:1/4) adds nothing: it ran jwks_chaos', '0:1/4', 3, undefined],
+    ['Operator runner 2 (segment 1/4:2/4) is witnessed by the platform audit events', '1/4:2/4', 3, 1],
+    ['Operator runner 3 without any auth.degraded event records no witness and fails', '1/2:3/4', 0, 0],
+  ])('with xk6-disruptor: %s', async (_name, segment, events, witness) => {
+    const platform = fakePlatform();
+    const data = { runId: 'r', startedAtMs: Date.now() - 40_000, seal: newSealParams(), sealed: [], tenants: [] };
+    degradedIn(platform, data, events);
+    fakeK6.handler = platform.handler;
+    fakeK6.exec.executionSegment = segment;
+    await xk6Scenario().teardown(data);
+    const samples = fakeK6.select('chaos_fault_witness', { source: 'platform-audit' });
+    expect(samples.length === 0 ? undefined : samples[0]?.value).toBe(witness);
+  });
+
   it('is read-only and does nothing with CHAOS=off', async () => {
     fakeK6.handler = fakePlatform().handler;
     await agentScenario({ ...COMPRESSED, CHAOS: 'off' }).teardown({ runId: 'r', startedAtMs: 0, seal: newSealParams(), sealed: [], tenants: [] });

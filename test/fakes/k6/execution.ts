@@ -16,7 +16,9 @@ const exec = {
       throw new Error(`test aborted: ${msg ?? ''}`);
     },
     fail(_msg?: string): void {},
-    options: {},
+    get options() {
+      return { executionSegment: fakeK6.exec.executionSegment };
+    },
   },
 };
 

@@ -47,6 +47,8 @@ export const fakeK6 = {
     currentTestRunDuration: 0,
     vuIdInTest: 1,
     iterationInTest: 0,
+    /** `exec.test.options.executionSegment` (k6: null when unset). */
+    executionSegment: null as string | null,
   },
   reset(): void {
     this.samples = [];
@@ -59,6 +61,7 @@ export const fakeK6 = {
     this.exec.currentTestRunDuration = 0;
     this.exec.vuIdInTest = 1;
     this.exec.iterationInTest = 0;
+    this.exec.executionSegment = null;
   },
   /** Samples of one metric whose tags contain every given tag. */
   select(metric: string, tags: Record<string, string> = {}): FakeSample[] {
