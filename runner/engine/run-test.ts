@@ -178,6 +178,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
         iterationInInstance: 0,
       };
       scenarioStates.set(config.name, state);
+      const droppedTags = Object.freeze({ ...options.tags, [TAG_SCENARIO]: config.name });
       const host: ScenarioHost<VU> = {
         clock: realClock,
         acquireVU: () => {
@@ -202,7 +203,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
           }
           return completed;
         },
-        dropIterations: (count) => registry.add({ metric: DROPPED_ITERATIONS, value: count, tags: { ...options.tags, [TAG_SCENARIO]: config.name }, time: Date.now() }),
+        dropIterations: (count) => registry.addValue(DROPPED_ITERATIONS, count, droppedTags, Date.now()),
         warn: (message) => logger.log('warn', message),
       };
       executor = createExecutor(config, host, options.tuple);
@@ -234,6 +235,8 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
         }
       }
     }
+
+    if (!setupFailed) await vuPool.primeSetupData(setupJSON);
 
     // ---- the scenarios ------------------------------------------------------------------------
     testStart = Date.now();

@@ -37,6 +37,18 @@ export class VuPool {
     }
   }
 
+  /**
+   * Parses the setup data in every pre-allocated VU before the test clock starts, instead of in
+   * each VU's first iteration (JSON.parse in the VU's context is invisible to the script; at
+   * 5,000 it/s the first iterations of hundreds of VUs paid it inside the first second).
+   */
+  async primeSetupData(setupJSON: string | undefined): Promise<void> {
+    for (let i = 0; i < this.idle.length; i++) {
+      this.idle[i]!.dataFor(setupJSON);
+      if (i % 50 === 49) await new Promise((r) => setImmediate(r));
+    }
+  }
+
   take(): VU | undefined {
     return this.idle.pop();
   }
