@@ -25,10 +25,10 @@ export const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
 /**
  * Scripts usually pass the same tags object again and again (a bundle keeps one per request
  * kind): its stringified copy is kept per object and reused while every own key still holds the
- * same value, so a repeated call allocates nothing. k6 reads the tags at call time; so do we —
- * a mutated object is compared and copied afresh.
+ * same value (or, for a frozen object, without comparing), so a repeated call allocates nothing.
+ * k6 reads the tags at call time; so do we — a mutated object is compared and copied afresh.
  */
-const tagCopies = new WeakMap<object, { tags: Readonly<Record<string, string>>; size: number }>();
+const tagCopies = new WeakMap<object, { tags: Readonly<Record<string, string>>; size: number; frozen: boolean }>();
 
 /** `tags` argument → string tags (shared: callers must not mutate the result). */
 export function tagsFromArg(arg: unknown, what: string): Readonly<Record<string, string>> {
@@ -36,7 +36,8 @@ export function tagsFromArg(arg: unknown, what: string): Readonly<Record<string,
   if (typeof arg !== 'object' || Array.isArray(arg)) throw new TypeError(`${what}: tags must be an object`);
   const src = arg as Record<string, unknown>;
   const known = tagCopies.get(src);
-  if (known !== undefined && sameTags(src, known.tags, known.size)) return known.tags;
+  // A frozen object cannot have changed since it was copied: no comparison needed.
+  if (known !== undefined && (known.frozen || sameTags(src, known.tags, known.size))) return known.tags;
   const out: Record<string, string> = {};
   let size = 0;
   for (const [k, v] of Object.entries(src)) {
@@ -45,7 +46,7 @@ export function tagsFromArg(arg: unknown, what: string): Readonly<Record<string,
     size++;
   }
   const shared = internTags(out);
-  tagCopies.set(src, { tags: shared, size });
+  tagCopies.set(src, { tags: shared, size, frozen: Object.isFrozen(src) });
   return shared;
 }
 

@@ -259,3 +259,26 @@ describe('routing agrees with a brute-force matcher (k6-facts §5.1)', () => {
     }
   });
 });
+
+describe('addValue routes like add (k6-facts §5.1)', () => {
+  it('feeds every sub-metric whose selector the tags contain, whatever its first key, among many siblings', () => {
+    const r = createMetricRegistry();
+    r.define('lat', 'trend');
+    for (let i = 0; i < 30; i++) r.defineSubmetric(`lat{tenant:t${i},kind:read}`);
+    r.defineSubmetric('lat{kind:read}');
+    r.defineSubmetric('lat{kind:read,tenant:t3}');
+    r.defineSubmetric('lat{status:200}');
+    r.defineSubmetric('lat{vu:1}');
+    const tags = Object.freeze({ tenant: 't3', kind: 'read', status: '200', vu: '1' });
+    r.addValue('lat', 5, tags, 0);
+    r.add(sample('lat', 7, { tenant: 't4', kind: 'write' }));
+    const count = (key: string) => r.values(key, 1000, ['count']).count;
+    expect(count('lat{tenant:t3,kind:read}')).toBe(1);
+    expect(count('lat{kind:read,tenant:t3}')).toBe(1);
+    expect(count('lat{kind:read}')).toBe(1);
+    expect(count('lat{status:200}')).toBe(1);
+    expect(count('lat{tenant:t4,kind:read}')).toBe(0);
+    expect(count('lat{vu:1}')).toBe(0); // metadata tags never match (k6 v0.41)
+    expect(count('lat')).toBe(2);
+  });
+});
