@@ -244,8 +244,20 @@ export class VU {
     const release = this.hold();
     const epoch = this.epoch;
     const delayMs = Math.max(0, Number(ms) || 0);
+    // libuv measures timers against its cached loop time, so a busy loop can fire one up to a
+    // millisecond before `delayMs` of real time has passed; such a timer is re-armed for the rest.
+    const due = performance.now() + delayMs;
     const run = (): void => {
       if (!this.isCurrent(epoch)) return;
+      if (!repeat) {
+        const left = due - performance.now();
+        if (left > 0) {
+          const again = setTimeout(run, Math.ceil(left));
+          (again as NodeJS.Timeout & { __release?: () => void }).__release = release;
+          this.timers.set(id, again);
+          return;
+        }
+      }
       if (!repeat) this.timers.delete(id);
       try {
         (fn as (...a: unknown[]) => void)(...args);
