@@ -5,7 +5,7 @@
 import { CHECKS, GROUP_DURATION, GROUP_SEPARATOR, TAG_CHECK, TAG_GROUP } from '../constants';
 import { isAsyncFunction, isThenable, type VU } from '../vu/vu';
 import { esModule } from './esm';
-import { internTags } from '../metrics/tag-intern';
+import { internWithKey, tagKeyPart } from '../metrics/tag-intern';
 
 /** mulberry32: a small seeded PRNG for `randomSeed` (k6 reseeds the VU's Math.random). */
 export function seededRandom(seed: number): () => number {
@@ -38,14 +38,21 @@ export function tagsFromArg(arg: unknown, what: string): Readonly<Record<string,
   const known = tagCopies.get(src);
   // A frozen object cannot have changed since it was copied: no comparison needed.
   if (known !== undefined && (known.frozen || sameTags(src, known.tags, known.size))) return known.tags;
+  // First sight of this object (once per object per VU, as each VU's script builds its own):
+  // one pass reads each value once, builds the copy and the interning key together.
   const out: Record<string, string> = {};
+  let key = '';
   let size = 0;
-  for (const [k, v] of Object.entries(src)) {
+  for (const k in src) {
+    if (!Object.prototype.hasOwnProperty.call(src, k)) continue;
+    const v = src[k];
     if (v !== null && typeof v === 'object') throw new TypeError(`${what}: invalid value for tag ${k}: objects and arrays are not allowed`);
-    out[k] = String(v);
+    const sv = typeof v === 'string' ? v : String(v);
+    out[k] = sv;
+    key += tagKeyPart(k, sv);
     size++;
   }
-  const shared = internTags(out);
+  const shared = internWithKey(key, out);
   tagCopies.set(src, { tags: shared, size, frozen: Object.isFrozen(src) });
   return shared;
 }

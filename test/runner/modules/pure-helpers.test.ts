@@ -56,3 +56,32 @@ describe('k6 helpers', () => {
     expect(() => tagsFromArg({ a: { b: 1 } }, 'Trend.add()')).toThrow('Trend.add(): invalid value for tag a');
   });
 });
+
+describe('tagsFromArg reads the tags at call time although it reuses copies (k6-facts §3.2)', () => {
+  it('returns the same shared set for a repeated object and for an equal object of another VU', () => {
+    const mine = { kind: 'read', tenant: 't1' };
+    const first = tagsFromArg(mine, 't');
+    expect(tagsFromArg(mine, 't')).toBe(first);
+    expect(tagsFromArg({ kind: 'read', tenant: 't1' }, 't')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(mine)).toBe(false);
+  });
+
+  it.each([
+    ['a changed value', (o: Record<string, unknown>) => (o.kind = 'write'), { kind: 'write', tenant: 't2' }],
+    ['an added key', (o: Record<string, unknown>) => (o.extra = 1), { kind: 'read', tenant: 't2', extra: '1' }],
+    ['a removed key', (o: Record<string, unknown>) => delete o.tenant, { kind: 'read' }],
+  ])('sees %s made to the object between calls', (_what, mutate, expected) => {
+    const tags: Record<string, unknown> = { kind: 'read', tenant: 't2' };
+    tagsFromArg(tags, 't');
+    mutate(tags);
+    expect(tagsFromArg(tags, 't')).toEqual(expected);
+  });
+
+  it('still refuses an object value put into a cached tags object', () => {
+    const tags: Record<string, unknown> = { kind: 'read' };
+    tagsFromArg(tags, 'check()');
+    tags.kind = { nested: true };
+    expect(() => tagsFromArg(tags, 'check()')).toThrow('check(): invalid value for tag kind');
+  });
+});
