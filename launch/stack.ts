@@ -16,6 +16,13 @@ import { startProcess, stopAll, waitForReadyLine, type ManagedProcess } from './
 /** The repository root, both from launch/*.ts (tests) and from build/start.js (npm start). */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * V8 flags for the runner: a larger young generation, since every request allocates short-lived
+ * objects (responses, promises, samples) and the default 16 MiB semi-space makes scavenges run
+ * hundreds of times a second at 5,000 requests/s (measured: fewer dropped iterations at 5k/s).
+ */
+export const RUNNER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 export interface StackOverrides {
   /** Extra `tenant-sim` flags after the planned ones (later flags win). */
   simArgs?: string[];
@@ -90,7 +97,7 @@ export async function runStack(opts: StartOptions, overrides: StackOverrides = {
     const quiet = opts.quiet ? ['--quiet'] : [];
     const runner =
       engine === 'offline'
-        ? startProcess('k6-offline', process.execPath, [join(REPO_ROOT, 'build/k6-offline.js'), 'run', ...quiet, script], {
+        ? startProcess('k6-offline', process.execPath, [...RUNNER_NODE_FLAGS, join(REPO_ROOT, 'build/k6-offline.js'), 'run', ...quiet, script], {
             env: { ...env, ...runnerEnv(urls, secrets) },
             stdio: overrides.stdio ?? 'inherit',
             cwd: REPO_ROOT,

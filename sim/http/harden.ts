@@ -27,7 +27,11 @@ export const SERVER_OPTIONS = { maxHeaderSize: MAX_HEADER_BYTES, connectionsChec
 export function hardenServer(server: Server, limits: ServerLimits = DEFAULT_LIMITS): void {
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
-  server.keepAliveTimeout = 5_000;
+  // Keep idle keep-alive connections for 65 s, above the 60 s idle timeout of common load
+  // balancers (so a proxy in front closes first, never the platform under it) — and so a load
+  // generator's pool does not churn through reconnects: with Node's default of 5 s a client drops
+  // every connection idle for 4 s and reopens it in the next burst.
+  server.keepAliveTimeout = 65_000;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
       socket.destroy();
