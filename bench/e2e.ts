@@ -7,7 +7,7 @@
  * Standalone: `npm run build && npx tsx bench/e2e.ts [--duration 5m --chaos-duration 60s]`.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseGoDuration } from '../disruptor/http-fault';
 import { DEFAULT_START_OPTIONS, type StartOptions } from '../launch/options';
 import { REPO_ROOT, runStack } from '../launch/stack';
@@ -18,7 +18,37 @@ interface SummaryMetric {
   values?: Record<string, number>;
 }
 /** The bundle's summary.json: its verdict plus k6's handleSummary data under `k6`. */
-type SummaryData = { k6?: { metrics?: Record<string, SummaryMetric> } };
+type SummaryData = { verdict?: { pass?: boolean }; k6?: { state?: { testRunDurationMs?: number }; metrics?: Record<string, SummaryMetric> } };
+
+/**
+ * Aggregates per-instance summaries the way k6 leaves it to the user (reference/k6-facts.md §6:
+ * metrics are reported per instance): counts sum; a Rate is sum(passes) / sum(passes + fails);
+ * a percentile cannot be recombined from percentiles, so the max over instances is reported (an
+ * upper bound on the whole run's p95 — labelled so).
+ */
+export function aggregate(summaries: readonly SummaryData[]) {
+  const values = (key: string): Array<Record<string, number>> =>
+    summaries.map((s) => s.k6?.metrics?.[key]?.values).filter((v): v is Record<string, number> => v !== undefined);
+  return {
+    count(key: string): number | undefined {
+      const v = values(key).map((x) => x.count).filter((n): n is number => n !== undefined);
+      return v.length ? v.reduce((a, b) => a + b, 0) : undefined;
+    },
+    rate(key: string): number | undefined {
+      let passes = 0;
+      let total = 0;
+      for (const v of values(key)) {
+        passes += v.passes ?? 0;
+        total += (v.passes ?? 0) + (v.fails ?? 0);
+      }
+      return total > 0 ? passes / total : undefined;
+    },
+    maxOf(key: string, stat: string): number | undefined {
+      const v = values(key).map((x) => x[stat]).filter((n): n is number => n !== undefined);
+      return v.length ? Math.max(...v) : undefined;
+    },
+  };
+}
 
 const fmt = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(digits));
 
@@ -27,9 +57,11 @@ export interface E2eBenchOptions {
   duration: string;
   chaosStart: string;
   chaosDuration: string;
+  /** Runner processes (launch/instances.ts): 1..4 or auto. */
+  instances: number | 'auto';
 }
 
-export const E2E_BENCH_DEFAULTS: E2eBenchOptions = { rate: 5000, duration: '5m', chaosStart: '90s', chaosDuration: '60s' };
+export const E2E_BENCH_DEFAULTS: E2eBenchOptions = { rate: 5000, duration: '5m', chaosStart: '90s', chaosDuration: '60s', instances: 'auto' };
 
 export async function run(o: E2eBenchOptions = E2E_BENCH_DEFAULTS): Promise<BenchSection> {
   const opts: StartOptions = {
@@ -40,6 +72,7 @@ export async function run(o: E2eBenchOptions = E2E_BENCH_DEFAULTS): Promise<Benc
     chaosStart: o.chaosStart,
     chaosDuration: o.chaosDuration,
     engine: 'offline',
+    instances: o.instances,
     quiet: true,
     outDir: 'bench/out/e2e',
   };
@@ -53,24 +86,41 @@ export async function run(o: E2eBenchOptions = E2E_BENCH_DEFAULTS): Promise<Benc
   const usage = new Map([...samplers].map(([name, s]) => [name, s.stop()]));
   await result.stop();
 
-  const summary = JSON.parse(readFileSync(result.summaryJson, 'utf8')) as SummaryData;
-  const m = (key: string, stat: string): number | undefined => summary.k6?.metrics?.[key]?.values?.[stat];
+  const summaries = result.summaries.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SummaryData);
+  const agg = aggregate(summaries);
+  const n = summaries.length;
   const loadSeconds = (parseGoDuration(o.duration) as number) / 1000;
-  const reads = m('http_reqs{kind:read}', 'count');
-  const writes = m('http_reqs{kind:write}', 'count');
-  const apiRequests = reads !== undefined && writes !== undefined ? reads + writes : m('iterations', 'count');
-  const dropped = m('dropped_iterations', 'count') ?? 0;
-  const iterations = m('iterations', 'count') ?? 0;
+  const reads = agg.count('http_reqs{kind:read}');
+  const writes = agg.count('http_reqs{kind:write}');
+  const apiRequests = reads !== undefined && writes !== undefined ? reads + writes : agg.count('iterations');
+  const dropped = agg.count('dropped_iterations') ?? 0;
+  const iterations = agg.count('iterations') ?? 0;
+  // An aborted run (abortOnFail) stops early: the rate is over the time it actually ran (k6's
+  // testRunDurationMs, the longest instance), not over the planned duration.
+  const ranMs = Math.max(0, ...summaries.map((x) => x.k6?.state?.testRunDurationMs ?? 0));
+  const ranSeconds = ranMs > 0 ? Math.min(loadSeconds, ranMs / 1000) : loadSeconds;
+  const p95 = n > 1 ? 'p95 (max over instances)' : 'p95';
 
   const rows: BenchSection['rows'] = [
-    { measure: 'exit code', value: result.exitCode, target: '0' },
-    { measure: 'achieved API req/s', value: fmt(apiRequests !== undefined ? apiRequests / loadSeconds : undefined, 0), target: `${o.rate}` },
+    { measure: 'runner instances', value: n, target: '' },
+    { measure: 'exit code (run)', value: result.exitCode, target: '0' },
+    ...(n > 1
+      ? result.exitCodes.map((code, i) => ({
+          measure: `instance ${i + 1}/${n}: exit code, thresholds`,
+          value: `${code}, ${summaries[i]?.verdict?.pass === true ? 'pass' : summaries[i]?.verdict?.pass === false ? 'FAIL' : 'n/a'}`,
+          target: '0, pass',
+        }))
+      : []),
+    { measure: 'test ran s (k6 testRunDurationMs, longest instance)', value: fmt(ranMs / 1000, 1), target: `${loadSeconds}` },
+    { measure: `achieved API req/s (summed counts / ${fmt(ranSeconds, 1)} s ran)`, value: fmt(apiRequests !== undefined ? apiRequests / ranSeconds : undefined, 0), target: `${o.rate}` },
+    { measure: 'API requests (summed)', value: apiRequests ?? 'n/a', target: '' },
+    { measure: 'dropped iterations (summed)', value: dropped, target: '' },
     { measure: 'dropped iterations %', value: fmt((dropped / Math.max(1, iterations + dropped)) * 100, 3), target: '< 1' },
-    { measure: 'p95 read ms', value: fmt(m('http_req_duration{kind:read}', 'p(95)')), target: '< 300' },
-    { measure: 'p95 write ms', value: fmt(m('http_req_duration{kind:write}', 'p(95)')), target: '< 600' },
+    { measure: `${p95} read ms`, value: fmt(agg.maxOf('http_req_duration{kind:read}', 'p(95)')), target: '< 300' },
+    { measure: `${p95} write ms`, value: fmt(agg.maxOf('http_req_duration{kind:write}', 'p(95)')), target: '< 600' },
     ...['baseline', 'chaos', 'recovery'].map((phase) => ({
       measure: `error rate % (${phase})`,
-      value: fmt(((m(`http_req_failed{traffic:api,phase:${phase}}`, 'rate') ?? NaN) * 100), 3),
+      value: fmt((agg.rate(`http_req_failed{traffic:api,phase:${phase}}`) ?? NaN) * 100, 3),
       target: phase === 'chaos' ? '< 1' : '< 0.5',
     })),
     ...[...usage].flatMap(([name, u]) => [
@@ -83,12 +133,14 @@ export async function run(o: E2eBenchOptions = E2E_BENCH_DEFAULTS): Promise<Benc
     rows.push({ measure: 'tenants served (platform)', value: result.evidence.tenantsSeen, target: '>= 10' });
   }
   return {
-    title: `End to end: ${o.rate} req/s for ${o.duration}, ${o.chaosDuration} JWKS outage, platform + runner on one machine`,
-    command: `npx tsx bench/e2e.ts --duration ${o.duration} --chaos-duration ${o.chaosDuration}`,
+    title: `End to end: ${o.rate} req/s for ${o.duration}, ${o.chaosDuration} JWKS outage, platform + ${n} runner process${n > 1 ? 'es' : ''} on one machine`,
+    command: `npx tsx bench/e2e.ts --rate ${o.rate} --duration ${o.duration} --chaos-start ${o.chaosStart} --chaos-duration ${o.chaosDuration} --instances ${o.instances}`,
     rows,
     findings: [
-      `The run exited ${result.exitCode}${result.exitCode === 0 ? ' (every SLO threshold held)' : ''}.`,
-      `Summary data: ${join('bench/out/e2e', 'summary.json')}.`,
+      `The run exited ${result.exitCode}${result.exitCode === 0 ? ' (every SLO threshold held)' : ''}` +
+        (n > 1 ? ` (instances: ${result.exitCodes.join(', ')}; the first non-zero in instance order counts).` : '.'),
+      ...(n > 1 ? ['Counts are summed over instances and the achieved rate is derived from the sums; p95 is the highest instance p95 (percentiles do not add).'] : []),
+      `Summary data: ${result.summaries.map((f) => relative(REPO_ROOT, f)).join(', ')}.`,
     ],
   };
 }
@@ -104,7 +156,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     duration: flag('duration', E2E_BENCH_DEFAULTS.duration),
     chaosStart: flag('chaos-start', E2E_BENCH_DEFAULTS.chaosStart),
     chaosDuration: flag('chaos-duration', E2E_BENCH_DEFAULTS.chaosDuration),
+    instances: flag('instances', 'auto') === 'auto' ? 'auto' : Number(flag('instances', 'auto')),
   };
+  if (o.instances !== 'auto' && !(Number.isInteger(o.instances) && o.instances >= 1 && o.instances <= 4)) {
+    console.error(`bench/e2e: --instances must be auto or a whole number from 1 to 4 (got '${flag('instances', '')}')`);
+    process.exit(2);
+  }
   const section = await run(o);
   console.log(writeReport(join(REPO_ROOT, 'bench/reports/e2e'), 'End-to-end benchmark', [section]));
 }

@@ -22,6 +22,11 @@ export interface StartOptions {
   /** Read share of the mix, 0..1. */
   readRatio: number;
   engine: Engine;
+  /**
+   * Runner processes splitting the load by k6 execution segments (1..4), or `auto`: 2 when the
+   * engine is the offline runner and the rate is above 2,500/s, else 1 (launch/instances.ts).
+   */
+  instances: number | 'auto';
   /** Where summary.json, junit.xml and the platform's audit log are written. */
   outDir: string;
   quiet: boolean;
@@ -41,6 +46,7 @@ export const DEFAULT_START_OPTIONS: Readonly<StartOptions> = Object.freeze({
   chaosDuration: '30s',
   readRatio: 0.9,
   engine: 'auto',
+  instances: 'auto',
   outDir: 'out',
   quiet: false,
 });
@@ -62,6 +68,9 @@ Options:
   --chaos-duration D    how long the outage lasts (default ${DEFAULT_START_OPTIONS.chaosDuration})
   --read-ratio R        read share 0..1 (default ${DEFAULT_START_OPTIONS.readRatio})
   --engine E            auto | offline | k6 (default ${DEFAULT_START_OPTIONS.engine})
+  --instances N         runner processes 1..4, each running its k6 execution segment
+                          (i-1)/N:i/N with its own thresholds and summary-<i>.json / junit-<i>.xml;
+                          auto = 2 for the offline runner above 2500 req/s, else 1 (default auto)
   --out DIR             where summary.json, junit.xml and audit.log go (default ${DEFAULT_START_OPTIONS.outDir})
   --quiet               no live progress
   -h, --help            this text
@@ -97,6 +106,7 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
         'chaos-duration': { type: 'string' },
         'read-ratio': { type: 'string' },
         engine: { type: 'string' },
+        instances: { type: 'string' },
         out: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -148,6 +158,11 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
   opts.chaosDuration = duration('chaos-duration', 1_000) ?? opts.chaosDuration;
   opts.chaos = oneOf('chaos', CHAOS_MODES) ?? opts.chaos;
   opts.engine = oneOf('engine', ENGINES) ?? opts.engine;
+  const instances = str('instances');
+  if (instances !== undefined && instances !== 'auto') {
+    if (/^[1-4]$/.test(instances)) opts.instances = Number(instances);
+    else problems.push(`--instances: must be auto or a whole number from 1 to 4 (got '${instances}')`);
+  }
   const ratio = str('read-ratio');
   if (ratio !== undefined) {
     const r = Number(ratio);

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderEvidence } from './evidence';
 import { START_USAGE, StartOptionsError, parseStartArgs } from './options';
+import { resolveInstances, planInstances } from './instances';
 import { bundleFor } from './plan';
 import { stopAll } from './processes';
 import { REPO_ROOT, k6Available, runStack } from './stack';
@@ -39,6 +40,7 @@ async function main(): Promise<number> {
   }
   const opts = parsed.options;
   const engine = opts.engine === 'auto' ? (k6Available() ? 'k6' : 'offline') : opts.engine;
+  const instances = resolveInstances(opts.instances, engine, opts.rate);
   const needed = [bundleFor(engine), 'build/tenant-sim.js', ...(engine === 'offline' ? ['build/k6-offline.js'] : [])];
   const missing = needed.filter((f) => !existsSync(join(REPO_ROOT, f)));
   if (missing.length > 0) {
@@ -51,7 +53,8 @@ async function main(): Promise<number> {
       (opts.chaos === 'off'
         ? 'no chaos'
         : `JWKS outage ${opts.chaosDuration} from ${opts.chaosStart} (${opts.chaos === 'fallback' ? 'cache TTL outlives it: fallback expected' : 'cache TTL expires inside it: fail-closed expected'})`) +
-      `; engine: ${engine === 'offline' ? 'k6-offline (no k6 on PATH)' : 'k6'}`,
+      `; engine: ${engine === 'offline' ? 'k6-offline (no k6 on PATH)' : 'k6'}` +
+      (instances > 1 ? `; ${instances} instances (execution segments ${planInstances(instances, opts.outDir).map((p) => p.segment).join(', ')})` : ''),
   );
 
   // Ctrl+C reaches the whole foreground process group; a signal sent to this process alone is
@@ -72,7 +75,16 @@ async function main(): Promise<number> {
   const result = await runStack({ ...opts, engine });
   try {
     if (result.evidence) console.log(`\n${renderEvidence(result.evidence)}`);
-    console.log(`\nsummary: ${result.summaryJson}\njunit:   ${result.junitXml}`);
+    if (result.summaries.length === 1) {
+      console.log(`\nsummary: ${result.summaryJson}\njunit:   ${result.junitXml}`);
+    } else {
+      console.log('');
+      result.summaries.forEach((s, i) => {
+        const code = result.exitCodes[i] ?? 1;
+        console.log(`instance ${i + 1}/${result.summaries.length}: exit ${code} (${EXIT_MEANING[code] ?? `FAIL: exit ${code}`})\n  summary: ${s}\n  junit:   ${result.junits[i]}`);
+      });
+      console.log('run exit code: 0 when every instance exited 0, else the first non-zero code in instance order');
+    }
     console.log(`\n${EXIT_MEANING[result.exitCode] ?? `FAIL: exit ${result.exitCode}`}`);
   } finally {
     await result.stop();

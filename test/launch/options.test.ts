@@ -25,8 +25,14 @@ describe('parseStartArgs', () => {
 
   it('reads every flag', () => {
     expect(
-      parse(['--rate', '800', '--duration', '40s', '--tenants', '12', '--chaos', 'expiry', '--chaos-start', '10s', '--chaos-duration', '15s', '--read-ratio', '0.8', '--engine', 'offline', '--out', 'x', '--quiet']),
-    ).toEqual({ rate: 800, duration: '40s', tenants: 12, chaos: 'expiry', chaosStart: '10s', chaosDuration: '15s', readRatio: 0.8, engine: 'offline', outDir: 'x', quiet: true });
+      parse(['--rate', '800', '--duration', '40s', '--tenants', '12', '--chaos', 'expiry', '--chaos-start', '10s', '--chaos-duration', '15s', '--read-ratio', '0.8', '--engine', 'offline', '--instances', '3', '--out', 'x', '--quiet']),
+    ).toEqual({ rate: 800, duration: '40s', tenants: 12, chaos: 'expiry', chaosStart: '10s', chaosDuration: '15s', readRatio: 0.8, engine: 'offline', instances: 3, outDir: 'x', quiet: true });
+  });
+
+  it('splits over runner instances automatically unless told', () => {
+    expect(parse([]).instances).toBe('auto');
+    expect(parse(['--instances', 'auto']).instances).toBe('auto');
+    expect(parse(['--instances', '1']).instances).toBe(1);
   });
 
   it('answers --help without validating anything else', () => {
@@ -42,6 +48,9 @@ describe('parseStartArgs', () => {
     ['an unknown engine', ['--engine', 'docker'], /--engine: must be one of auto, offline, k6/],
     ['an outage that outlasts the run', ['--duration', '30s', '--chaos-start', '20s', '--chaos-duration', '15s'], /must end before --duration/],
     ['an expiry outage that leaves no time to measure recovery', ['--chaos', 'expiry', '--duration', '40s', '--chaos-start', '10s', '--chaos-duration', '25s'], /at least 6s before --duration/],
+    ['no runner instances', ['--instances', '0'], /--instances: must be auto or a whole number from 1 to 4 \(got '0'\)/],
+    ['more runner instances than 4', ['--instances', '5'], /--instances: must be auto or a whole number from 1 to 4 \(got '5'\)/],
+    ['an instance count that is not a number', ['--instances', 'two'], /--instances: must be auto or a whole number from 1 to 4/],
     ['an unknown flag', ['--rps', '10'], /Unknown option '--rps'/],
   ])('rejects %s, naming the flag', (_name, args, message) => {
     expect(problemsOf(args).join('\n')).toMatch(message);

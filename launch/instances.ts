@@ -1,0 +1,89 @@
+/**
+ * Several runner processes for one run, the k6 Operator's way (reference/k6-facts.md §6): runner
+ * i of N gets `--execution-segment=(i-1)/N:i/N` and the full `--execution-segment-sequence`, so
+ * the arrival rate is striped across them, the 1-VU fault scenario lands on instance 1 only, and
+ * every instance runs setup/teardown and evaluates its own thresholds. Pure: test/launch checks it.
+ */
+import { join } from 'node:path';
+import type { StartOptions } from './options';
+
+export const MAX_INSTANCES = 4;
+
+/**
+ * Above this rate a single offline runner (one JavaScript thread) saturates its core on this
+ * class of machine (measured: ~4,750 of 5,000 requests/s, 5 % dropped, main thread at ~0.9
+ * core), so `auto` splits the load over two processes. k6 itself is multi-threaded: one process.
+ */
+export const AUTO_SPLIT_RATE = 2500;
+
+export interface InstancePlan {
+  /** 1-based, as the Operator numbers its runners. */
+  index: number;
+  count: number;
+  /** `undefined` for a single instance (k6's default segment `0:1`, no flags passed). */
+  segment?: string;
+  sequence?: string;
+  summaryJson: string;
+  junitXml: string;
+}
+
+/** How many runner processes: an explicit 1..4, or `auto` = 2 for the offline runner above 2,500/s. */
+export function resolveInstances(instances: StartOptions['instances'], engine: 'offline' | 'k6', rate: number): number {
+  if (instances !== 'auto') return instances;
+  return engine === 'offline' && rate > AUTO_SPLIT_RATE ? 2 : 1;
+}
+
+/** `k/N` as the Operator writes it, with the ends as `0` and `1`. */
+const fraction = (k: number, n: number): string => (k === 0 ? '0' : k === n ? '1' : `${k}/${n}`);
+
+/** `0,1/N,…,(N-1)/N,1`. */
+export function segmentSequence(n: number): string {
+  return Array.from({ length: n + 1 }, (_, k) => fraction(k, n)).join(',');
+}
+
+/** `(i-1)/N:i/N` for 1-based `i`. */
+export function segmentOf(index: number, n: number): string {
+  return `${fraction(index - 1, n)}:${fraction(index, n)}`;
+}
+
+/**
+ * One plan per instance. Output files: `summary.json` / `junit.xml` for a single instance (as
+ * before), `summary-<i>.json` / `junit-<i>.xml` for several, all in `outDir`.
+ */
+export function planInstances(n: number, outDir: string): InstancePlan[] {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_INSTANCES) throw new RangeError(`instances must be 1 to ${MAX_INSTANCES} (got ${n})`);
+  if (n === 1) return [{ index: 1, count: 1, summaryJson: join(outDir, 'summary.json'), junitXml: join(outDir, 'junit.xml') }];
+  const sequence = segmentSequence(n);
+  return Array.from({ length: n }, (_, k) => ({
+    index: k + 1,
+    count: n,
+    segment: segmentOf(k + 1, n),
+    sequence,
+    summaryJson: join(outDir, `summary-${k + 1}.json`),
+    junitXml: join(outDir, `junit-${k + 1}.xml`),
+  }));
+}
+
+/** The runner flags for one instance (none for a single one). Both k6 and k6-offline take them. */
+export function segmentArgs(plan: InstancePlan): string[] {
+  return plan.segment && plan.sequence ? [`--execution-segment=${plan.segment}`, `--execution-segment-sequence=${plan.sequence}`] : [];
+}
+
+/** The header printed above an instance's captured stdout. */
+export function instanceHeader(plan: InstancePlan): string {
+  return `──── instance ${plan.index}/${plan.count} (execution segment ${plan.segment ?? '0:1'}) ────`;
+}
+
+/** The prefix of an instance's live stderr lines when several run at once. */
+export function instancePrefix(plan: InstancePlan): string {
+  return plan.count > 1 ? `[${plan.index}/${plan.count}] ` : '';
+}
+
+/**
+ * The run's exit code: 0 when every instance exited 0, else the first non-zero code in instance
+ * order (instance 1 first: it also ran the fault scenario). As on the Operator, each instance
+ * judges its own thresholds, so any instance's 99 fails the run.
+ */
+export function runExitCode(codes: readonly number[]): number {
+  return codes.find((c) => c !== 0) ?? 0;
+}
