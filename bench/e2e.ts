@@ -9,46 +9,11 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseGoDuration } from '../disruptor/http-fault';
+import { aggregate, type SummaryData } from '../launch/instance-summaries';
 import { DEFAULT_START_OPTIONS, type StartOptions } from '../launch/options';
 import { REPO_ROOT, runStack } from '../launch/stack';
 import { sampleProcess, type ProcUsage } from './proc-sampler';
 import { writeReport, type BenchSection } from './report';
-
-interface SummaryMetric {
-  values?: Record<string, number>;
-}
-/** The bundle's summary.json: its verdict plus k6's handleSummary data under `k6`. */
-type SummaryData = { verdict?: { pass?: boolean }; k6?: { state?: { testRunDurationMs?: number }; metrics?: Record<string, SummaryMetric> } };
-
-/**
- * Aggregates per-instance summaries the way k6 leaves it to the user (reference/k6-facts.md §6:
- * metrics are reported per instance): counts sum; a Rate is sum(passes) / sum(passes + fails);
- * a percentile cannot be recombined from percentiles, so the max over instances is reported (an
- * upper bound on the whole run's p95 — labelled so).
- */
-export function aggregate(summaries: readonly SummaryData[]) {
-  const values = (key: string): Array<Record<string, number>> =>
-    summaries.map((s) => s.k6?.metrics?.[key]?.values).filter((v): v is Record<string, number> => v !== undefined);
-  return {
-    count(key: string): number | undefined {
-      const v = values(key).map((x) => x.count).filter((n): n is number => n !== undefined);
-      return v.length ? v.reduce((a, b) => a + b, 0) : undefined;
-    },
-    rate(key: string): number | undefined {
-      let passes = 0;
-      let total = 0;
-      for (const v of values(key)) {
-        passes += v.passes ?? 0;
-        total += (v.passes ?? 0) + (v.fails ?? 0);
-      }
-      return total > 0 ? passes / total : undefined;
-    },
-    maxOf(key: string, stat: string): number | undefined {
-      const v = values(key).map((x) => x[stat]).filter((n): n is number => n !== undefined);
-      return v.length ? Math.max(...v) : undefined;
-    },
-  };
-}
 
 const fmt = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(digits));
 
