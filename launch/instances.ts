@@ -1,6 +1,6 @@
 /**
  * Several runner processes for one run, the k6 Operator's way (reference/k6-facts.md §6): runner
- * i of N gets `--execution-segment=(i-1)/N:i/N` and the full `--execution-segment-sequence`, so
+ * i of N gets the segment `(i-1)/N:i/N` and the full sequence (`K6_EXECUTION_SEGMENT` / `_SEQUENCE`), so
  * the arrival rate is striped across them, the 1-VU fault scenario lands on instance 1 only, and
  * every instance runs setup/teardown and evaluates its own thresholds. Pure: test/launch checks it.
  */
@@ -64,9 +64,13 @@ export function planInstances(n: number, outDir: string): InstancePlan[] {
   }));
 }
 
-/** The runner flags for one instance (none for a single one). Both k6 and k6-offline take them. */
-export function segmentArgs(plan: InstancePlan): string[] {
-  return plan.segment && plan.sequence ? [`--execution-segment=${plan.segment}`, `--execution-segment-sequence=${plan.sequence}`] : [];
+/**
+ * One instance's segment, as k6's own option variables (none for a single instance). Both k6 and
+ * k6-offline read them; unlike the equivalent flags they also reach the script's `__ENV`, so the
+ * bundle scales its dropped-iterations budget to this instance's share (lib/config.ts).
+ */
+export function segmentEnv(plan: InstancePlan): Record<string, string> {
+  return plan.segment && plan.sequence ? { K6_EXECUTION_SEGMENT: plan.segment, K6_EXECUTION_SEGMENT_SEQUENCE: plan.sequence } : {};
 }
 
 /** The header printed above an instance's captured stdout. */

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { collectEvidence, type PlatformEvidence } from './evidence';
 import type { StartOptions } from './options';
-import { MAX_INSTANCES, instanceHeader, instancePrefix, planInstances, resolveInstances, runExitCode, segmentArgs, type InstancePlan } from './instances';
+import { MAX_INSTANCES, instanceHeader, instancePrefix, planInstances, resolveInstances, runExitCode, segmentEnv, type InstancePlan } from './instances';
 import { bundleEnv, bundleFor, runnerEnv, simArgs, simEnv, type PlatformEndpoints, type RunSecrets } from './plan';
 import { startProcess, stopAll, waitForReadyLine, type Exit, type ManagedProcess } from './processes';
 
@@ -173,8 +173,8 @@ interface InstanceContext {
  * lines) is passed through line by line with an `[i/N] ` prefix.
  */
 function startInstance(plan: InstancePlan, c: InstanceContext): InstanceRun {
-  const env = { ...bundleEnv(c.opts, c.urls, c.secrets, plan), ...(c.overrides.env ?? {}) };
-  const args = ['run', ...segmentArgs(plan), ...c.quiet, c.script];
+  const env = { ...bundleEnv(c.opts, c.urls, c.secrets, plan), ...segmentEnv(plan), ...(c.overrides.env ?? {}) };
+  const args = ['run', ...c.quiet, c.script];
   const several = plan.count > 1;
   const stdio = several ? 'pipe' : c.stdio;
   const name = several ? `${c.engine === 'offline' ? 'k6-offline' : 'k6'}#${plan.index}` : c.engine === 'offline' ? 'k6-offline' : 'k6';

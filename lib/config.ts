@@ -15,6 +15,7 @@ import type { Tenant } from './tenants';
 import { MIN_LOAD_TENANTS, numberedTenants, parseTenantsFile, parseTenantsVar } from './tenants';
 import type { SloValues } from '../thresholds/slo-table';
 import { SLO_TABLE } from '../thresholds/slo-table';
+import { parseSegment, segmentShare } from './instance-share';
 
 export type Profile = 'load' | 'smoke';
 export type ChaosExpect = 'fallback' | 'expiry';
@@ -42,6 +43,12 @@ export interface Config {
   tenantBreakdown: number;
   rate: number;
   durationMs: number;
+  /**
+   * This instance's share of the test, from `K6_EXECUTION_SEGMENT` (k6's own option variable; 1
+   * when unset). Passed as a flag instead (`--execution-segment`, as the k6 Operator does), the
+   * segment is invisible to init code and the share stays 1.
+   */
+  instanceShare: number;
   readRatio: number;
   expectedIterationMs: number;
   preAllocatedVUs: number;
@@ -195,6 +202,11 @@ export function loadConfig(env: Env, profile: Profile, read: FileReader): Config
 
   const rate = r.integer('RATE', DEFAULTS.RATE, 1, 1_000_000);
   const durationMs = r.duration('DURATION', DEFAULTS.DURATION_MS, 1000);
+  const segmentText = r.raw('K6_EXECUTION_SEGMENT');
+  if (segmentText !== undefined && parseSegment(segmentText) === undefined) {
+    r.problem('K6_EXECUTION_SEGMENT', `must be a k6 execution segment such as 0:1/2, 1/2:1 or 25%:50% (got '${segmentText}')`);
+  }
+  const instanceShare = segmentShare(segmentText);
   const readRatio = r.fraction('READ_RATIO', DEFAULTS.READ_RATIO);
   const expectedIterationMs = r.positiveNumber('EXPECTED_ITERATION_MS', DEFAULTS.EXPECTED_ITERATION_MS);
   const sized = sizeVUs(rate, expectedIterationMs);
@@ -273,6 +285,7 @@ export function loadConfig(env: Env, profile: Profile, read: FileReader): Config
     tenantBreakdown,
     rate,
     durationMs,
+    instanceShare,
     readRatio,
     expectedIterationMs,
     preAllocatedVUs,

@@ -62,8 +62,9 @@ function toThresholds(rows: SloRow[], abortDelay: string): Record<string, Thresh
   return out;
 }
 
-export function scheduledIterations(cfg: Pick<Config, 'rate' | 'durationMs'>): number {
-  return Math.floor((cfg.rate * cfg.durationMs) / 1000);
+/** Iterations this instance schedules: the whole run's, times its execution-segment share. */
+export function scheduledIterations(cfg: Pick<Config, 'rate' | 'durationMs'> & Partial<Pick<Config, 'instanceShare'>>): number {
+  return Math.floor(((cfg.rate * cfg.durationMs) / 1000) * (cfg.instanceShare ?? 1));
 }
 
 export function loadSloRows(cfg: Config): SloRow[] {
@@ -104,7 +105,7 @@ export function loadSloRows(cfg: Config): SloRow[] {
 
   rows.push({
     id: 'dropped',
-    title: `dropped iterations (< ${fmt(s.droppedRatio * 100)} % of ${scheduledIterations(cfg)} scheduled)`,
+    title: `dropped iterations (< ${fmt(s.droppedRatio * 100)} % of ${scheduledIterations(cfg)} scheduled${cfg.instanceShare < 1 ? ' on this instance' : ''})`,
     key: `dropped_iterations{scenario:${LOAD_SCENARIO}}`,
     expression: `count<${fmt(Math.max(dropBudget, 1))}`,
     stat: 'count',

@@ -10,7 +10,7 @@ import {
   planInstances,
   resolveInstances,
   runExitCode,
-  segmentArgs,
+  segmentEnv,
   segmentOf,
   segmentSequence,
 } from '../../launch/instances';
@@ -29,11 +29,11 @@ describe('segments (k6-facts.md §6: runner i of N gets (i-1)/N:i/N and the full
     for (const n of [2, 3, 4]) expect(planInstances(n, '/o')[0]?.segment?.startsWith('0:')).toBe(true);
   });
 
-  it('passes both flags to every instance of a split run and none to a single instance', () => {
+  it('passes the segment and sequence variables to every instance of a split run and none to a single instance', () => {
     const [a, b] = planInstances(2, '/o');
-    expect(segmentArgs(a!)).toEqual(['--execution-segment=0:1/2', '--execution-segment-sequence=0,1/2,1']);
-    expect(segmentArgs(b!)).toEqual(['--execution-segment=1/2:1', '--execution-segment-sequence=0,1/2,1']);
-    expect(segmentArgs(planInstances(1, '/o')[0]!)).toEqual([]);
+    expect(segmentEnv(a!)).toEqual({ K6_EXECUTION_SEGMENT: '0:1/2', K6_EXECUTION_SEGMENT_SEQUENCE: '0,1/2,1' });
+    expect(segmentEnv(b!)).toEqual({ K6_EXECUTION_SEGMENT: '1/2:1', K6_EXECUTION_SEGMENT_SEQUENCE: '0,1/2,1' });
+    expect(segmentEnv(planInstances(1, '/o')[0]!)).toEqual({});
   });
 });
 

@@ -60,6 +60,20 @@ describe('SLO table -> k6 thresholds (reference/k6-facts.md §5.1)', () => {
     expect(t['dropped_iterations{scenario:tenant_load}']).toEqual([{ threshold: 'count<800', abortOnFail: true, delayAbortEval: '5s' }]);
   });
 
+  it.each([
+    ['the whole run without a segment', {}, 'count<400'],
+    ['half of it on instance 2 of 2 (K6_EXECUTION_SEGMENT=1/2:1)', { K6_EXECUTION_SEGMENT: '1/2:1' }, 'count<200'],
+    ['a quarter of it on an Operator-style 1/4:2/4 segment', { K6_EXECUTION_SEGMENT: '1/4:2/4' }, 'count<100'],
+  ])('budgets dropped iterations for %s', (_name, env, expected) => {
+    // 1000/s x 40 s = 40,000 scheduled in the whole run; 1 % of this instance's share
+    const { thresholds: t } = buildLoadThresholds(cfg({ ...COMPRESSED, ...env }));
+    expect(expressions(t, 'dropped_iterations{scenario:tenant_load}')).toEqual([expected]);
+  });
+
+  it('rejects a malformed K6_EXECUTION_SEGMENT, naming it', () => {
+    expect(() => cfg({ ...COMPRESSED, K6_EXECUTION_SEGMENT: 'half' })).toThrow(/K6_EXECUTION_SEGMENT: must be a k6 execution segment such as 0:1\/2/);
+  });
+
   it('adds always-passing per-tenant guards for the first TENANT_BREAKDOWN tenants only', () => {
     const g = breakdownGuards(cfg({ TENANT_BREAKDOWN: '2' }));
     expect(g).toEqual({
