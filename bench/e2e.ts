@@ -13,7 +13,7 @@ import { aggregate, type SummaryData } from '../launch/instance-summaries';
 import { DEFAULT_START_OPTIONS, type StartOptions } from '../launch/options';
 import { REPO_ROOT, runStack } from '../launch/stack';
 import { sampleProcess, type ProcUsage } from './proc-sampler';
-import { writeReport, type BenchSection } from './report';
+import { isDirectRun, writeReport, type BenchSection } from './report';
 
 const fmt = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(digits));
 
@@ -110,7 +110,7 @@ export async function run(o: E2eBenchOptions = E2E_BENCH_DEFAULTS): Promise<Benc
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isDirectRun('bench/e2e.ts')) {
   const args = process.argv.slice(2);
   const flag = (name: string, dflt: string): string => {
     const i = args.indexOf(`--${name}`);

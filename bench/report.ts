@@ -63,3 +63,12 @@ export function writeReport(base: string, title: string, sections: BenchSection[
   writeFileSync(`${base}.json`, JSON.stringify({ title, machine: facts, sections }, null, 2) + '\n');
   return `${base}.md`;
 }
+
+/**
+ * Whether `file` (e.g. 'bench/sim.ts') is the script node or tsx was started with. A part's
+ * standalone block must not run when bench/run.ts bundles it into build/bench.js, where every
+ * part shares the bundle's `import.meta.url`.
+ */
+export function isDirectRun(file: string): boolean {
+  return (process.argv[1] ?? '').replace(/\\/g, '/').endsWith(file);
+}

@@ -15,7 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { writeReport, type BenchSection } from './report';
+import { isDirectRun, writeReport, type BenchSection } from './report';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const CLI = join(ROOT, 'build/bench/k6-offline.js');
@@ -210,7 +210,7 @@ export default async function () { await http.asyncRequest('GET', __ENV.BASE); }
   return { title: 'Offline runner (k6-offline)', command: 'npx tsx bench/runner.ts', rows, findings };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+if (isDirectRun('bench/runner.ts')) {
   run()
     .then((section) => {
       const file = writeReport(join(ROOT, 'bench/reports/runner'), 'k6-offline benchmark', [section]);

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { sampleProcess } from './proc-sampler';
-import { writeReport, type BenchSection } from './report';
+import { isDirectRun, writeReport, type BenchSection } from './report';
 
 const TENANTS = 10;
 const PATHS = ['/api/vuln/findings?limit=20', '/api/vuln/findings/fnd-0042', '/api/policy/policies?limit=20', '/api/policy/policies/pol-007'];
@@ -279,7 +279,7 @@ async function measure(): Promise<BenchSection> {
   return { title: 'Reference platform: read path with full per-request auth', command: 'npx tsx bench/sim.ts', rows, findings };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isDirectRun('bench/sim.ts')) {
   run().then(
     (section) => {
       const path = writeReport('bench/reports/sim', 'tenant-sim benchmark', [section]);
