@@ -3,42 +3,33 @@
  * `1.5s`) plus `d` for days; a bare number, or a string holding only a number, is milliseconds.
  * Returns milliseconds, or `undefined` when the value is not a duration (callers name the key).
  */
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  'µs': 1e-3,
-  'μs': 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-};
+import { parseGoDuration } from '../../disruptor/http-fault';
 
-const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h|d)/y;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const INTEGER = /^[+-]?\d+$/;
 
+/**
+ * k6's `types.ParseExtendedDuration` on top of the Go parser shared with the fault model: a number
+ * (or a string holding only a number) is milliseconds; otherwise an optional whole number of days
+ * (`2d`, `1d12h`) followed by a Go duration.
+ */
 export function parseDuration(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '') return undefined;
-  if (/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text)) return Number(text);
-  let sign = 1;
-  let i = 0;
-  if (text[0] === '-' || text[0] === '+') {
-    sign = text[0] === '-' ? -1 : 1;
-    i = 1;
+  if (DECIMAL.test(text)) return Number(text);
+  const d = text.indexOf('d');
+  if (d === -1) return parseGoDuration(text);
+  if (!INTEGER.test(text.slice(0, d))) return undefined;
+  const days = Number(text.slice(0, d));
+  let rest = 0;
+  if (d + 1 < text.length) {
+    const parsed = parseGoDuration(text.slice(d + 1));
+    if (parsed === undefined || parsed < 0) return undefined;
+    rest = parsed;
   }
-  if (text.slice(i) === '0') return 0;
-  let total = 0;
-  PART.lastIndex = i;
-  while (PART.lastIndex < text.length) {
-    const start = PART.lastIndex;
-    const m = PART.exec(text);
-    if (!m || m.index !== start) return undefined;
-    total += Number(m[1]) * UNIT_MS[m[2]!]!;
-  }
-  return sign * total;
+  return days * 86_400_000 + (days < 0 ? -rest : rest);
 }
 
 /** Formats milliseconds the way k6 prints durations in progress lines (`1m30s`, `500ms`, `2h0m0s`). */

@@ -10,7 +10,7 @@
  * as `abortOnFailure`; DIFFERENCES.md).
  */
 
-import { parseGoDuration } from '../../disruptor/http-fault';
+import { parseDuration } from '../options/duration';
 import { ABORT_ON_FAIL_KEY, DELAY_ABORT_EVAL_KEY, THRESHOLD_CONFIG_KEYS, THRESHOLD_KEY } from '../constants';
 import type { ThresholdProblem } from './errors';
 
@@ -24,20 +24,7 @@ export interface ThresholdConfig {
 
 /** k6's extended duration, in ms; undefined if k6 would reject it. */
 export function parseExtendedDuration(input: unknown): number | undefined {
-  if (typeof input === 'number') return Number.isFinite(input) ? input : undefined;
-  if (typeof input !== 'string') return undefined;
-  if (/^[+-]?\d+$/.test(input)) return Number(input);
-  const d = input.indexOf('d');
-  if (d === -1) return parseGoDuration(input);
-  if (!/^[+-]?\d+$/.test(input.slice(0, d))) return undefined;
-  const days = Number(input.slice(0, d));
-  let rest = 0;
-  if (d + 1 < input.length) {
-    const parsed = parseGoDuration(input.slice(d + 1));
-    if (parsed === undefined || parsed < 0) return undefined;
-    rest = parsed;
-  }
-  return days * 86_400_000 + (days < 0 ? -rest : rest);
+  return parseDuration(input);
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
