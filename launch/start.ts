@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderEvidence } from './evidence';
+import { generatorHintFor } from './verdict-hint';
 import { START_USAGE, StartOptionsError, parseStartArgs } from './options';
 import { resolveInstances, planInstances } from './instances';
 import { bundleFor } from './plan';
@@ -86,6 +87,8 @@ async function main(): Promise<number> {
       console.log('run exit code: 0 when every instance exited 0, else the first non-zero code in instance order');
     }
     console.log(`\n${EXIT_MEANING[result.exitCode] ?? `FAIL: exit ${result.exitCode}`}`);
+    const hint = result.exitCode === 99 ? generatorHintFor(result.summaries) : undefined;
+    if (hint) console.log(hint);
   } finally {
     await result.stop();
   }
