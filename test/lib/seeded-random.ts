@@ -1,11 +1,5 @@
-/** Deterministic PRNG (mulberry32) so statistical tests and scenario runs are reproducible. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/**
+ * Deterministic PRNG so statistical tests and scenario runs are reproducible: the runner's own
+ * mulberry32 (the one behind `randomSeed`), not a second copy.
+ */
+export { seededRandom as seeded } from '../../runner/modules/k6';

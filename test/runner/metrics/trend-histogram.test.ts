@@ -7,18 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { LogHistogram } from '../../../runner/metrics/log-histogram';
 import { DEFAULT_TREND_RAW_CAP, TrendSink } from '../../../runner/metrics/trend-sink';
+import { seededRandom } from '../../../runner/modules/k6';
 
-/** Deterministic PRNG (mulberry32) so the test is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so the test is reproducible: the runner's mulberry32. */
+const rng = seededRandom;
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
