@@ -111,6 +111,9 @@ export function bundleEnv(
 /** How the offline runner's `k6/x/disruptor` reaches the fault agent (runner/README.md). */
 export function runnerEnv(urls: PlatformEndpoints, secrets: RunSecrets): Record<string, string> {
   return {
+    // Our bundles keep no state on the global object, so their VUs may share one realm: every VU
+    // then runs the same warmed-up code (runner/DIFFERENCES.md, K6_OFFLINE_VU_REALM).
+    K6_OFFLINE_VU_REALM: 'shared',
     K6_OFFLINE_FAULT_AGENT_URL: urls.agentControl,
     K6_OFFLINE_FAULT_AGENT_TOKEN: secrets.adminToken,
   };

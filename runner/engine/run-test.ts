@@ -27,7 +27,7 @@ import { createThresholdSet, defineThresholdSubmetrics, type MetricThresholds } 
 import { buildSummaryData, type SummaryRunState } from '../summary/summary-data';
 import { defaultSummaryStdout } from '../summary/text-summary';
 import { legacyExportJson } from '../summary/legacy-export';
-import { describeThrown, RunnerError, ScriptExceptionError, SetupTimeoutError, TeardownTimeoutError } from '../errors';
+import { describeThrown, InvalidOptionsError, RunnerError, ScriptExceptionError, SetupTimeoutError, TeardownTimeoutError } from '../errors';
 import { realClock } from '../executors/clock';
 import { createExecutor } from '../executors/create-executor';
 import type { Executor, ScenarioHost } from '../executors/types';
@@ -37,7 +37,7 @@ import { consolidate, type ConsolidatedOptions } from '../options/consolidate';
 import { scenarioDurationMs } from '../options/scenario-config';
 import { createLogger, type Logger } from '../progress/logger';
 import { createProgressReporter } from '../progress/progress';
-import type { EngineServices } from '../vu/engine-services';
+import { VU_REALMS, type EngineServices, type VuRealm } from '../vu/engine-services';
 import { compileModule } from '../vu/script-loader';
 import { VU, type ScenarioState } from '../vu/vu';
 import { VuPool } from './vu-pool';
@@ -76,6 +76,10 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
   for (const [k, v] of flags.env) env[k] = v;
 
   const faultUrl = io.env.K6_OFFLINE_FAULT_AGENT_URL;
+  const realm = io.env.K6_OFFLINE_VU_REALM || 'isolated';
+  if (!(VU_REALMS as readonly string[]).includes(realm)) {
+    throw new InvalidOptionsError([`K6_OFFLINE_VU_REALM: must be one of ${VU_REALMS.join(', ')} (got '${realm}')`]);
+  }
   let runErrorCode: number | undefined;
   let markedAsFailed = false;
   let testStart = 0;
@@ -97,6 +101,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     scriptDir: dirname(scriptPath),
     logger,
     http: new HttpClient({ insecureSkipTLSVerify: false }),
+    vuRealm: realm as VuRealm,
     faultAgent: faultUrl ? { url: faultUrl, token: io.env.K6_OFFLINE_FAULT_AGENT_TOKEN || undefined } : undefined,
     sharedArrays: new Map(),
     abortTest: (reason) => stopAll(EXIT_CODES.SCRIPT_ABORTED, `test aborted${reason ? `: ${reason}` : ''}  source=abort`),

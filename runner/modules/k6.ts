@@ -140,6 +140,7 @@ export function createK6Module(vu: VU): Record<string, unknown> {
   const randomSeed = (seed: unknown): void => {
     const n = Number(seed);
     if (!Number.isFinite(n)) throw new TypeError('randomSeed(): seed must be a number');
+    if (vu.sharedRealm) throw new Error('randomSeed() needs a realm per VU: run without K6_OFFLINE_VU_REALM=shared (the default, as in k6)');
     vu.math.random = seededRandom(n);
   };
 

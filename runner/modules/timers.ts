@@ -3,6 +3,6 @@ import type { VU } from '../vu/vu';
 import { esModule } from './esm';
 
 export function createTimersModule(vu: VU): Record<string, unknown> {
-  const g = vu.context as Record<string, unknown>;
+  const g = vu.vuGlobals;
   return esModule({ setTimeout: g.setTimeout, clearTimeout: g.clearTimeout, setInterval: g.setInterval, clearInterval: g.clearInterval });
 }

@@ -15,6 +15,10 @@ export interface InstanceStats {
   currentTestRunDuration: number;
 }
 
+export type VuRealm = 'isolated' | 'shared';
+
+export const VU_REALMS: readonly VuRealm[] = ['isolated', 'shared'];
+
 export interface FaultAgentConfig {
   url: string;
   token: string | undefined;
@@ -30,6 +34,11 @@ export interface EngineServices {
   http: HttpClient;
   /** `K6_OFFLINE_FAULT_AGENT_URL` / `_TOKEN` from the runner's own process env (not __ENV). */
   faultAgent: FaultAgentConfig | undefined;
+  /**
+   * `K6_OFFLINE_VU_REALM` from the runner's own process env: `isolated` (default, as in k6: a
+   * JavaScript realm per VU) or `shared` (one realm, a module instance per VU; runner/DIFFERENCES.md).
+   */
+  vuRealm: VuRealm;
   /** SharedArray data by name, JSON strings, filled by the first VU that constructs it. */
   sharedArrays: Map<string, string[]>;
   abortTest(reason: string): void;

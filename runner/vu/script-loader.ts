@@ -16,7 +16,16 @@ import { ScriptLoadError } from '../errors';
 export interface CompiledModule {
   filename: string;
   dir: string;
+  /** For a VU with a realm of its own: binds the locals from the context's `globalThis`. */
   script: vm.Script;
+  /**
+   * For VUs sharing one realm (K6_OFFLINE_VU_REALM=shared): evaluates to
+   * `(locals) => (require, module, exports) => …`, run once per realm, so that every VU's module
+   * instance comes from the same function literals and shares their feedback and optimised code.
+   */
+  sharedScript: vm.Script;
+  /** Names the script reads that need a realm per VU (`__ITER`, `randomSeed`), if any. */
+  perVuNames: string[];
 }
 
 const cache = new Map<string, CompiledModule>();
@@ -28,7 +37,7 @@ const cache = new Map<string, CompiledModule>();
  * function, read once per VU; the script runs in an inner function, so its own top-level
  * declarations may shadow any of them. `__ITER` changes every iteration and stays global.
  */
-const LOCAL_GLOBALS = [
+export const LOCAL_GLOBALS = [
   'Object', 'Function', 'Array', 'Number', 'Boolean', 'String', 'Symbol', 'Date', 'Promise', 'RegExp', 'Error', 'AggregateError',
   'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'JSON', 'Math', 'Intl', 'ArrayBuffer',
   'Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array',
@@ -40,6 +49,11 @@ const LOCAL_GLOBALS = [
 
 const WRAPPER_HEAD = `(function () { let { ${LOCAL_GLOBALS.join(', ')} } = globalThis; return function (require, module, exports) {\n`;
 const WRAPPER_TAIL = '\n}; })()';
+const SHARED_WRAPPER_HEAD = `(function (__k6Locals) { let { ${LOCAL_GLOBALS.join(', ')} } = __k6Locals; return function (require, module, exports) {\n`;
+const SHARED_WRAPPER_TAIL = '\n}; })';
+
+/** Identifiers whose k6 meaning is per VU and which a shared realm cannot give per VU. */
+const PER_VU_NAMES = ['__ITER', 'randomSeed'];
 
 /** Reads, transforms and compiles a file once per process. */
 export function compileModule(filename: string, source?: string): CompiledModule {
@@ -70,7 +84,9 @@ export function compileModule(filename: string, source?: string): CompiledModule
     throw new ScriptLoadError(`cannot load ${filename}${where}: ${text}${hint}`);
   }
   const script = new vm.Script(`${WRAPPER_HEAD}${out}${WRAPPER_TAIL}`, { filename, lineOffset: -1 });
-  const compiled = { filename, dir: dirname(filename), script };
+  const sharedScript = new vm.Script(`${SHARED_WRAPPER_HEAD}${out}${SHARED_WRAPPER_TAIL}`, { filename, lineOffset: -1 });
+  const perVuNames = PER_VU_NAMES.filter((name) => new RegExp(`\\b${name}\\b`).test(out));
+  const compiled = { filename, dir: dirname(filename), script, sharedScript, perVuNames };
   cache.set(filename, compiled);
   return compiled;
 }

@@ -6,17 +6,17 @@
  * Node's globals (process, require, Buffer, fetch, URL, structuredClone, ...) are absent, so a
  * script that leans on Node fails here as it would in k6.
  */
-import { randomFillSync, randomUUID, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { GROUP_SEPARATOR, ITERATION_DURATION, ITERATIONS, TAG_CHECK, TAG_GROUP, TAG_SCENARIO } from '../constants';
 import type { Sample, Tags } from '../contract';
 import { describeThrown, ScriptExceptionError, ScriptLoadError, TestAbortedError } from '../errors';
 import { createModules } from '../modules/registry';
+import { createCryptoGlobal } from '../modules/webcrypto';
 import { internTags } from '../metrics/tag-intern';
 import type { ScenarioConfig } from '../options/scenario-config';
 import type { EngineServices } from './engine-services';
-import { compileModule, resolveRelative, type CompiledModule } from './script-loader';
+import { compileModule, LOCAL_GLOBALS, resolveRelative, type CompiledModule } from './script-loader';
 import type { StopSignal } from '../executors/stop-signal';
 
 export type VuPhase = 'init' | 'setup' | 'iteration' | 'teardown' | 'summary';
@@ -70,6 +70,48 @@ function iterationTags(base: Tags): Tags {
   return tags;
 }
 
+type ModuleFunction = (req: (s: string) => unknown, m: unknown, e: unknown) => void;
+
+/**
+ * The one realm all VUs of a run share under K6_OFFLINE_VU_REALM=shared: a context with k6's
+ * shared globals (the built-ins, `global`, `console`, `crypto`, the text codecs) and, per module,
+ * the factory that gives each VU its own module instance. Per-VU globals reach the script as
+ * locals (script-loader.ts), so what differs from a realm per VU is only what a script writes to
+ * the global object or to a built-in, which every VU then sees (runner/DIFFERENCES.md).
+ */
+interface SharedRealm {
+  context: vm.Context;
+  builtins: Record<string, unknown>;
+  jsonParse: (text: string) => unknown;
+  math: { random: () => number };
+  factories: Map<string, (locals: Record<string, unknown>) => ModuleFunction>;
+}
+
+const sharedRealms = new WeakMap<EngineServices, SharedRealm>();
+
+function sharedRealmOf(engine: EngineServices, makeConsole: () => unknown): SharedRealm {
+  let realm = sharedRealms.get(engine);
+  if (realm) return realm;
+  const cryptoShim = createCryptoGlobal();
+  const context = vm.createContext({ crypto: cryptoShim, TextEncoder, TextDecoder }, { name: 'VUs (shared realm)', codeGeneration: { strings: true, wasm: false } });
+  vm.runInContext('globalThis.global = globalThis; delete globalThis.console;', context);
+  context.console = makeConsole();
+  const builtins: Record<string, unknown> = {};
+  for (const name of LOCAL_GLOBALS) {
+    const value = vm.runInContext(`typeof ${name} === 'undefined' ? undefined : ${name}`, context) as unknown;
+    if (value !== undefined) builtins[name] = value;
+  }
+  realm = {
+    context,
+    builtins,
+    jsonParse: builtins.JSON ? (builtins.JSON as JSON).parse : JSON.parse,
+    math: builtins.Math as { random: () => number },
+    factories: new Map(),
+  };
+  sharedRealms.set(engine, realm);
+  return realm;
+}
+
 /** Marks an iteration cut short by gracefulStop/abort: its later callbacks are ignored. */
 const INTERRUPTED = Symbol('interrupted');
 
@@ -107,30 +149,40 @@ export class VU {
   readonly math: { random: () => number };
   private epoch = 0;
 
+  /** `__ENV` as this VU's script sees it (mutated in place on activation). */
+  readonly env: Record<string, string>;
+  /** The k6 globals that are this VU's own (timers, open, console, __VU, __ENV, ...). */
+  readonly vuGlobals: Record<string, unknown>;
+  /** Whether this VU shares its realm with the others (K6_OFFLINE_VU_REALM=shared). */
+  readonly sharedRealm: boolean;
+
   constructor(id: number, engine: EngineServices, entry: CompiledModule, idInTest = id) {
     this.id = id;
     this.idInTest = idInTest;
     this.engine = engine;
-    this.context = vm.createContext(this.globals(), { name: `VU ${id}`, codeGeneration: { strings: true, wasm: false } });
-    vm.runInContext('globalThis.global = globalThis; delete globalThis.console;', this.context);
-    this.context.console = this.makeConsole();
-    this.jsonParse = vm.runInContext('JSON.parse', this.context) as (text: string) => unknown;
-    this.math = vm.runInContext('Math', this.context) as { random: () => number };
+    this.env = { ...this.engine.env };
+    this.vuGlobals = this.globals();
+    this.sharedRealm = engine.vuRealm === 'shared';
+    if (this.sharedRealm) {
+      const realm = sharedRealmOf(engine, () => this.makeConsole());
+      this.context = realm.context;
+      this.jsonParse = realm.jsonParse;
+      this.math = realm.math;
+    } else {
+      this.context = vm.createContext({ ...this.vuGlobals }, { name: `VU ${id}`, codeGeneration: { strings: true, wasm: false } });
+      vm.runInContext('globalThis.global = globalThis; delete globalThis.console;', this.context);
+      this.context.console = this.vuGlobals.console;
+      this.jsonParse = vm.runInContext('JSON.parse', this.context) as (text: string) => unknown;
+      this.math = vm.runInContext('Math', this.context) as { random: () => number };
+    }
     this.exports = this.evaluate(entry) as Record<string, unknown>;
   }
 
   private globals(): Record<string, unknown> {
     const vu = this;
-    const cryptoShim = {
-      getRandomValues<T extends ArrayBufferView>(arr: T): T {
-        randomFillSync(arr as unknown as Uint8Array);
-        return arr;
-      },
-      randomUUID: () => randomUUID(),
-      subtle: webcrypto.subtle,
-    };
+    const cryptoShim = createCryptoGlobal();
     return {
-      __ENV: { ...this.engine.env },
+      __ENV: this.env,
       __VU: this.id,
       __ITER: 0,
       open: (path: string, mode?: string) => vu.open(path, mode),
@@ -141,6 +193,7 @@ export class VU {
       crypto: cryptoShim,
       TextEncoder,
       TextDecoder,
+      console: this.makeConsole(),
     };
   }
 
@@ -169,10 +222,26 @@ export class VU {
     if (cached) return cached;
     const module = { exports: {} as Record<string, unknown> };
     this.moduleCache.set(mod.filename, module.exports);
-    const fn = mod.script.runInContext(this.context) as (req: (s: string) => unknown, m: unknown, e: unknown) => void;
+    const fn = this.sharedRealm ? this.sharedModuleFunction(mod) : (mod.script.runInContext(this.context) as ModuleFunction);
     fn((specifier) => this.require(specifier, mod.dir), module, module.exports);
     this.moduleCache.set(mod.filename, module.exports);
     return module.exports;
+  }
+
+  /** The module's body for this VU in the shared realm: one factory per realm, called per VU. */
+  private sharedModuleFunction(mod: CompiledModule): ModuleFunction {
+    if (mod.perVuNames.length > 0) {
+      throw new ScriptLoadError(
+        `${mod.filename} uses ${mod.perVuNames.join(' and ')}, which needs a realm per VU: run it without K6_OFFLINE_VU_REALM=shared (the default, as in k6)`,
+      );
+    }
+    const realm = sharedRealmOf(this.engine, () => this.makeConsole());
+    let factory = realm.factories.get(mod.filename);
+    if (!factory) {
+      factory = mod.sharedScript.runInContext(this.context) as (locals: Record<string, unknown>) => ModuleFunction;
+      realm.factories.set(mod.filename, factory);
+    }
+    return factory({ ...realm.builtins, ...this.vuGlobals });
   }
 
   private require(specifier: string, fromDir: string): unknown {
@@ -379,7 +448,7 @@ export class VU {
     }
     this.scenario = scenario;
     // Mutated in place: the script holds the object as a local (script-loader.ts).
-    const env = this.context.__ENV as Record<string, string>;
+    const env = this.env;
     for (const k of Object.keys(env)) delete env[k];
     Object.assign(env, this.engine.env, scenario?.config.env ?? {});
   }
@@ -447,7 +516,7 @@ export class VU {
     this.iterationInScenario++;
     this.iterationInTest = iterationInTest;
     if (this.scenario) this.scenarioIteration = this.scenario.iterationInInstance++;
-    this.context.__ITER = this.iteration;
+    if (!this.sharedRealm) this.context.__ITER = this.iteration;
     this.groupPath = '';
     this.asyncError = undefined;
     const started = performance.now();
