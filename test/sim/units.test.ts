@@ -158,18 +158,41 @@ describe('AuthAudit (bounded volume)', () => {
 });
 
 describe('AuditLog', () => {
-  it('keeps the newest events in its ring, reports evictions as dropped, and filters by since', async () => {
+  const event = (action: string, tenant = 't') => ({ tenant, subject: 's', action, resource: 'r', result: 'success' as const, traceId: null });
+
+  it('keeps the newest events of an action in its ring, reports evictions as dropped, and filters by since', async () => {
     const clock = new FakeClock();
     const log = new AuditLog(clock, null, () => {}, 3);
     for (let i = 0; i < 5; i++) {
-      log.record({ tenant: 't', subject: 's', action: `a${i}`, resource: 'r', result: 'success', traceId: null });
+      log.record({ ...event('data.write'), resource: `r${i}` });
       await clock.advance(1000);
     }
     const all = log.query({ limit: 10 });
-    expect(all.events.map((e) => e.action)).toEqual(['a2', 'a3', 'a4']);
+    expect(all.events.map((e) => e.resource)).toEqual(['r2', 'r3', 'r4']);
     expect(all.dropped).toBe(2);
-    expect(log.query({ limit: 10, since: clock.now() - 1500 }).events.map((e) => e.action)).toEqual(['a4']);
-    expect(log.query({ limit: 1 }).events.map((e) => e.action)).toEqual(['a4']);
+    expect(log.query({ limit: 10, since: clock.now() - 1500 }).events.map((e) => e.resource)).toEqual(['r4']);
+    expect(log.query({ limit: 1 }).events.map((e) => e.resource)).toEqual(['r4']);
+  });
+
+  it('keeps a rare action queryable however many events of a busy action follow it', async () => {
+    const clock = new FakeClock();
+    const log = new AuditLog(clock, null, () => {}, 3);
+    log.record(event('auth.degraded', 'a'));
+    log.record(event('auth.degraded', 'b'));
+    for (let i = 0; i < 1000; i++) log.record(event('data.write'));
+    expect(log.query({ limit: 10, action: 'auth.degraded' }).events.map((e) => e.tenant)).toEqual(['a', 'b']);
+    expect(log.query({ limit: 10, action: 'data.write' }).events).toHaveLength(3);
+    expect(log.query({ limit: 10, action: 'never.seen' }).events).toEqual([]);
+    expect(log.query({ limit: 10 }).dropped).toBe(997);
+  });
+
+  it('answers a query over every action in recording order, the newest `limit` of them', async () => {
+    const clock = new FakeClock();
+    const log = new AuditLog(clock, null, () => {}, 10);
+    for (const action of ['token.issued', 'data.write', 'auth.degraded', 'data.write', 'auth.recovered']) log.record(event(action));
+    expect(log.query({ limit: 10 }).events.map((e) => e.action)).toEqual(['token.issued', 'data.write', 'auth.degraded', 'data.write', 'auth.recovered']);
+    expect(log.query({ limit: 2 }).events.map((e) => e.action)).toEqual(['data.write', 'auth.recovered']);
+    expect(log.query({ limit: 10, tenant: 'x' }).events).toEqual([]);
   });
 });
 
