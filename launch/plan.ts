@@ -97,6 +97,7 @@ export function bundleEnv(
     TENANTS: String(opts.tenants),
     RATE: String(opts.rate),
     DURATION: opts.duration,
+    RAMP_UP: opts.rampUp,
     READ_RATIO: String(opts.readRatio),
     CHAOS: opts.chaos === 'off' ? 'off' : 'on',
     CHAOS_START: opts.chaosStart,

@@ -4,6 +4,7 @@
  * outage in the same run — prints k6's summary with the SLO and chaos verdict, then the platform's
  * own evidence, and exits with the run's exit code (k6's: 0 pass, 99 thresholds crossed, ...).
  */
+import { parseGoDuration } from '../disruptor/http-fault';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderEvidence } from './evidence';
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
   }
 
   console.error(
-    `npm start: ${opts.rate} req/s for ${opts.duration} over ${opts.tenants} tenants, ` +
+    `npm start: ${opts.rate} req/s for ${opts.duration}${parseGoDuration(opts.rampUp) ? ` (the first ${opts.rampUp} ramping up from ${Math.max(1, Math.round(opts.rate / 10))}/s)` : ''} over ${opts.tenants} tenants, ` +
       (opts.chaos === 'off'
         ? 'no chaos'
         : `JWKS outage ${opts.chaosDuration} from ${opts.chaosStart} (${opts.chaos === 'fallback' ? 'cache TTL outlives it: fallback expected' : 'cache TTL expires inside it: fail-closed expected'})`) +

@@ -71,16 +71,31 @@ export function setupTimeoutMs(tenants: number): number {
 
 export function buildLoadOptions(cfg: Config, rows: { thresholds: Options['thresholds'] }): Options {
   const scenarios: NonNullable<Options['scenarios']> = {
-    [LOAD_SCENARIO]: {
-      executor: 'constant-arrival-rate',
-      exec: 'tenantLoad',
-      rate: cfg.rate,
-      timeUnit: '1s',
-      duration: formatDuration(cfg.durationMs),
-      preAllocatedVUs: cfg.preAllocatedVUs,
-      maxVUs: cfg.maxVUs,
-      gracefulStop: '10s',
-    },
+    [LOAD_SCENARIO]:
+      cfg.rampUpMs > 0
+        ? {
+            executor: 'ramping-arrival-rate',
+            exec: 'tenantLoad',
+            startRate: cfg.startRate,
+            timeUnit: '1s',
+            stages: [
+              { duration: formatDuration(cfg.rampUpMs), target: cfg.rate },
+              { duration: formatDuration(cfg.durationMs - cfg.rampUpMs), target: cfg.rate },
+            ],
+            preAllocatedVUs: cfg.preAllocatedVUs,
+            maxVUs: cfg.maxVUs,
+            gracefulStop: '10s',
+          }
+        : {
+            executor: 'constant-arrival-rate',
+            exec: 'tenantLoad',
+            rate: cfg.rate,
+            timeUnit: '1s',
+            duration: formatDuration(cfg.durationMs),
+            preAllocatedVUs: cfg.preAllocatedVUs,
+            maxVUs: cfg.maxVUs,
+            gracefulStop: '10s',
+          },
   };
   if (cfg.chaos.enabled) {
     scenarios[CHAOS_SCENARIO] = {
@@ -217,6 +232,7 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
         run: {
           rate: cfg.rate,
           duration: formatDuration(cfg.durationMs),
+          rampUp: formatDuration(cfg.rampUpMs),
           readRatio: cfg.readRatio,
           tenants: cfg.tenants.length,
           catalog: cfg.catalogSource,

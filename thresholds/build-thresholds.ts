@@ -62,9 +62,15 @@ function toThresholds(rows: SloRow[], abortDelay: string): Record<string, Thresh
   return out;
 }
 
-/** Iterations this instance schedules: the whole run's, times its execution-segment share. */
-export function scheduledIterations(cfg: Pick<Config, 'rate' | 'durationMs'> & Partial<Pick<Config, 'instanceShare'>>): number {
-  return Math.floor(((cfg.rate * cfg.durationMs) / 1000) * (cfg.instanceShare ?? 1));
+/**
+ * Iterations this instance schedules: the whole run's, times its execution-segment share. A
+ * ramp-up schedules the area under its linear climb, (startRate + rate) / 2 per second.
+ */
+export function scheduledIterations(cfg: Pick<Config, 'rate' | 'durationMs'> & Partial<Pick<Config, 'instanceShare' | 'rampUpMs' | 'startRate'>>): number {
+  const rampMs = cfg.rampUpMs ?? 0;
+  const ramp = rampMs > 0 ? (((cfg.startRate ?? cfg.rate) + cfg.rate) / 2) * (rampMs / 1000) : 0;
+  const hold = cfg.rate * ((cfg.durationMs - rampMs) / 1000);
+  return Math.floor((ramp + hold) * (cfg.instanceShare ?? 1));
 }
 
 export function loadSloRows(cfg: Config): SloRow[] {

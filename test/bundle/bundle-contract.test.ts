@@ -44,6 +44,7 @@ const FORBIDDEN_METHODS = ['union', 'intersection', 'difference', 'symmetricDiff
 
 const EXECUTOR_KEYS: Record<string, string[]> = {
   'constant-arrival-rate': ['rate', 'timeUnit', 'duration', 'preAllocatedVUs', 'maxVUs'],
+  'ramping-arrival-rate': ['startRate', 'timeUnit', 'stages', 'preAllocatedVUs', 'maxVUs'],
   'shared-iterations': ['vus', 'iterations', 'maxDuration'],
   'per-vu-iterations': ['vus', 'iterations', 'maxDuration'],
 };
@@ -239,6 +240,16 @@ describe('options shape (reference/k6-facts.md §4.1, §4.2, §5.1)', () => {
         expect(Number.isInteger(s.rate) && (s.rate as number) > 0).toBe(true);
         expect(s.maxVUs as number).toBeGreaterThanOrEqual(s.preAllocatedVUs as number);
       }
+      if (s.executor === 'ramping-arrival-rate') {
+        expect(Number.isInteger(s.startRate) && (s.startRate as number) >= 0).toBe(true);
+        const stages = s.stages as Array<{ duration: string; target: number }>;
+        expect(stages.length).toBeGreaterThan(0);
+        for (const st of stages) {
+          expect(parseK6Duration(st.duration), `${sname}.stages duration=${st.duration}`).toBeDefined();
+          expect(Number.isInteger(st.target) && st.target >= 0).toBe(true);
+        }
+        expect(s.maxVUs as number).toBeGreaterThanOrEqual(s.preAllocatedVUs as number);
+      }
       if (s.iterations !== undefined) expect(s.iterations as number).toBeGreaterThanOrEqual((s.vus as number) ?? 1);
     }
   });
@@ -258,9 +269,9 @@ describe('options shape (reference/k6-facts.md §4.1, §4.2, §5.1)', () => {
     }
   });
 
-  it('the default load run is the design run: 5000/s for 10m, outage 5m at 2m', () => {
+  it('the default load run is the design run: a 10s ramp from 500/s, then 5000/s to 10m, outage 5m at 2m', () => {
     const s = loadAgent.options.scenarios!;
-    expect(s.tenant_load).toMatchObject({ rate: 5000, duration: '10m' });
+    expect(s.tenant_load).toMatchObject({ executor: 'ramping-arrival-rate', startRate: 500, stages: [{ duration: '10s', target: 5000 }, { duration: '9m50s', target: 5000 }] });
     expect(s.jwks_chaos).toMatchObject({ startTime: '2m', maxDuration: '6m', vus: 1, iterations: 1 });
     expect(loadAgent.options.thresholds).toEqual(loadXk6.options.thresholds);
   });

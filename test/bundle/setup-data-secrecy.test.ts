@@ -20,7 +20,10 @@ const ROOT = resolve(__dirname, '../..');
 const RUNNER = join(ROOT, 'build/k6-offline.js');
 const SIM = join(ROOT, 'build/tenant-sim.js');
 const SMOKE = join(ROOT, 'dist/tenant-smoke.js');
-const JWT = /eyJ[A-Za-z0-9_-]{8,}/;
+// A compact JWS: a JSON header and a JSON payload (both base64url of '{"…', hence 'eyJ') and a
+// signature. Only `eyJ` + 8 characters matched random base64url ciphertext in about one run in
+// twelve (a 20-tenant sealed group is ~20,000 characters; 'eyJ' occurs once per 64^3 = 262,144).
+const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/;
 
 const clientSecret = `cs-${randomBytes(12).toString('hex')}`;
 const adminToken = `adm-${randomBytes(12).toString('hex')}`;
@@ -87,6 +90,17 @@ function expectNoCredential(label: string, text: string): void {
 }
 
 describe('setup data and outputs of a real run (reference platform + offline runner)', () => {
+  it('recognises a token the Authority issues as a JWT (the pattern the checks below rely on)', async () => {
+    const res = await fetch(`${urls.authorityViaAgent}/connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'tenant-load', client_secret: clientSecret, tenant: 'tenant-01' }),
+    });
+    expect(res.status).toBe(200);
+    const { access_token: token } = (await res.json()) as { access_token: string };
+    expect(JWT.exec(`{"x":"${token}"}`)?.[0]).toBe(token);
+  });
+
   it('authenticates every VU request with the unsealed tokens while no artefact holds a token or a secret', async () => {
     const run = await runSmoke({ BASE_URL: urls.api, AUTH_URL: urls.authorityViaAgent, AUTH_CLIENT_SECRET: clientSecret }, ['--summary-export', join(dir, 'export.json')]);
     expect(run.code, run.stdout.slice(-3000) + run.stderr.slice(-2000)).toBe(0);

@@ -19,6 +19,7 @@ const SCALED: StartOptions = {
   ...DEFAULT_START_OPTIONS,
   rate: 600,
   duration: '30s',
+  rampUp: '3s',
   tenants: 12,
   chaosStart: '10s',
   chaosDuration: '10s',

@@ -18,15 +18,24 @@ const problemsOf = (args: string[]): string[] => {
 };
 
 describe('parseStartArgs', () => {
-  it('gives the full 5,000 RPS plan with a 30 s outage inside a 90 s run by default', () => {
+  it('gives a 10 s ramp, then the full 5,000 RPS for 90 s with a 30 s outage 30 s in, by default', () => {
     expect(parse([])).toEqual(DEFAULT_START_OPTIONS);
-    expect(DEFAULT_START_OPTIONS).toMatchObject({ rate: 5000, duration: '90s', chaos: 'fallback', chaosStart: '30s', chaosDuration: '30s' });
+    expect(DEFAULT_START_OPTIONS).toMatchObject({ rate: 5000, duration: '100s', rampUp: '10s', chaos: 'fallback', chaosStart: '30s', chaosDuration: '30s' });
+  });
+
+  it.each([
+    ['a 40 s run', ['--duration', '40s', '--chaos', 'off'], '4s'],
+    ['a 5 s run (whole seconds)', ['--duration', '5s', '--chaos', 'off'], '0s'],
+    ['a 10 m run (at most 10 s)', ['--duration', '10m'], '10s'],
+    ['an explicit --ramp-up', ['--duration', '10m', '--ramp-up', '1m', '--chaos-start', '2m'], '1m'],
+  ])('ramps up for 10 percent of the run, at most 10 s, unless told otherwise: %s', (_name, argv, expected) => {
+    expect(parse(argv).rampUp).toBe(expected);
   });
 
   it('reads every flag', () => {
     expect(
-      parse(['--rate', '800', '--duration', '40s', '--tenants', '12', '--chaos', 'expiry', '--chaos-start', '10s', '--chaos-duration', '15s', '--read-ratio', '0.8', '--engine', 'offline', '--instances', '3', '--out', 'x', '--quiet']),
-    ).toEqual({ rate: 800, duration: '40s', tenants: 12, chaos: 'expiry', chaosStart: '10s', chaosDuration: '15s', readRatio: 0.8, engine: 'offline', instances: 3, outDir: 'x', quiet: true });
+      parse(['--rate', '800', '--duration', '40s', '--ramp-up', '5s', '--tenants', '12', '--chaos', 'expiry', '--chaos-start', '10s', '--chaos-duration', '15s', '--read-ratio', '0.8', '--engine', 'offline', '--instances', '3', '--out', 'x', '--quiet']),
+    ).toEqual({ rate: 800, duration: '40s', rampUp: '5s', tenants: 12, chaos: 'expiry', chaosStart: '10s', chaosDuration: '15s', readRatio: 0.8, engine: 'offline', instances: 3, outDir: 'x', quiet: true });
   });
 
   it('splits over runner instances automatically unless told', () => {
@@ -48,6 +57,9 @@ describe('parseStartArgs', () => {
     ['an unknown engine', ['--engine', 'docker'], /--engine: must be one of auto, offline, k6/],
     ['an outage that outlasts the run', ['--duration', '30s', '--chaos-start', '20s', '--chaos-duration', '15s'], /must end before --duration/],
     ['an expiry outage that leaves no time to measure recovery', ['--chaos', 'expiry', '--duration', '40s', '--chaos-start', '10s', '--chaos-duration', '25s'], /at least 6s before --duration/],
+    ['a ramp-up as long as the run', ['--duration', '30s', '--ramp-up', '30s', '--chaos', 'off'], /--ramp-up: must be shorter than --duration \(30s\) so the run holds the full rate \(got '30s'\)/],
+    ['an outage that starts during the ramp-up', ['--ramp-up', '40s'], /--chaos-start: must not be before the end of --ramp-up \(40s\): the outage is measured at the full rate \(got '30s'\)/],
+    ['a ramp-up without a unit', ['--ramp-up', '10'], /--ramp-up: must be a duration of at least 0s/],
     ['no runner instances', ['--instances', '0'], /--instances: must be auto or a whole number from 1 to 4 \(got '0'\)/],
     ['more runner instances than 4', ['--instances', '5'], /--instances: must be auto or a whole number from 1 to 4 \(got '5'\)/],
     ['an instance count that is not a number', ['--instances', 'two'], /--instances: must be auto or a whole number from 1 to 4/],

@@ -31,7 +31,7 @@ describe('recoveryTime', () => {
 
   it('is passed to the bundle in expiry mode only', () => {
     const files = { summaryJson: 's', junitXml: 'j' };
-    expect(bundleEnv({ ...DEFAULT_START_OPTIONS, chaos: 'expiry' }, urls, secrets, files).SLO_RECOVERY_TIME).toBe('10s');
+    expect(bundleEnv({ ...DEFAULT_START_OPTIONS, chaos: 'expiry' }, urls, secrets, files).SLO_RECOVERY_TIME).toBe('13s');
     expect(bundleEnv(DEFAULT_START_OPTIONS, urls, secrets, files).SLO_RECOVERY_TIME).toBeUndefined();
   });
 });

@@ -61,6 +61,12 @@ describe('loadConfig accepts good environments', () => {
     ['cloud load zones', { CLOUD_PROJECT_ID: '42', CLOUD_LOAD_ZONES: 'amazon:us:ashburn=60,amazon:ie:dublin=40' }, (c) => c.cloud, { name: 'tenant-load-chaos', projectID: 42, distribution: { amazon_us_ashburn: { loadZone: 'amazon:us:ashburn', percent: 60 }, amazon_ie_dublin: { loadZone: 'amazon:ie:dublin', percent: 40 } } }],
     ['a named chaos port', { CHAOS_PORT: 'http' }, (c) => c.chaos.port, 'http'],
     ['PRE_ALLOCATED_VUS alone raises maxVUs to at least it', { PRE_ALLOCATED_VUS: '2000' }, (c) => [c.preAllocatedVUs, c.maxVUs], [2000, 2000]],
+    ['the default ramp of a 10m run: 10s from a tenth of RATE', {}, (c) => [c.rampUpMs, c.startRate], [10_000, 500]],
+    ['the default ramp of a 40s run: 10 % of DURATION', { DURATION: '40s', CHAOS_START: '10s', CHAOS_DURATION: '15s' }, (c) => c.rampUpMs, 4000],
+    ['the default ramp of a 15s run: whole seconds (1s)', { DURATION: '15s', CHAOS: 'off' }, (c) => c.rampUpMs, 1000],
+    ['RAMP_UP=0s: the full rate from the first second', { RAMP_UP: '0s' }, (c) => c.rampUpMs, 0],
+    ['a ramp as long as CHAOS_START', { RAMP_UP: '2m' }, (c) => [c.rampUpMs, c.chaos.startMs], [120_000, 120_000]],
+    ['a ramp from 1/s at a rate of 3/s', { RATE: '3', CHAOS: 'off' }, (c) => c.startRate, 1],
   ])('%s', (_name, env, pick, expected) => {
     expect(pick(loadConfig(env, 'load', noFiles))).toEqual(expected);
   });
@@ -90,6 +96,9 @@ describe('loadConfig reports every problem at once, naming the variable and the 
     ['a bad tenant id', { TENANTS: 'Acme,b' }, ["TENANTS: must be a count or a comma list of tenant ids matching ^[a-z0-9][a-z0-9-]{0,62}$ (bad: 'Acme')", 'TENANTS: the load needs at least 10 tenants (got 1); use tenant-smoke.js for fewer']],
     ['MAX_VUS below PRE_ALLOCATED_VUS', { PRE_ALLOCATED_VUS: '100', MAX_VUS: '50' }, ['MAX_VUS: must be at least PRE_ALLOCATED_VUS (100), k6 rejects maxVUs < preAllocatedVUs (got 50)']],
     ['an outage past the end of the run', { DURATION: '1m', CHAOS_START: '30s', CHAOS_DURATION: '1m' }, ['CHAOS_DURATION: the outage (CHAOS_START + CHAOS_DURATION = 90s) must end within DURATION (60s) so recovery is measured; set CHAOS=off for a baseline run']],
+    ['a RAMP_UP as long as DURATION', { DURATION: '1m', RAMP_UP: '1m', CHAOS: 'off' }, ['RAMP_UP: must be shorter than DURATION (60s) so the run holds the full rate (got 60s); 0s starts at the full rate']],
+    ['an outage that starts during the ramp', { RAMP_UP: '30s', CHAOS_START: '20s' }, ['CHAOS_START: must not be before the end of RAMP_UP (30s): the outage is measured at the full rate (got 20s)']],
+    ['a bare-number RAMP_UP', { RAMP_UP: '10' }, ["RAMP_UP: must be a duration with units such as '30s', '5m' or '1h30m' (got '10') (a bare number is ambiguous: write '10s' or '10ms')"]],
     ['a fault shorter than xk6-disruptor allows', { CHAOS_DURATION: '500ms' }, ["CHAOS_DURATION: must be at least 1s (got '500ms')"]],
     ['load zones not summing to 100', { CLOUD_LOAD_ZONES: 'amazon:us:ashburn=60' }, ['CLOUD_LOAD_ZONES: percentages must add up to 100 (got 60)']],
     ['a fractional SLO out of range', { SLO_CHAOS_ERROR_RATE: '5' }, ["SLO_CHAOS_ERROR_RATE: must be a number from 0 to 1, e.g. 0.9 (got '5')"]],

@@ -38,8 +38,29 @@ afterEach(() => {
 });
 
 describe('load scenario options (reference/k6-facts.md §4, §9.6)', () => {
-  it('runs tenant_load at RATE with the sized VUs and jwks_chaos as 1 VU x 1 iteration at CHAOS_START', () => {
-    const s = agentScenario();
+  it('ramps tenant_load to RATE over RAMP_UP, holds it with the sized VUs, and runs jwks_chaos as 1 VU x 1 iteration at CHAOS_START', () => {
+    const s = agentScenario({ ...COMPRESSED, RAMP_UP: '5s' });
+    expect(s.options.scenarios).toEqual({
+      tenant_load: {
+        executor: 'ramping-arrival-rate',
+        exec: 'tenantLoad',
+        startRate: 100,
+        timeUnit: '1s',
+        stages: [
+          { duration: '5s', target: 1000 },
+          { duration: '35s', target: 1000 },
+        ],
+        preAllocatedVUs: 85,
+        maxVUs: 170,
+        gracefulStop: '10s',
+      },
+      jwks_chaos: { executor: 'shared-iterations', exec: 'jwksChaos', vus: 1, iterations: 1, startTime: '10s', maxDuration: '1m15s', gracefulStop: '30s' },
+    });
+    expect(s.options.cloud).toEqual({ name: 'tenant-load-chaos' });
+  });
+
+  it('runs tenant_load at RATE from the first second as constant-arrival-rate with RAMP_UP=0s', () => {
+    const s = agentScenario({ ...COMPRESSED, RAMP_UP: '0s' });
     expect(s.options.scenarios).toEqual({
       tenant_load: { executor: 'constant-arrival-rate', exec: 'tenantLoad', rate: 1000, timeUnit: '1s', duration: '40s', preAllocatedVUs: 85, maxVUs: 170, gracefulStop: '10s' },
       jwks_chaos: { executor: 'shared-iterations', exec: 'jwksChaos', vus: 1, iterations: 1, startTime: '10s', maxDuration: '1m15s', gracefulStop: '30s' },

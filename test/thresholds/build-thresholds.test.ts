@@ -26,7 +26,7 @@ describe('SLO table -> k6 thresholds (reference/k6-facts.md §5.1)', () => {
     expect(expressions(t, 'chaos_fault_witness')).toEqual(['count>0']);
     expect(expressions(t, 'chaos_auth_degraded_events')).toEqual(['count>0']);
     // 5000/s for 600 s = 3,000,000 scheduled; 1 % = 30,000
-    expect(t['dropped_iterations{scenario:tenant_load}']).toEqual([{ threshold: 'count<30000', abortOnFail: true, delayAbortEval: '1m' }]);
+    expect(t['dropped_iterations{scenario:tenant_load}']).toEqual([{ threshold: 'count<29775', abortOnFail: true, delayAbortEval: '1m' }]);
     expect(t['http_req_failed{traffic:api,phase:baseline}']).toEqual([{ threshold: 'rate<0.005', abortOnFail: true, delayAbortEval: '1m' }]);
   });
 
@@ -57,15 +57,20 @@ describe('SLO table -> k6 thresholds (reference/k6-facts.md §5.1)', () => {
     const { thresholds: t } = buildLoadThresholds(cfg({ ...COMPRESSED, SLO_READ_P95_MS: '250', SLO_DROPPED_RATIO: '0.02' }));
     expect(expressions(t, 'http_req_duration{kind:read}')).toEqual(['p(95)<250']);
     // 1000/s x 40 s = 40,000 scheduled; 2 % = 800; abort delay = max(5 s, 40 s / 10)
-    expect(t['dropped_iterations{scenario:tenant_load}']).toEqual([{ threshold: 'count<800', abortOnFail: true, delayAbortEval: '5s' }]);
+    expect(t['dropped_iterations{scenario:tenant_load}']).toEqual([{ threshold: 'count<764', abortOnFail: true, delayAbortEval: '5s' }]);
   });
 
   it.each([
-    ['the whole run without a segment', {}, 'count<400'],
-    ['half of it on instance 2 of 2 (K6_EXECUTION_SEGMENT=1/2:1)', { K6_EXECUTION_SEGMENT: '1/2:1' }, 'count<200'],
-    ['a quarter of it on an Operator-style 1/4:2/4 segment', { K6_EXECUTION_SEGMENT: '1/4:2/4' }, 'count<100'],
+    ['the whole run without a segment', { RAMP_UP: '0s' }, 'count<400'],
+    ['half of it on instance 2 of 2 (K6_EXECUTION_SEGMENT=1/2:1)', { RAMP_UP: '0s', K6_EXECUTION_SEGMENT: '1/2:1' }, 'count<200'],
+    ['a quarter of it on an Operator-style 1/4:2/4 segment', { RAMP_UP: '0s', K6_EXECUTION_SEGMENT: '1/4:2/4' }, 'count<100'],
+    // default ramp for 40 s: 4 s from 100/s: (100 + 1000) / 2 x 4 + 1000 x 36 = 38,200 scheduled
+    ['the whole run with the default 4 s ramp from 100/s', {}, 'count<382'],
+    ['half of it with the ramp on instance 2 of 2', { K6_EXECUTION_SEGMENT: '1/2:1' }, 'count<191'],
+    // a 20 s ramp: (100 + 1000) / 2 x 20 + 1000 x 20 = 31,000 scheduled
+    ['the whole run with RAMP_UP=20s', { RAMP_UP: '20s', CHAOS_START: '20s' }, 'count<310'],
   ])('budgets dropped iterations for %s', (_name, env, expected) => {
-    // 1000/s x 40 s = 40,000 scheduled in the whole run; 1 % of this instance's share
+    // 1000/s x 40 s = 40,000 scheduled in the whole run without a ramp; 1 % of this instance's share
     const { thresholds: t } = buildLoadThresholds(cfg({ ...COMPRESSED, ...env }));
     expect(expressions(t, 'dropped_iterations{scenario:tenant_load}')).toEqual([expected]);
   });

@@ -60,13 +60,18 @@ describe('a 4-runner operator run of the bundle', () => {
 
   it('splits the 5,000 req/s and the VUs evenly, because MAX_VUS divides by the parallelism', () => {
     const { parallelism, scenarios } = bundleScenarios();
-    const load = Object.values(scenarios).find((s) => s.executor === 'constant-arrival-rate') as Scenario;
-    expect(load.rate).toBe(5000);
+    const load = Object.values(scenarios).find((s) => s.executor === 'ramping-arrival-rate') as Scenario & { startRate?: number; stages?: Array<{ duration: string; target: number }> };
+    expect(load.startRate).toBe(500);
+    expect(load.stages).toEqual([
+      { duration: '30s', target: 5000 },
+      { duration: '14m30s', target: 5000 },
+    ]);
     const maxVUs = [1, 2, 3, 4].map((i) => runnerTuple(i, parallelism).scale(load.maxVUs ?? 0));
     const preAllocated = [1, 2, 3, 4].map((i) => runnerTuple(i, parallelism).scale(load.preAllocatedVUs ?? 0));
     expect(maxVUs).toEqual([500, 500, 500, 500]);
     expect(preAllocated).toEqual([100, 100, 100, 100]);
-    // The arrival-rate schedule follows each runner's share of maxVUs (k6 constant_arrival_rate.go):
+    // The arrival-rate schedule follows each runner's share of maxVUs (k6 constant_arrival_rate.go,
+    // ramping_arrival_rate.go):
     // equal shares -> each runner starts 1 of every 4 iterations -> 1,250 req/s.
     const shares = [1, 2, 3, 4].map((i) => runnerTuple(i, parallelism).fromValue(load.maxVUs ?? 0));
     for (const tuple of shares) {
