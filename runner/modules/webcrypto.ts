@@ -13,12 +13,15 @@
  * at once with node:crypto; their promises still settle asynchronously (a `then` callback runs
  * as a microtask, as the WebCrypto spec requires). Anything else (other formats, algorithms,
  * `exportKey`, `deriveBits`, `wrapKey`, …) and any input the fast path does not recognise as well
- * formed goes to Node's `crypto.subtle` unchanged, so errors are Node's WebCrypto errors.
+ * formed goes to Node's `crypto.subtle` unchanged but for a view over any ArrayBuffer from a VU's
+ * realm (which Node would refuse), so values and errors are Node's WebCrypto's
+ * (test/runner/modules/webcrypto.test.ts compares the two case by case).
  *
  * Key material of a fast key is held in a WeakMap, not on the key object: `console.log(key)` or
  * `JSON.stringify(key)` in a script shows the algorithm and usages, never the secret.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomFillSync, randomUUID, timingSafeEqual, webcrypto } from 'node:crypto';
+import { types } from 'node:util';
 
 type Bytes = Buffer;
 
@@ -33,6 +36,9 @@ const HASHES: Record<string, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', '
 const HMAC_USAGES = new Set(['sign', 'verify']);
 const AES_USAGES = new Set(['encrypt', 'decrypt', 'wrapKey', 'unwrapKey']);
 const GCM_TAG_BITS = new Set([32, 64, 96, 104, 112, 120, 128]);
+/** The GCM IV lengths Node's subtle accepts (measured on Node 20; webcrypto.test.ts compares). */
+const GCM_IV_MIN_BYTES = 12;
+const GCM_IV_MAX_BYTES = 128;
 
 /** A secret key made by the fast path; shaped like a CryptoKey. */
 export class FastCryptoKey {
@@ -50,12 +56,40 @@ const secrets = new WeakMap<object, FastSecret>();
 const realKeys = new WeakMap<object, Promise<webcrypto.CryptoKey>>();
 const subtle = webcrypto.subtle;
 
-/** The bytes of any BufferSource, from any realm (`instanceof` fails across VU contexts). */
+/**
+ * The bytes of any BufferSource, from any realm (`instanceof` fails across VU contexts). Shared
+ * memory is not a BufferSource: Node's subtle refuses it with a TypeError, so it is left to Node.
+ */
 function bytesOf(data: unknown): Bytes | undefined {
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const tag = Object.prototype.toString.call(data);
-  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return Buffer.from(data as ArrayBuffer);
+  if (ArrayBuffer.isView(data)) return types.isSharedArrayBuffer(data.buffer) ? undefined : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (types.isArrayBuffer(data)) return Buffer.from(data);
   return undefined;
+}
+
+/**
+ * A view the host realm accepts over an ArrayBuffer made in a VU's realm: Node's subtle accepts
+ * typed arrays from any realm but refuses another realm's ArrayBuffer with a TypeError (k6 takes
+ * the script's own ArrayBuffers, of course). The view shares the memory; nothing is copied.
+ */
+function hostBuffer(value: unknown): unknown {
+  return types.isArrayBuffer(value) && !(value instanceof ArrayBuffer) ? new Uint8Array(value) : value;
+}
+
+/**
+ * An argument for Node's subtle with another realm's ArrayBuffers viewed, at the top level and
+ * one level into an algorithm dictionary (`iv`, `additionalData`, `salt`, `info`, `label`, …).
+ * A dictionary is copied (same prototype) only when one of its members needs a view.
+ */
+function hostBuffers(arg: unknown): unknown {
+  if (typeof arg !== 'object' || arg === null) return arg;
+  const direct = hostBuffer(arg);
+  if (direct !== arg || ArrayBuffer.isView(arg) || Array.isArray(arg) || secrets.has(arg)) return direct;
+  let copy: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(arg)) {
+    const viewed = hostBuffer(v);
+    if (viewed !== v) (copy ??= Object.assign(Object.create(Object.getPrototypeOf(arg)) as Record<string, unknown>, arg))[k] = viewed;
+  }
+  return copy ?? arg;
 }
 
 /** The normalised algorithm name (case-insensitive, as WebCrypto normalises it). */
@@ -99,9 +133,9 @@ function realKey(key: unknown): unknown {
   return real;
 }
 
-/** Calls Node's subtle with every fast key replaced by its Node CryptoKey. */
+/** Calls Node's subtle with every fast key replaced by its Node CryptoKey (and foreign ArrayBuffers viewed). */
 async function delegate(method: string, args: unknown[]): Promise<unknown> {
-  const resolved = await Promise.all(args.map(realKey));
+  const resolved = await Promise.all(args.map((arg) => realKey(hostBuffers(arg))));
   return (subtle as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!.apply(subtle, resolved);
 }
 
@@ -120,18 +154,20 @@ function importRaw(keyData: unknown, algorithm: unknown, extractable: unknown, u
   const name = algorithmName(algorithm);
   const bytes = bytesOf(keyData);
   if (!bytes || bytes.length === 0 || !Array.isArray(usages) || usages.length === 0 || typeof extractable !== 'boolean') return undefined;
+  // A repeated usage goes to Node, whose keys keep usages as given (Node 20 keeps the repeats too).
+  if (new Set(usages).size !== usages.length) return undefined;
   if (name === 'HMAC') {
     const hash = hashOf(algorithm);
     const length = (algorithm as { length?: unknown }).length;
     if (!hash || length !== undefined || !usages.every((u) => HMAC_USAGES.has(u as string))) return undefined;
     const hashName = algorithmName((algorithm as { hash?: unknown }).hash)!;
-    const key = new FastCryptoKey(Object.freeze({ name: 'HMAC', hash: Object.freeze({ name: hashName }), length: bytes.length * 8 }), extractable, Object.freeze([...new Set(usages as string[])]));
+    const key = new FastCryptoKey(Object.freeze({ name: 'HMAC', hash: Object.freeze({ name: hashName }), length: bytes.length * 8 }), extractable, Object.freeze([...(usages as string[])]));
     secrets.set(key, { name: 'HMAC', bytes: Buffer.from(bytes), hash });
     return key;
   }
   if (name === 'AES-GCM') {
     if (![16, 24, 32].includes(bytes.length) || !usages.every((u) => AES_USAGES.has(u as string))) return undefined;
-    const key = new FastCryptoKey(Object.freeze({ name: 'AES-GCM', length: bytes.length * 8 }), extractable, Object.freeze([...new Set(usages as string[])]));
+    const key = new FastCryptoKey(Object.freeze({ name: 'AES-GCM', length: bytes.length * 8 }), extractable, Object.freeze([...(usages as string[])]));
     secrets.set(key, { name: 'AES-GCM', bytes: Buffer.from(bytes) });
     return key;
   }
@@ -148,7 +184,9 @@ function gcmParams(algorithm: unknown): GcmParams | undefined {
   if (algorithmName(algorithm) !== 'AES-GCM') return undefined;
   const a = algorithm as { iv?: unknown; additionalData?: unknown; tagLength?: unknown };
   const iv = bytesOf(a.iv);
-  if (!iv || iv.length === 0) return undefined;
+  // node:crypto takes any non-empty GCM IV, but Node's subtle rejects one outside 12–128 bytes
+  // with an OperationError: such an IV goes to Node's subtle so that the outcome stays Node's.
+  if (!iv || iv.length < GCM_IV_MIN_BYTES || iv.length > GCM_IV_MAX_BYTES) return undefined;
   const aad = a.additionalData === undefined ? undefined : bytesOf(a.additionalData);
   if (a.additionalData !== undefined && !aad) return undefined;
   const tagBits = a.tagLength === undefined ? 128 : a.tagLength;

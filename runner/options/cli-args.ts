@@ -83,6 +83,9 @@ Environment: K6_VUS, K6_DURATION, K6_ITERATIONS, K6_STAGES, K6_NO_THRESHOLDS, K6
 K6_NO_TEARDOWN, K6_SUMMARY_EXPORT, K6_SUMMARY_MODE, K6_SUMMARY_TREND_STATS, K6_EXECUTION_SEGMENT,
 K6_EXECUTION_SEGMENT_SEQUENCE; K6_OFFLINE_FAULT_AGENT_URL / K6_OFFLINE_FAULT_AGENT_TOKEN configure
 k6/x/disruptor. Precedence: defaults < script options < K6_* env < flags.
+K6_OFFLINE_VU_REALM=isolated|shared: isolated (default, as in k6) gives each VU a JavaScript realm;
+shared runs all VUs in one realm (faster; globalThis writes are seen by every VU; __ITER and
+randomSeed are refused). Read from k6-offline's own environment, not __ENV.
 Exit codes as k6: 0, 99 thresholds, 104 invalid config, 105 interrupted, 107 script error,
 108 exec.test.abort(), 110 exec.test.fail().
 `;

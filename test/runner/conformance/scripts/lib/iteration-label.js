@@ -1,0 +1,3 @@
+export function iterationLabel() {
+  return `iteration ${__ITER}`;
+}
