@@ -16,4 +16,19 @@ export default async function () {
   check(redirected, { 'redirect followed': (r) => r.status === 200 && r.url === `${__ENV.BASE}/` });
   const reused = await http.asyncRequest('GET', `${__ENV.BASE}/`);
   check(reused, { 'a reused keep-alive connection has connecting 0': (r) => r.timings.connecting === 0 });
+  check(res, {
+    'body and request are own enumerable properties (JSON.stringify shows them)': (r) => {
+      const j = JSON.parse(JSON.stringify(r));
+      return typeof j.body === 'string' && j.body === r.body && j.request.url === r.url && Object.keys(r).includes('body');
+    },
+    'body can be replaced by the script': (r) => {
+      r.body = '{"x":1}';
+      return r.body === '{"x":1}';
+    },
+  });
+  // runner-internal (runner/modules/http.ts RESPONSE_ACCESSORS): responses share their accessor
+  // functions, so they share one hidden class and are freed by young-generation GC.
+  const d1 = Object.getOwnPropertyDescriptor(res, 'body');
+  const d2 = Object.getOwnPropertyDescriptor(reused, 'body');
+  check(null, { 'responses share their body accessor': () => typeof d1.get === 'function' && d1.get === d2.get && d1.set === d2.set });
 }
