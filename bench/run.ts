@@ -4,7 +4,7 @@
  *
  *   npm run bench                      all parts: sim, runner, e2e (about 10 minutes)
  *   npm run bench -- sim runner        only those parts
- *   npm run bench -- e2e --duration 2m --chaos-duration 30s
+ *   npm run bench -- e2e --duration 2m --ramp-up 10s --chaos-duration 30s
  *
  * Parts run one after another, never concurrently: each owns the machine's two cores while it
  * measures, and the ratios inside a part (runner vs wrk, platform per core) come from one run.
@@ -19,23 +19,25 @@ import { run as runSim } from './sim';
 const PARTS = ['sim', 'runner', 'e2e'] as const;
 type Part = (typeof PARTS)[number];
 
-function parse(argv: string[]): { parts: Part[]; duration: string; chaosDuration: string; chaosStart: string } {
+function parse(argv: string[]): { parts: Part[]; duration: string; rampUp: string; chaosDuration: string; chaosStart: string } {
   const parts: Part[] = [];
   let duration = E2E_BENCH_DEFAULTS.duration;
+  let rampUp = E2E_BENCH_DEFAULTS.rampUp;
   let chaosDuration = E2E_BENCH_DEFAULTS.chaosDuration;
   let chaosStart = E2E_BENCH_DEFAULTS.chaosStart;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--duration') duration = argv[++i] ?? duration;
+    else if (a === '--ramp-up') rampUp = argv[++i] ?? rampUp;
     else if (a === '--chaos-duration') chaosDuration = argv[++i] ?? chaosDuration;
     else if (a === '--chaos-start') chaosStart = argv[++i] ?? chaosStart;
     else if ((PARTS as readonly string[]).includes(a)) parts.push(a as Part);
     else {
-      console.error(`bench: unknown argument '${a}'; parts are ${PARTS.join(', ')}; flags --duration, --chaos-start, --chaos-duration`);
+      console.error(`bench: unknown argument '${a}'; parts are ${PARTS.join(', ')}; flags --duration, --ramp-up, --chaos-start, --chaos-duration`);
       process.exit(2);
     }
   }
-  return { parts: parts.length ? parts : [...PARTS], duration, chaosDuration, chaosStart };
+  return { parts: parts.length ? parts : [...PARTS], duration, rampUp, chaosDuration, chaosStart };
 }
 
 const args = parse(process.argv.slice(2));
@@ -44,7 +46,7 @@ for (const part of args.parts) {
   console.error(`bench: ${part} ...`);
   if (part === 'sim') sections.push(await runSim());
   if (part === 'runner') sections.push(await runRunner());
-  if (part === 'e2e') sections.push(await runE2e({ ...E2E_BENCH_DEFAULTS, duration: args.duration, chaosDuration: args.chaosDuration, chaosStart: args.chaosStart }));
+  if (part === 'e2e') sections.push(await runE2e({ ...E2E_BENCH_DEFAULTS, duration: args.duration, rampUp: args.rampUp, chaosDuration: args.chaosDuration, chaosStart: args.chaosStart }));
 }
 const file = writeReport(join(REPO_ROOT, 'bench/reports/bench'), 'Benchmark report', sections);
 console.log(`bench: report written to ${file}`);

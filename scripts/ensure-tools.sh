@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Makes sure the system tools the test suite drives for real are on PATH:
 #   promtool, prometheus  (Debian: prometheus)  - rule checks, rule unit tests, live alert checks
-#   shellcheck            (Debian: shellcheck)  - lint of every shell script in ops/
+#   (the linter) shellcheck (Debian: shellcheck) - lint of every shell script in ops/
 #   ip, iptables          (Debian: iproute2, iptables) - jwks-chaos.sh iptables mode in network namespaces
 #   curl                  (Debian: curl)        - jwks-chaos.sh talks to the fault agent and k6's REST API
+# and, with the argument `bench` (npm run bench):
+#   wrk                   (Debian: wrk)         - the closed-loop reference the platform and runner are measured against
 # Installs what is missing with apt-get when running as root; otherwise fails with the command to run.
 # It never skips: a test suite that silently drops its Prometheus checks proves nothing.
 set -euo pipefail
@@ -16,6 +18,7 @@ declare -A PACKAGE_OF=(
   [iptables]=iptables
   [curl]=curl
 )
+if [ "${1:-}" = "bench" ]; then PACKAGE_OF[wrk]=wrk; fi
 
 missing_packages=()
 for tool in "${!PACKAGE_OF[@]}"; do
@@ -32,7 +35,7 @@ fi
 mapfile -t missing_packages < <(printf '%s\n' "${missing_packages[@]}" | sort -u)
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "error: the test suite needs these Debian packages: ${missing_packages[*]}" >&2
+  echo "error: ${1:-the test suite} needs these Debian packages: ${missing_packages[*]}" >&2
   echo "       install them with: sudo apt-get update && sudo apt-get install -y ${missing_packages[*]}" >&2
   exit 1
 fi
