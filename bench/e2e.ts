@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseGoDuration } from '../disruptor/http-fault';
 import { aggregate, type SummaryData } from '../launch/instance-summaries';
-import { DEFAULT_START_OPTIONS, type StartOptions } from '../launch/options';
+import { DEFAULT_START_OPTIONS, rampStartRate, type StartOptions } from '../launch/options';
 import { REPO_ROOT, runStack } from '../launch/stack';
 import { sampleProcess, type ProcUsage } from './proc-sampler';
 import { isDirectRun, writeReport, type BenchSection } from './report';
@@ -71,7 +71,7 @@ export async function run(o: E2eBenchOptions = E2E_BENCH_DEFAULTS): Promise<Benc
   // The ramp schedules (rate/10 + rate)/2 per second (k6 ramping-arrival-rate, linear); the rest
   // of what ran is at the full rate.
   const rampSeconds = (parseGoDuration(o.rampUp) as number) / 1000;
-  const rampScheduled = ((Math.max(1, Math.round(o.rate / 10)) + o.rate) / 2) * Math.min(rampSeconds, ranSeconds);
+  const rampScheduled = ((rampStartRate(o.rate) + o.rate) / 2) * Math.min(rampSeconds, ranSeconds);
   const holdSeconds = Math.max(0, ranSeconds - rampSeconds);
   const p95 = n > 1 ? 'p95 (max over instances)' : 'p95';
 

@@ -82,6 +82,14 @@ Options:
   -h, --help            this text
 `;
 
+/**
+ * The rate a ramp-up starts from: a tenth of the target, at least 1/s — the bundle's own rule
+ * (lib/config.ts rampStartRate; the Node side does not import the k6 side).
+ */
+export function rampStartRate(rate: number): number {
+  return Math.max(1, Math.round(rate / 10));
+}
+
 export class StartOptionsError extends Error {
   readonly code = 'ERR_START_OPTIONS';
   constructor(readonly problems: string[]) {

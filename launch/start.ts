@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderEvidence } from './evidence';
 import { generatorHintFor } from './verdict-hint';
-import { START_USAGE, StartOptionsError, parseStartArgs } from './options';
+import { START_USAGE, StartOptionsError, parseStartArgs, rampStartRate } from './options';
 import { resolveInstances, planInstances } from './instances';
 import { bundleFor } from './plan';
 import { stopAll } from './processes';
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
   }
 
   console.error(
-    `npm start: ${opts.rate} req/s for ${opts.duration}${parseGoDuration(opts.rampUp) ? ` (the first ${opts.rampUp} ramping up from ${Math.max(1, Math.round(opts.rate / 10))}/s)` : ''} over ${opts.tenants} tenants, ` +
+    `npm start: ${opts.rate} req/s for ${opts.duration}${parseGoDuration(opts.rampUp) ? ` (the first ${opts.rampUp} ramping up from ${rampStartRate(opts.rate)}/s)` : ''} over ${opts.tenants} tenants, ` +
       (opts.chaos === 'off'
         ? 'no chaos'
         : `JWKS outage ${opts.chaosDuration} from ${opts.chaosStart} (${opts.chaos === 'fallback' ? 'cache TTL outlives it: fallback expected' : 'cache TTL expires inside it: fail-closed expected'})`) +
