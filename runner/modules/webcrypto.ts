@@ -260,7 +260,12 @@ export function createSubtle(): Record<string, (...args: unknown[]) => Promise<u
   return methods;
 }
 
-/** The `crypto` global of a VU (or of the realm the VUs share). */
+let sharedSubtle: Record<string, (...args: unknown[]) => Promise<unknown>> | undefined;
+
+/**
+ * The `crypto` global of a VU (or of the realm the VUs share). `subtle` holds no per-VU state,
+ * so every VU gets the same one, as every VU had Node's `webcrypto.subtle` before.
+ */
 export function createCryptoGlobal(): Record<string, unknown> {
   return {
     getRandomValues<T extends ArrayBufferView>(arr: T): T {
@@ -268,6 +273,6 @@ export function createCryptoGlobal(): Record<string, unknown> {
       return arr;
     },
     randomUUID: () => randomUUID(),
-    subtle: createSubtle(),
+    subtle: (sharedSubtle ??= createSubtle()),
   };
 }

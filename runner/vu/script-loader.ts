@@ -17,13 +17,13 @@ export interface CompiledModule {
   filename: string;
   dir: string;
   /** For a VU with a realm of its own: binds the locals from the context's `globalThis`. */
-  script: vm.Script;
+  readonly script: vm.Script;
   /**
    * For VUs sharing one realm (K6_OFFLINE_VU_REALM=shared): evaluates to
    * `(locals) => (require, module, exports) => …`, run once per realm, so that every VU's module
    * instance comes from the same function literals and shares their feedback and optimised code.
    */
-  sharedScript: vm.Script;
+  readonly sharedScript: vm.Script;
   /** Names the script reads that need a realm per VU (`__ITER`, `randomSeed`), if any. */
   perVuNames: string[];
 }
@@ -83,10 +83,21 @@ export function compileModule(filename: string, source?: string): CompiledModule
     const hint = /top-level await/i.test(text) ? ' (k6-offline does not support top-level await; move it into setup() or an exec function)' : '';
     throw new ScriptLoadError(`cannot load ${filename}${where}: ${text}${hint}`);
   }
-  const script = new vm.Script(`${WRAPPER_HEAD}${out}${WRAPPER_TAIL}`, { filename, lineOffset: -1 });
-  const sharedScript = new vm.Script(`${SHARED_WRAPPER_HEAD}${out}${SHARED_WRAPPER_TAIL}`, { filename, lineOffset: -1 });
+  // A run uses one of the two wrappers: each is compiled on first use.
+  let script: vm.Script | undefined;
+  let sharedScript: vm.Script | undefined;
   const perVuNames = PER_VU_NAMES.filter((name) => new RegExp(`\\b${name}\\b`).test(out));
-  const compiled = { filename, dir: dirname(filename), script, sharedScript, perVuNames };
+  const compiled: CompiledModule = {
+    filename,
+    dir: dirname(filename),
+    get script() {
+      return (script ??= new vm.Script(`${WRAPPER_HEAD}${out}${WRAPPER_TAIL}`, { filename, lineOffset: -1 }));
+    },
+    get sharedScript() {
+      return (sharedScript ??= new vm.Script(`${SHARED_WRAPPER_HEAD}${out}${SHARED_WRAPPER_TAIL}`, { filename, lineOffset: -1 }));
+    },
+    perVuNames,
+  };
   cache.set(filename, compiled);
   return compiled;
 }

@@ -155,6 +155,7 @@ export class VU {
   readonly vuGlobals: Record<string, unknown>;
   /** Whether this VU shares its realm with the others (K6_OFFLINE_VU_REALM=shared). */
   readonly sharedRealm: boolean;
+  private readonly realm: SharedRealm | undefined;
 
   constructor(id: number, engine: EngineServices, entry: CompiledModule, idInTest = id) {
     this.id = id;
@@ -163,8 +164,9 @@ export class VU {
     this.env = { ...this.engine.env };
     this.vuGlobals = this.globals();
     this.sharedRealm = engine.vuRealm === 'shared';
-    if (this.sharedRealm) {
-      const realm = sharedRealmOf(engine, () => this.makeConsole());
+    this.realm = this.sharedRealm ? sharedRealmOf(engine, () => this.makeConsole()) : undefined;
+    if (this.realm) {
+      const realm = this.realm;
       this.context = realm.context;
       this.jsonParse = realm.jsonParse;
       this.math = realm.math;
@@ -235,7 +237,7 @@ export class VU {
         `${mod.filename} uses ${mod.perVuNames.join(' and ')}, which needs a realm per VU: run it without K6_OFFLINE_VU_REALM=shared (the default, as in k6)`,
       );
     }
-    const realm = sharedRealmOf(this.engine, () => this.makeConsole());
+    const realm = this.realm!;
     let factory = realm.factories.get(mod.filename);
     if (!factory) {
       factory = mod.sharedScript.runInContext(this.context) as (locals: Record<string, unknown>) => ModuleFunction;
