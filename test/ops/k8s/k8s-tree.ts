@@ -9,8 +9,8 @@ import { parseAllDocuments } from 'yaml';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const K8S_DIR = join(REPO_ROOT, 'ops/k8s');
-/** The TestRun CRD of k6-operator v1.6 line, shipped beside the clone (shared/schemas/README.md). */
-export const CRD_PATH = resolve(REPO_ROOT, '../shared/schemas/k6.io_testruns.yaml');
+/** The TestRun CRD of k6-operator (v1.6.0 line), vendored as data; origin in ops/k8s/crd/README.md. */
+export const CRD_PATH = join(K8S_DIR, 'crd/k6.io_testruns.yaml');
 
 export type K8sObject = {
   apiVersion?: unknown;

@@ -89,7 +89,7 @@ type TestRunSpec = {
 const specOf = (o: K8sObject): TestRunSpec => o.spec as TestRunSpec;
 
 describe('the TestRun CRD schema', () => {
-  it('is present beside the clone (../shared/schemas), as CI places it', () => {
+  it('is vendored in the repository (ops/k8s/crd)', () => {
     expect(existsSync(CRD_PATH), `${CRD_PATH} is missing`).toBe(true);
   });
 

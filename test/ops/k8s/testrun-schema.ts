@@ -1,6 +1,6 @@
 /**
  * An ajv validator for TestRun objects built from the operator's CRD
- * (spec.versions[0].schema.openAPIV3Schema of ../shared/schemas/k6.io_testruns.yaml).
+ * (spec.versions[0].schema.openAPIV3Schema of ops/k8s/crd/k6.io_testruns.yaml).
  *
  * Strict on unknown fields: the CRD's structural schema does not say `additionalProperties: false`,
  * but the API server prunes fields it does not know — a misspelt `paralelism` or `serviceAcountName`
