@@ -58,6 +58,18 @@ export const FAULT_REQUEST_FIELDS = ['fault', 'duration'] as const;
 
 /** The shortest fault xk6-disruptor accepts. */
 export const MIN_FAULT_DURATION_MS = 1000;
+/**
+ * The longest fault: 24 h. Far below Node's timer limit (2^31-1 ms, about 24.8 days, above which a
+ * timer fires at once), and longer than any outage a load run needs.
+ */
+export const MAX_FAULT_DURATION_MS = 24 * 3_600_000;
+/** The longest `averageDelay` and `delayVariation`: 1 min, past any client's request timeout. */
+export const MAX_FAULT_DELAY_MS = 60_000;
+/** `errorCode` is a failure: 4xx or 5xx. A 2xx/3xx "fault" would let the agent serve content. */
+export const MIN_FAULT_ERROR_CODE = 400;
+export const MAX_FAULT_ERROR_CODE = 599;
+/** The longest `errorBody` and `exclude` list, in characters. */
+export const MAX_FAULT_TEXT_CHARS = 4096;
 
 /** Thrown by the `assert*` functions; carries every problem found, not just the first. */
 export class FaultValidationError extends Error {
@@ -114,7 +126,7 @@ export function parseGoDuration(text: string): number | undefined {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function checkDurationField(problems: FaultProblem[], field: string, value: unknown): void {
+function checkDurationField(problems: FaultProblem[], field: string, value: unknown, maxMs = MAX_FAULT_DELAY_MS): void {
   if (typeof value !== 'string') {
     problems.push({
       field,
@@ -124,16 +136,22 @@ function checkDurationField(problems: FaultProblem[], field: string, value: unkn
   }
   const ms = parseGoDuration(value);
   if (ms === undefined) {
-    problems.push({ field, message: `'${value}' is not a duration (use units ms, s, m or h, e.g. '250ms')` });
+    problems.push({ field, message: `'${value.slice(0, 64)}' is not a duration (use units ms, s, m or h, e.g. '250ms')` });
   } else if (ms < 0) {
-    problems.push({ field, message: `must not be negative (got '${value}')` });
+    problems.push({ field, message: `must not be negative (got '${value.slice(0, 64)}')` });
+  } else if (ms > maxMs) {
+    problems.push({ field, message: `must be at most ${formatLimit(maxMs)} (got '${value.slice(0, 32)}')` });
   }
+}
+
+function formatLimit(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`;
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') return `'${value.slice(0, 64)}'`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }
@@ -152,7 +170,7 @@ export function validateHttpFault(input: unknown, prefix = ''): FaultProblem[] {
   for (const key of Object.keys(input)) {
     if (!(HTTP_FAULT_FIELDS as readonly string[]).includes(key)) {
       problems.push({
-        field: prefix + key,
+        field: prefix + key.slice(0, 64),
         message: `unknown field; allowed fields are ${HTTP_FAULT_FIELDS.join(', ')}`,
       });
     }
@@ -180,10 +198,10 @@ export function validateHttpFault(input: unknown, prefix = ''): FaultProblem[] {
     }
   }
   if (f.errorCode !== undefined) {
-    if (typeof f.errorCode !== 'number' || !Number.isInteger(f.errorCode) || f.errorCode < 100 || f.errorCode > 599) {
+    if (typeof f.errorCode !== 'number' || !Number.isInteger(f.errorCode) || f.errorCode < MIN_FAULT_ERROR_CODE || f.errorCode > MAX_FAULT_ERROR_CODE) {
       problems.push({
         field: `${prefix}errorCode`,
-        message: `must be an HTTP status code 100-599 (got ${describe(f.errorCode)})`,
+        message: `must be an HTTP error status 400-599: a fault answers with a failure, never with content (got ${describe(f.errorCode)})`,
       });
     }
   }
@@ -192,6 +210,8 @@ export function validateHttpFault(input: unknown, prefix = ''): FaultProblem[] {
   }
   if (f.errorBody !== undefined && typeof f.errorBody !== 'string') {
     problems.push({ field: `${prefix}errorBody`, message: `must be a string (got ${describe(f.errorBody)})` });
+  } else if (typeof f.errorBody === 'string' && f.errorBody.length > MAX_FAULT_TEXT_CHARS) {
+    problems.push({ field: `${prefix}errorBody`, message: `must be at most ${MAX_FAULT_TEXT_CHARS} characters (got ${f.errorBody.length})` });
   }
   if (f.exclude !== undefined) {
     if (typeof f.exclude !== 'string') {
@@ -199,6 +219,8 @@ export function validateHttpFault(input: unknown, prefix = ''): FaultProblem[] {
         field: `${prefix}exclude`,
         message: `must be a comma-separated string of URL paths such as '/healthz,/readyz' (got ${describe(f.exclude)})`,
       });
+    } else if (f.exclude.length > MAX_FAULT_TEXT_CHARS) {
+      problems.push({ field: `${prefix}exclude`, message: `must be at most ${MAX_FAULT_TEXT_CHARS} characters (got ${f.exclude.length})` });
     } else {
       const bad = splitExclude(f.exclude).filter((p) => !p.startsWith('/'));
       if (bad.length > 0) {
@@ -209,14 +231,14 @@ export function validateHttpFault(input: unknown, prefix = ''): FaultProblem[] {
   return problems;
 }
 
-/** Validates a fault duration: a Go duration string of at least one second. */
+/** Validates a fault duration: a Go duration string from 1s to 24h. */
 export function validateFaultDuration(input: unknown, field = 'duration'): FaultProblem[] {
   const problems: FaultProblem[] = [];
-  checkDurationField(problems, field, input);
+  checkDurationField(problems, field, input, MAX_FAULT_DURATION_MS);
   if (problems.length === 0) {
     const ms = parseGoDuration(input as string) as number;
     if (ms < MIN_FAULT_DURATION_MS) {
-      problems.push({ field, message: `must be at least 1s (got '${input as string}')` });
+      problems.push({ field, message: `must be at least 1s (got '${(input as string).slice(0, 32)}')` });
     }
   }
   return problems;

@@ -49,7 +49,7 @@ agent mode:
                          http://127.0.0.1:8442); the token is read from $FAULT_AGENT_TOKEN
                          or --token-file FILE, never from the command line
       --token-file FILE  file holding the control API token
-      --error-code CODE  HTTP status the agent answers with, 100-599 (default: 503)
+      --error-code CODE  HTTP status the agent answers with, 400-599 (a fault is a failure) (default: 503)
       --error-body TEXT  body of those answers (default: "jwks-chaos: JWKS outage")
       --exclude PATHS    comma-separated paths left alone, e.g. /healthz
 
@@ -209,7 +209,7 @@ token=""
 if [[ "$mode" == "agent" ]]; then
   [[ "$agent_url" =~ ^https?://[^[:space:]/?#]+$ ]] ||
     usage_error "--agent-url must be an http:// or https:// base URL without a path, e.g. http://127.0.0.1:8442 (got '$agent_url')"
-  [[ "$error_code" =~ ^[1-5][0-9][0-9]$ ]] || usage_error "--error-code must be an HTTP status 100-599 (got '$error_code')"
+  [[ "$error_code" =~ ^[45][0-9][0-9]$ ]] || usage_error "--error-code must be an HTTP error status 400-599 (got '$error_code')"
   [[ "$error_body" != *[[:cntrl:]]* ]] || usage_error "--error-body must be one line of text"
   if [[ -n "$exclude" ]]; then
     [[ "$exclude" =~ ^/[^,[:space:]\"\\]*(,/[^,[:space:]\"\\]*)*$ ]] ||

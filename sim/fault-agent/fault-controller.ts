@@ -2,9 +2,13 @@
  * The fault agent's state: at most one active fault, replaced atomically by a new one, ended by
  * DELETE or by itself at its deadline (a clock timer, and a check on every request so a late
  * timer never extends a fault). Keeps the last RECENT_FAULTS records, newest first.
+ *
+ * Requests the proxy holds under a fault (delayed or black-holed) are registered with `hold`;
+ * ending the fault releases them at once, so a DELETE never leaves a request waiting on a fault
+ * that no longer exists.
  */
 import { randomUUID } from 'node:crypto';
-import { parseGoDuration, type FaultRequest, type HttpFault } from '../../disruptor/http-fault';
+import { MAX_FAULT_DURATION_MS, MIN_FAULT_DURATION_MS, parseGoDuration, type FaultRequest, type HttpFault } from '../../disruptor/http-fault';
 import type { Clock, ClockTimer } from '../clock';
 
 export const RECENT_FAULTS = 20;
@@ -25,14 +29,20 @@ export class FaultController {
   private activeEndsAtMs = 0;
   private timer: ClockTimer | null = null;
   private readonly recentRecords: FaultRecord[] = [];
+  private held = new Set<() => void>();
 
   constructor(private readonly clock: Clock) {}
 
-  /** Starts a validated fault, ending (and replacing) the active one. */
+  /**
+   * Starts a validated fault, ending (and replacing) the active one. Everything that can fail is
+   * computed before the active fault is touched.
+   */
   start(request: FaultRequest): FaultRecord {
     const now = this.clock.now();
-    const durationMs = parseGoDuration(request.duration) as number;
-    this.end();
+    const durationMs = parseGoDuration(request.duration);
+    if (durationMs === undefined || !(durationMs >= MIN_FAULT_DURATION_MS && durationMs <= MAX_FAULT_DURATION_MS)) {
+      throw new RangeError(`fault duration must be within ${MIN_FAULT_DURATION_MS}-${MAX_FAULT_DURATION_MS} ms`);
+    }
     const record: FaultRecord = {
       id: randomUUID(),
       fault: { ...request.fault },
@@ -43,6 +53,7 @@ export class FaultController {
       requests: 0,
       faulted: 0,
     };
+    this.end();
     this.activeRecord = record;
     this.activeEndsAtMs = now + durationMs;
     this.timer = this.clock.setTimeout(() => this.expire(), durationMs);
@@ -63,7 +74,25 @@ export class FaultController {
     if (!record) return null;
     record.endedAt = new Date(Math.min(this.clock.now(), this.activeEndsAtMs)).toISOString();
     this.activeRecord = null;
+    const held = this.held;
+    this.held = new Set();
+    for (const release of held) release();
     return record;
+  }
+
+  /**
+   * Registers a request held by the active fault; `release` runs once when the fault ends.
+   * Returns the function that unregisters it (the request finished on its own).
+   */
+  hold(release: () => void): () => void {
+    const set = this.held;
+    set.add(release);
+    return () => void set.delete(release);
+  }
+
+  /** Requests held right now (tests, and the blackhole witness). */
+  get heldCount(): number {
+    return this.held.size;
   }
 
   /** The active fault, ended first if its deadline has passed. */

@@ -80,7 +80,18 @@ export function createProxyServer(o: ProxyOptions): Server {
     };
     if (decision.delayMs > 0) {
       req.pause();
-      o.clock.setTimeout(act, decision.delayMs);
+      // Held until the delay passes, or released (forwarded untouched) when the fault ends first.
+      let done = false;
+      const finish = (fn: () => void): void => {
+        if (done) return;
+        done = true;
+        timer.cancel();
+        unhold();
+        fn();
+      };
+      const timer = o.clock.setTimeout(() => finish(act), decision.delayMs);
+      const unhold = o.controller.hold(() => finish(() => forward(req, res)));
+      res.on('close', () => finish(() => undefined));
     } else act();
   });
   hardenServer(server);
