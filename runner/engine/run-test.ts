@@ -41,6 +41,8 @@ import { VU_REALMS, type EngineServices, type VuRealm } from '../vu/engine-servi
 import { compileModule } from '../vu/script-loader';
 import { VU, type ScenarioState } from '../vu/vu';
 import { VuPool } from './vu-pool';
+import { resolveOutSpecs } from '../output/out-specs';
+import { startOutputs, thresholdsByKey, type OutputSet } from '../output/outputs';
 
 export interface RunIO {
   stdout: (text: string) => void;
@@ -86,6 +88,8 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
   let perfStart = 0;
   const executors: Executor[] = [];
   let pool: VuPool | undefined;
+  let outputs: OutputSet | undefined;
+  const outSpecs = resolveOutSpecs(flags.out, io.env.K6_OUT);
   const stopAll = (code: number, message?: string, level: 'error' | 'warn' = 'error'): void => {
     if (runErrorCode === undefined) {
       runErrorCode = code;
@@ -164,6 +168,20 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
       for (const w of thresholds.warnings) logger.log('warn', w);
     } else if (rawOptions.thresholds) {
       for (const w of defineThresholdSubmetrics(rawOptions.thresholds, registry)) logger.log('warn', w);
+    }
+
+    // ---- outputs (k6 starts them after init, before setup) -----------------------------------
+    if (outSpecs.length > 0) {
+      outputs = await startOutputs(outSpecs, {
+        cwd: io.cwd,
+        env: io.env,
+        stdout: io.stdout,
+        logger,
+        thresholds: thresholdsByKey(options.thresholds),
+        submetricsOf: (parent) => registry.all().filter((m) => m.parent === parent),
+        testTags: Object.freeze({ ...options.tags }),
+      });
+      registry.setSampleListener(outputs.listener);
     }
 
     // ---- executors and VUs --------------------------------------------------------------------
@@ -318,6 +336,12 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
       }
     }
 
+    // ---- outputs are complete before the summary is shown ------------------------------------
+    if (outputs) {
+      registry.setSampleListener(undefined);
+      await outputs.stop();
+    }
+
     // ---- final thresholds and summary ---------------------------------------------------------
     let thresholdsFailed = false;
     if (thresholds) {
@@ -358,6 +382,8 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     }
     return { exitCode: resolveExitCode({ runErrorCode, markedAsFailed, thresholdsFailed }), summary: data };
   } finally {
+    registry.setSampleListener(undefined);
+    await outputs?.stop();
     unhookSignals();
     process.off('unhandledRejection', onRejection);
     await services.http.close().catch(() => undefined);

@@ -25,6 +25,9 @@ import { parseMetricKey, tagSetIdentity } from './metric-key';
 import { createSink, isSinkEmpty, sinkValues, type Sink } from './sink';
 import type { TrendSinkOptions } from './trend-sink';
 
+/** Receives every sample `addValue` accepts (runner/output/types.ts SampleListener). */
+export type RegistrySampleListener = (metric: MetricInfo, value: number, tags: Tags, time: number) => void;
+
 export interface MetricRegistryOptions {
   /** Raw Trend values kept per sink before switching to the histogram (DIFFERENCES.md). */
   trendRawCap?: number;
@@ -70,6 +73,7 @@ export class MetricsRegistry implements MetricRegistry {
   private readonly trend: TrendSinkOptions;
   private readonly groupTree = new GroupTree();
   readonly breakdown: Breakdown | undefined;
+  private sampleListener: RegistrySampleListener | undefined;
 
   constructor(options: MetricRegistryOptions = {}) {
     this.trend = {};
@@ -180,6 +184,14 @@ export class MetricsRegistry implements MetricRegistry {
       );
   }
 
+  /**
+   * The one hook for time-series outputs (`--out`): `listener` sees every accepted sample of a
+   * parent metric, in emission order, before sub-metric routing. undefined removes it.
+   */
+  setSampleListener(listener: RegistrySampleListener | undefined): void {
+    this.sampleListener = listener;
+  }
+
   get(name: string): MetricInfo | undefined {
     return (this.parents.get(name) ?? this.subs.get(name))?.info;
   }
@@ -200,6 +212,7 @@ export class MetricsRegistry implements MetricRegistry {
     }
     entry.sink.add(value);
     entry.observed = true;
+    if (this.sampleListener !== undefined) this.sampleListener(entry.info, value, tags, time);
     const indexKeys = entry.indexKeys;
     for (let k = 0; k < indexKeys.length; k++) {
       const v = tags[indexKeys[k]!];

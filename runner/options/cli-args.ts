@@ -23,6 +23,8 @@ export interface RunFlags {
   quiet: boolean;
   executionSegment?: string;
   executionSegmentSequence?: string;
+  /** `--out`/`-o` values in order (`type` or `type=argument`); see runner/output/out-specs.ts. */
+  out?: string[];
 }
 
 export type Command =
@@ -55,6 +57,8 @@ const FLAGS: Record<string, FlagSpec> = {
   '-q': { key: 'quiet', value: 'bool' },
   '--execution-segment': { key: 'executionSegment', value: 'string' },
   '--execution-segment-sequence': { key: 'executionSegmentSequence', value: 'string' },
+  '--out': { key: 'out', value: 'list' },
+  '-o': { key: 'out', value: 'list' },
 };
 
 export const USAGE = `Usage:
@@ -78,10 +82,13 @@ Runs a k6 script offline with k6's semantics (async API subset). Flags follow \`
   -q, --quiet                        no progress output
       --execution-segment SEG        e.g. 0:1/4
       --execution-segment-sequence S e.g. 0,1/4,1/2,3/4,1
+  -o, --out TYPE[=ARG]               stream samples (repeatable): json=FILE (.gz compresses;
+                                     no FILE or - is stdout), experimental-prometheus-rw
 
 Environment: K6_VUS, K6_DURATION, K6_ITERATIONS, K6_STAGES, K6_NO_THRESHOLDS, K6_NO_SETUP,
 K6_NO_TEARDOWN, K6_SUMMARY_EXPORT, K6_SUMMARY_MODE, K6_SUMMARY_TREND_STATS, K6_EXECUTION_SEGMENT,
-K6_EXECUTION_SEGMENT_SEQUENCE; K6_OFFLINE_FAULT_AGENT_URL / K6_OFFLINE_FAULT_AGENT_TOKEN configure
+K6_EXECUTION_SEGMENT_SEQUENCE, K6_OUT (comma-separated; --out replaces it),
+K6_PROMETHEUS_RW_* (see runner/README.md); K6_OFFLINE_FAULT_AGENT_URL / K6_OFFLINE_FAULT_AGENT_TOKEN configure
 k6/x/disruptor. Precedence: defaults < script options < K6_* env < flags.
 K6_OFFLINE_VU_REALM=isolated|shared: isolated (default, as in k6) gives each VU a JavaScript realm;
 shared runs all VUs in one realm (faster; globalThis writes are seen by every VU; __ITER and
@@ -141,7 +148,7 @@ export function parseArgs(argv: readonly string[]): Command {
         break;
       }
       case 'list':
-        (flags.stages ??= []).push(raw!);
+        ((target[spec.key] ??= []) as string[]).push(raw!);
         break;
       case 'pair':
         (target[spec.key] as Array<[string, string]>).push(parsePair(name, raw!));

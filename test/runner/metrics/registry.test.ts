@@ -282,3 +282,22 @@ describe('addValue routes like add (k6-facts §5.1)', () => {
     expect(count('lat')).toBe(2);
   });
 });
+
+describe('the sample listener (the --out hook, runner/output/types.ts)', () => {
+  it('sees every accepted sample of a parent metric once, with its info, value, tags and time; not NaN, not after removal', () => {
+    const r = createMetricRegistry();
+    r.define('lat', 'trend', 'time');
+    r.defineSubmetric('lat{kind:read}');
+    const seen: Array<[string, string, number, Record<string, string>, number]> = [];
+    r.setSampleListener((m, v, t, time) => seen.push([m.name, m.contains, v, { ...t }, time]));
+    r.addValue('lat', 5, { kind: 'read' }, 1000);
+    r.add(sample('lat', Number.NaN, { kind: 'read' }));
+    r.add({ metric: 'lat', value: 7, tags: { kind: 'write' }, time: 2000 });
+    r.setSampleListener(undefined);
+    r.addValue('lat', 9, {}, 3000);
+    expect(seen).toEqual([
+      ['lat', 'time', 5, { kind: 'read' }, 1000],
+      ['lat', 'time', 7, { kind: 'write' }, 2000],
+    ]);
+  });
+});
