@@ -19,7 +19,7 @@ import type { RefinedResponse, ResponseType } from 'k6/http';
 import type { Operation, OperationPlan, RenderContext } from './catalog';
 import { planOf, renderBody, renderPath } from './catalog';
 import { hasShape, isFailClosed, parseBody, shapeCheckName, statusCheckName } from './checks';
-import { failClosed, requestsWithoutToken, serverErrors } from './metrics';
+import { failClosed, rateLimited, requestsWithoutToken, serverErrors } from './metrics';
 import type { MixItem } from './mix';
 
 export interface ApiCall {
@@ -33,8 +33,12 @@ export interface ApiCall {
   timeoutMs: number;
 }
 
-export function apiTags(op: Operation, call: Pick<ApiCall, 'tenantTag' | 'phase'>): Record<string, string> {
-  return { traffic: 'api', name: op.name, service: op.service, kind: op.kind, tenant: call.tenantTag, phase: call.phase };
+/**
+ * `traffic` is `api`, or `noisy` for every request of the noisy neighbour (NOISY_TENANT): its
+ * 429s are expected, so no `traffic:api` SLO may see them.
+ */
+export function apiTags(op: Operation, call: Pick<ApiCall, 'tenantTag' | 'phase'>, traffic = 'api'): Record<string, string> {
+  return { traffic, name: op.name, service: op.service, kind: op.kind, tenant: call.tenantTag, phase: call.phase };
 }
 
 function metricTagsOf(op: Operation, tenantTag: string, phase: string): Record<string, string> {
@@ -105,6 +109,7 @@ async function send(
   const res = await http.asyncRequest(plan.op.method, url, body, { headers, tags, timeout: timeoutMs });
   const doc = parseBody(res.body);
   serverErrors.add(res.status >= 500, metricTags);
+  if (res.status === 429) rateLimited.add(1, metricTags);
   // A 401 to a request without a token is not the platform failing closed: not evidence of it.
   if (tokenless) requestsWithoutToken.add(1, metricTags);
   else if (isFailClosed(res.status, doc)) failClosed.add(1, metricTags);
@@ -147,6 +152,8 @@ export interface ApiCallerConfig {
   tenantCount: number;
   /** Distinct `tenant` tag values: min(tenants, TENANT_TAG_CAP + 1). */
   tenantTagCount: number;
+  /** The noisy neighbour's tenant tag: its requests carry `traffic:noisy`. */
+  noisyTenantTag?: string;
 }
 
 interface TagEntry {
@@ -190,8 +197,9 @@ export class ApiCaller {
   private tagsFor(plan: CallerPlan, tenantTag: string, phase: string): TagEntry {
     const cached = plan.tagCache?.get(tenantTag);
     if (cached?.phase === phase) return cached;
-    if (!plan.tagCache) return { phase, api: apiTags(plan.op, { tenantTag, phase }), metric: metricTagsOf(plan.op, tenantTag, phase) };
-    const entry = { phase, api: Object.freeze(apiTags(plan.op, { tenantTag, phase })), metric: Object.freeze(metricTagsOf(plan.op, tenantTag, phase)) };
+    const traffic = tenantTag === this.cfg.noisyTenantTag ? 'noisy' : 'api';
+    if (!plan.tagCache) return { phase, api: apiTags(plan.op, { tenantTag, phase }, traffic), metric: metricTagsOf(plan.op, tenantTag, phase) };
+    const entry = { phase, api: Object.freeze(apiTags(plan.op, { tenantTag, phase }, traffic)), metric: Object.freeze(metricTagsOf(plan.op, tenantTag, phase)) };
     plan.tagCache.set(tenantTag, entry);
     return entry;
   }

@@ -14,8 +14,9 @@ import { defaultMarginMs } from './phase';
 import type { Tenant } from './tenants';
 import { MIN_LOAD_TENANTS, numberedTenants, parseTenantsFile, parseTenantsVar } from './tenants';
 import type { SloValues } from '../thresholds/slo-table';
-import { SLO_TABLE } from '../thresholds/slo-table';
+import { SLO_TABLE, sloDefault } from '../thresholds/slo-table';
 import { parseSegment, segmentShare } from './instance-share';
+import { parseTenantWeights } from './tenant-weights';
 
 export type Profile = 'load' | 'smoke';
 export type ChaosExpect = 'fallback' | 'expiry';
@@ -41,6 +42,10 @@ export interface Config {
   tenants: Tenant[];
   tenantTagCap: number;
   tenantBreakdown: number;
+  /** Relative weight per tenant (TENANT_WEIGHTS or TENANTS_FILE `weight`); undefined = uniform. */
+  tenantWeights: number[] | undefined;
+  /** The noisy neighbour: one tenant's extra arrival-rate traffic on top of the mix. */
+  noisy: NoisyConfig | undefined;
   rate: number;
   /** The load scenario's whole length, ramp-up included. */
   durationMs: number;
@@ -81,6 +86,16 @@ export interface Config {
   outputs: { summaryJson: string | undefined; junitXml: string | undefined };
   slo: SloValues;
   cloud: CloudConfig;
+}
+
+export interface NoisyConfig {
+  tenant: string;
+  /** Its index in `tenants`. */
+  index: number;
+  /** Extra iterations per second for that tenant. */
+  rate: number;
+  startMs: number;
+  durationMs: number;
 }
 
 /** The loopback demo defaults (reference platform, DESIGN.md §4). */
@@ -189,12 +204,47 @@ function parseDistribution(r: EnvReader): CloudConfig['distribution'] {
 function readSlo(r: EnvReader, durationMs: number): SloValues {
   const out = {} as SloValues;
   for (const spec of SLO_TABLE) {
-    const fallback = typeof spec.default === 'function' ? spec.default({ durationMs }) : spec.default;
+    const fallback = sloDefault(spec, durationMs, out);
     if (spec.kind === 'ms') out[spec.key] = r.positiveNumber(spec.env, fallback);
     else if (spec.kind === 'fraction') out[spec.key] = r.fraction(spec.env, fallback);
     else out[spec.key] = r.duration(spec.env, fallback, 0);
   }
   return out;
+}
+
+function readTenantWeights(r: EnvReader, tenants: Tenant[]): number[] | undefined {
+  const fromFile = tenants.some((t) => t.weight !== undefined);
+  if (fromFile && r.has('TENANT_WEIGHTS')) {
+    r.problem('TENANT_WEIGHTS', 'set weights either in TENANTS_FILE (`weight`) or in TENANT_WEIGHTS, not both');
+    return undefined;
+  }
+  if (fromFile) return tenants.map((t) => t.weight ?? 1);
+  return parseTenantWeights(r.raw('TENANT_WEIGHTS'), tenants, r.problems);
+}
+
+/**
+ * NOISY_TENANT + NOISY_RATE (+ NOISY_START, default the end of RAMP_UP; NOISY_DURATION, default
+ * the rest of the run). The tenant must have its own `tenant` tag (within TENANT_TAG_CAP) so its
+ * throttling and gates can be told apart from everyone else's.
+ */
+function readNoisy(r: EnvReader, tenants: Tenant[], tagCap: number, durationMs: number, rampUpMs: number): NoisyConfig | undefined {
+  const id = r.raw('NOISY_TENANT');
+  const others = ['NOISY_RATE', 'NOISY_START', 'NOISY_DURATION'].filter((n) => r.has(n));
+  if (id === undefined) {
+    for (const n of others) r.problem(n, 'needs NOISY_TENANT (the tenant that floods)');
+    return undefined;
+  }
+  const index = tenants.findIndex((t) => t.id === id);
+  if (index === -1) r.problem('NOISY_TENANT', `must be a tenant of the pool (TENANTS / TENANTS_FILE), e.g. ${tenants[0]?.id ?? 'tenant-01'} (got '${id}')`);
+  else if (index >= tagCap) r.problem('NOISY_TENANT', `must be among the first TENANT_TAG_CAP (${tagCap}) tenants so it has its own tenant tag (got '${id}', tenant ${index + 1})`);
+  if (!r.has('NOISY_RATE')) r.problem('NOISY_RATE', 'is required with NOISY_TENANT: the extra requests per second that tenant sends, e.g. 2000');
+  const rate = r.integer('NOISY_RATE', 1, 1, 1_000_000);
+  const startMs = r.duration('NOISY_START', rampUpMs, 0);
+  const length = r.duration('NOISY_DURATION', Math.max(1000, durationMs - startMs), 1000);
+  if (startMs + length > durationMs) {
+    r.problem('NOISY_DURATION', `the noisy window (NOISY_START + NOISY_DURATION = ${(startMs + length) / 1000}s) must end within DURATION (${durationMs / 1000}s)`);
+  }
+  return index === -1 ? undefined : { tenant: id, index, rate, startMs, durationMs: length };
 }
 
 /**
@@ -227,6 +277,8 @@ export function loadConfig(env: Env, profile: Profile, read: FileReader): Config
   const rate = r.integer('RATE', DEFAULTS.RATE, 1, 1_000_000);
   const durationMs = r.duration('DURATION', DEFAULTS.DURATION_MS, 1000);
   const rampUpMs = r.duration('RAMP_UP', defaultRampUpMs(durationMs), 0);
+  const tenantWeights = readTenantWeights(r, tenants);
+  const noisy = readNoisy(r, tenants, tenantTagCap, durationMs, rampUpMs);
   if (rampUpMs >= durationMs) r.problem('RAMP_UP', `must be shorter than DURATION (${durationMs / 1000}s) so the run holds the full rate (got ${rampUpMs / 1000}s); 0s starts at the full rate`);
   const segmentText = r.raw('K6_EXECUTION_SEGMENT');
   if (segmentText !== undefined && parseSegment(segmentText) === undefined) {
@@ -310,6 +362,8 @@ export function loadConfig(env: Env, profile: Profile, read: FileReader): Config
     tenants,
     tenantTagCap,
     tenantBreakdown,
+    tenantWeights,
+    noisy,
     rate,
     durationMs,
     rampUpMs,

@@ -15,6 +15,8 @@ export const METRIC = {
   requestsWithoutToken: 'tenant_requests_without_token',
   /** Counter: API requests refused with 401 invalid_token (fail closed). */
   failClosed: 'tenant_fail_closed',
+  /** Counter: API requests answered 429 (a tenant over its rate limit; tags `tenant`, `phase`, `kind`, `service`). */
+  rateLimited: 'tenant_rate_limited',
   /** Rate: share of API responses with a 5xx status. */
   serverErrors: 'tenant_server_errors',
   /** Counter: proof the fault happened (disruptor returned without "did not receive any request", or agent counters show faulted requests). */
@@ -40,6 +42,7 @@ export const METRIC_TYPES: Readonly<Record<string, MetricType>> = {
   [METRIC.requestsWithoutToken]: 'counter',
   [METRIC.failClosed]: 'counter',
   [METRIC.serverErrors]: 'rate',
+  [METRIC.rateLimited]: 'counter',
   [METRIC.faultWitness]: 'counter',
   [METRIC.authDegradedEvents]: 'counter',
   [METRIC.alertsFired]: 'counter',

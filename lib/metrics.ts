@@ -11,6 +11,7 @@ export const setupFailures = new Counter(METRIC.setupFailures);
 export const requestsWithoutToken = new Counter(METRIC.requestsWithoutToken);
 export const failClosed = new Counter(METRIC.failClosed);
 export const serverErrors = new Rate(METRIC.serverErrors);
+export const rateLimited = new Counter(METRIC.rateLimited);
 export const faultWitness = new Counter(METRIC.faultWitness);
 export const authDegradedEvents = new Counter(METRIC.authDegradedEvents);
 export const alertsFired = new Counter(METRIC.alertsFired);

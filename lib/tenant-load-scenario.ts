@@ -8,7 +8,9 @@
  * Scenarios (reference/k6-facts.md §4, §9.6):
  * - `tenant_load`: constant-arrival-rate, RATE/s for DURATION, exec `tenantLoad`;
  * - `jwks_chaos`: shared-iterations, 1 VU x 1 iteration at CHAOS_START, exec `jwksChaos`
- *   (absent with CHAOS=off). In an Operator run it executes on instance 1 only (§6).
+ *   (absent with CHAOS=off). In an Operator run it executes on instance 1 only.
+ * - `noisy_neighbour` (with NOISY_TENANT): constant-arrival-rate, NOISY_RATE/s of that tenant's
+ *   mix from NOISY_START for NOISY_DURATION, exec `noisyLoad`, on top of `tenant_load`.
  */
 import { log } from './log';
 import type { Options } from 'k6/options';
@@ -16,13 +18,13 @@ import { uuidv4 } from 'https://jslib.k6.io/k6-utils/1.6.0/index.js';
 import type { FaultInjector } from '../disruptor/fault-injector';
 import { jwksOutageFault } from '../disruptor/jwks-outage';
 import type { SloRow } from '../thresholds/build-thresholds';
-import { CHAOS_SCENARIO, LOAD_SCENARIO, buildLoadThresholds } from '../thresholds/build-thresholds';
+import { CHAOS_SCENARIO, LOAD_SCENARIO, NOISY_SCENARIO, buildLoadThresholds } from '../thresholds/build-thresholds';
 import { firedAlerts } from './alert-evidence';
 import type { CallerPlan } from './api-call';
 import { ApiCaller } from './api-call';
 import { countDegradedEvents } from './audit-evidence';
 import type { Config } from './config';
-import { loadConfig } from './config';
+import { loadConfig, sizeVUs } from './config';
 import { formatDuration } from './duration';
 import type { Env } from './env-reader';
 import { executionSegment, iterationInTest, nowMs, runElapsedMs, vuIdInTest } from './k6-exec';
@@ -38,7 +40,8 @@ import { summaryOutputs } from './summary/handle-summary';
 import type { SetupData } from './tenant-setup';
 import { prepareTenants } from './tenant-setup';
 import { VuTokenStore } from './vu-token-store';
-import { pickTenantIndex, tenantTag } from './tenants';
+import { tenantTag } from './tenants';
+import { TenantPicker } from './tenant-weights';
 
 /** Time the chaos scenario gets beyond CHAOS_DURATION: agent attach (xk6 injectTimeout 30 s) and read-back. */
 export const CHAOS_SETUP_ALLOWANCE_MS = 60_000;
@@ -97,6 +100,22 @@ export function buildLoadOptions(cfg: Config, rows: { thresholds: Options['thres
             gracefulStop: '10s',
           },
   };
+  if (cfg.noisy) {
+    // Throttled answers are fast, but a platform that stops throttling answers at normal speed:
+    // the VUs are sized for the normal iteration time.
+    const vus = sizeVUs(cfg.noisy.rate, cfg.expectedIterationMs);
+    scenarios[NOISY_SCENARIO] = {
+      executor: 'constant-arrival-rate',
+      exec: 'noisyLoad',
+      rate: cfg.noisy.rate,
+      timeUnit: '1s',
+      duration: formatDuration(cfg.noisy.durationMs),
+      startTime: formatDuration(cfg.noisy.startMs),
+      preAllocatedVUs: vus.preAllocatedVUs,
+      maxVUs: vus.maxVUs,
+      gracefulStop: '10s',
+    };
+  }
   if (cfg.chaos.enabled) {
     scenarios[CHAOS_SCENARIO] = {
       executor: 'shared-iterations',
@@ -128,6 +147,7 @@ export interface LoadScenario {
   options: Options;
   setup: () => Promise<SetupData>;
   tenantLoad: (data: SetupData) => Promise<void>;
+  noisyLoad: (data: SetupData) => Promise<void>;
   jwksChaos: () => Promise<void>;
   teardown: (data: SetupData) => Promise<void>;
   handleSummary: (data: SummaryData) => Record<string, string>;
@@ -150,12 +170,37 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
     timeoutMs: cfg.requestTimeoutMs,
     tenantCount: cfg.tenants.length,
     tenantTagCount: Math.min(cfg.tenants.length, cfg.tenantTagCap + 1),
+    ...(cfg.noisy ? { noisyTenantTag: cfg.noisy.tenant } : {}),
   });
+  const picker = new TenantPicker(cfg.tenants.length, cfg.tenantWeights);
   const mixes = new MixTable<CallerPlan>(caller.plans);
   // Without chaos every request is `baseline` (phaseAt does not read the clock then either).
   const phaseNow = (): Phase => (window.enabled ? phaseAt(runElapsedMs(), window) : 'baseline');
   // Reused by every iteration of this VU: rendering is synchronous, so no two iterations share it at once.
   const ctx: RenderContext = { tenant: '', uniqueId: '', requestId: '', ids: {}, random };
+
+  // One iteration for one tenant: token, phase, operation from the mix, the request.
+  async function iteration(data: SetupData, index: number): Promise<void> {
+    if (!data?.tenants || !data.seal) throw new Error('tenant_load needs the tokens from setup(); do not run it with --no-setup');
+    const setupTenant = data.tenants[index];
+    if (!setupTenant) return;
+    const tag = tenantTag(cfg.tenants, index, cfg.tenantTagCap);
+    let phase = phaseNow();
+    let token = tokens.readyToken(index);
+    if (token === undefined) {
+      token = await tokens.tokenFor(data, index, tag, phase);
+      // The request's phase is the one it is sent in: read the clock again after the wait.
+      phase = phaseNow();
+    }
+    const chosen = chooseFromMix(mixes.for(setupTenant.ids), cfg.readRatio, random);
+    if (!chosen) return;
+    ctx.tenant = setupTenant.id;
+    ctx.ids = setupTenant.ids;
+    // Only operations whose templates use them pay for a unique id and a UUID.
+    ctx.uniqueId = chosen.render.usesUniqueId ? `lt-${data.runId}-${vuIdInTest()}-${iterationInTest()}` : '';
+    ctx.requestId = chosen.render.usesRequestId ? uuidv4() : '';
+    await caller.call(chosen, index, setupTenant.id, tag, token, phase, ctx);
+  }
 
   return {
     config: cfg,
@@ -164,28 +209,9 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
 
     setup: () => prepareTenants(cfg),
 
-    async tenantLoad(data: SetupData): Promise<void> {
-      if (!data?.tenants || !data.seal) throw new Error('tenant_load needs the tokens from setup(); do not run it with --no-setup');
-      const index = pickTenantIndex(cfg.tenants.length, random);
-      const setupTenant = data.tenants[index];
-      if (!setupTenant) return;
-      const tag = tenantTag(cfg.tenants, index, cfg.tenantTagCap);
-      let phase = phaseNow();
-      let token = tokens.readyToken(index);
-      if (token === undefined) {
-        token = await tokens.tokenFor(data, index, tag, phase);
-        // The request's phase is the one it is sent in: read the clock again after the wait.
-        phase = phaseNow();
-      }
-      const chosen = chooseFromMix(mixes.for(setupTenant.ids), cfg.readRatio, random);
-      if (!chosen) return;
-      ctx.tenant = setupTenant.id;
-      ctx.ids = setupTenant.ids;
-      // Only operations whose templates use them pay for a unique id and a UUID.
-      ctx.uniqueId = chosen.render.usesUniqueId ? `lt-${data.runId}-${vuIdInTest()}-${iterationInTest()}` : '';
-      ctx.requestId = chosen.render.usesRequestId ? uuidv4() : '';
-      await caller.call(chosen, index, setupTenant.id, tag, token, phase, ctx);
-    },
+    tenantLoad: (data: SetupData): Promise<void> => iteration(data, picker.pick(random)),
+
+    noisyLoad: (data: SetupData): Promise<void> => iteration(data, cfg.noisy ? cfg.noisy.index : picker.pick(random)),
 
     async jwksChaos(): Promise<void> {
       const injector = input.injector(cfg);
@@ -226,6 +252,7 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
       return summaryOutputs(data, {
         bundle: input.bundle,
         rows: plan.rows,
+        tenants: plan.tenants,
         chaosEnabled: cfg.chaos.enabled,
         summaryJson: cfg.outputs.summaryJson,
         junitXml: cfg.outputs.junitXml,
@@ -235,6 +262,8 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
           rampUp: formatDuration(cfg.rampUpMs),
           readRatio: cfg.readRatio,
           tenants: cfg.tenants.length,
+          tenantWeights: cfg.tenantWeights ? 'weighted (TENANT_WEIGHTS / TENANTS_FILE)' : 'uniform',
+          noisy: cfg.noisy ? { tenant: cfg.noisy.tenant, rate: cfg.noisy.rate, start: formatDuration(cfg.noisy.startMs), duration: formatDuration(cfg.noisy.durationMs) } : 'off',
           catalog: cfg.catalogSource,
           chaos: cfg.chaos.enabled ? { backend: input.backend, start: formatDuration(cfg.chaos.startMs), duration: formatDuration(cfg.chaos.durationMs), expect: cfg.chaos.expect, margin: formatDuration(cfg.chaos.marginMs) } : 'off',
         },

@@ -77,6 +77,7 @@ export function createSmokeScenario(input: { env?: Env; readFile?: (path: string
       return summaryOutputs(data, {
         bundle: 'tenant-smoke',
         rows: plan.rows,
+        tenants: plan.tenants,
         chaosEnabled: false,
         summaryJson: cfg.outputs.summaryJson,
         junitXml: cfg.outputs.junitXml,

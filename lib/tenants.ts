@@ -1,17 +1,21 @@
 /**
  * The tenant pool: who the load speaks for. Built from `TENANTS` (a count -> `tenant-01` ...
  * `tenant-NN`, matching the reference platform, or a comma list of ids) or from `TENANTS_FILE`
- * (JSON with optional per-tenant OAuth2 client credentials). Picking is uniform per iteration;
+ * (JSON with optional per-tenant OAuth2 client credentials and weights). Picking is by weight
+ * (lib/tenant-weights.ts, uniform by default);
  * the `tenant` tag is capped so a pool of 50,000 tenants cannot explode k6's time series
  * (reference/user-asks.md §6).
  */
 import type { ConfigProblem } from './config-error';
+import { fileWeight } from './tenant-weights';
 
 export interface Tenant {
   id: string;
   /** Per-tenant client (`<tenant>-load` on the reference platform); else the multi-tenant client is used. */
   clientId?: string;
   clientSecret?: string;
+  /** Relative share of the load from TENANTS_FILE (lib/tenant-weights.ts); unset = 1. */
+  weight?: number;
 }
 
 /** Tenant ids as the platform accepts them (docs/platform-api.md). */
@@ -81,12 +85,12 @@ export function parseTenantsFile(text: string, problems: ConfigProblem[]): Tenan
     const at = `TENANTS_FILE[${i}]`;
     const e: Record<string, unknown> = typeof entry === 'string' ? { id: entry } : (entry as Record<string, unknown>);
     if (typeof e !== 'object' || e === null || Array.isArray(e)) {
-      problems.push({ variable: at, message: 'must be a tenant id string or an object {id, clientId?, clientSecret?}' });
+      problems.push({ variable: at, message: 'must be a tenant id string or an object {id, clientId?, clientSecret?, weight?}' });
       return;
     }
     for (const key of Object.keys(e)) {
-      if (!['id', 'clientId', 'clientSecret'].includes(key)) {
-        problems.push({ variable: `${at}.${key}`, message: 'unknown field; allowed fields are id, clientId, clientSecret' });
+      if (!['id', 'clientId', 'clientSecret', 'weight'].includes(key)) {
+        problems.push({ variable: `${at}.${key}`, message: 'unknown field; allowed fields are id, clientId, clientSecret, weight' });
       }
     }
     if (typeof e.id !== 'string' || !TENANT_ID.test(e.id)) {
@@ -114,15 +118,14 @@ export function parseTenantsFile(text: string, problems: ConfigProblem[]): Tenan
       t.clientId = e.clientId;
       t.clientSecret = e.clientSecret;
     }
+    if (e.weight !== undefined) {
+      const w = fileWeight(e.weight, `${at}.weight`, problems);
+      if (w !== undefined) t.weight = w;
+    }
     out.push(t);
   });
   if (list.length === 0) problems.push({ variable: 'TENANTS_FILE', message: 'lists no tenants' });
   return out;
-}
-
-/** Index of a tenant chosen uniformly at random; `random` returns [0, 1) like `Math.random`. */
-export function pickTenantIndex(count: number, random: () => number): number {
-  return Math.min(count - 1, Math.floor(random() * count));
 }
 
 /**

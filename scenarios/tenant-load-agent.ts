@@ -15,6 +15,7 @@ const scenario = createLoadScenario({
 export const options = scenario.options;
 export const setup = scenario.setup;
 export const tenantLoad = scenario.tenantLoad;
+export const noisyLoad = scenario.noisyLoad;
 export const jwksChaos = scenario.jwksChaos;
 export const teardown = scenario.teardown;
 export const handleSummary = scenario.handleSummary;

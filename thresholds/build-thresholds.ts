@@ -11,19 +11,32 @@
  *   iterations: a broken target or a generator that cannot reach the rate stops early, exit 99.
  *   The dropped count never decreases, so aborting on it never changes the final verdict; the
  *   baseline error rate can recover, hence the `delayAbortEval` (SLO_ABORT_DELAY).
- * - Per-tenant breakdown: k6 computes sub-metrics only for threshold keys, so the first
- *   TENANT_BREAKDOWN tenants get always-passing guards (`p(95)>=0`, `rate>=0`) whose only job is
- *   to make k6 keep those sub-metrics for the summary's per-tenant table.
+ * - Latency SLOs judge `expected_response:true` responses; error rates judge every API response
+ *   (thresholds/slo-table.ts says why, per SLO).
+ * - Per-tenant gates: the first TENANT_BREAKDOWN tenants (k6 computes sub-metrics only for
+ *   threshold keys, one set per tenant) get the per-tenant SLOs of TENANT_SLOS, each paired with
+ *   a `count>=<minimum>` on the same samples, because k6 passes a p(95) threshold on an empty
+ *   sub-metric. A tenant whose expected sample count cannot reach the minimum (isGateable) keeps
+ *   an always-passing guard (`p(95)>=0`, `rate>=0`) instead, which only makes k6 keep the
+ *   sub-metric for the table; the summary reports it "not enough samples".
+ * - The noisy neighbour (NOISY_TENANT): all its requests are tagged `traffic:noisy`, so no
+ *   `traffic:api` SLO sees its expected 429s; it is gated on "throttled, never 5xx" instead.
  */
 import type { Threshold } from 'k6/options';
 import type { Config } from '../lib/config';
 import { EXPIRY_ALERTS, METRIC } from '../lib/metric-names';
 import { formatDuration } from '../lib/duration';
 import { tenantTag } from '../lib/tenants';
+import { tenantShares } from '../lib/tenant-weights';
+import type { TenantSloId } from './slo-table';
+import { EXPECTED_RESPONSE_TAG, TENANT_SLOS, isGateable, tenantKey, tenantMinSamples } from './slo-table';
 
 export const LOAD_SCENARIO = 'tenant_load';
 export const CHAOS_SCENARIO = 'jwks_chaos';
 export const SMOKE_SCENARIO = 'tenant_smoke';
+export const NOISY_SCENARIO = 'noisy_neighbour';
+/** The `traffic` tag of every request of the noisy tenant (no `traffic:api` SLO selects it). */
+export const NOISY_TRAFFIC = 'noisy';
 
 /** One SLO row: a threshold with what the verdict block prints. */
 export interface SloRow {
@@ -37,11 +50,44 @@ export interface SloRow {
   abortOnFail?: boolean;
   /** `evidence` rows are the count>0 guards and witnesses: no evidence, no verdict. */
   role: 'slo' | 'evidence';
+  /** Set on per-tenant rows (shown in the per-tenant table, summed up in the verdict block). */
+  tenant?: string;
+}
+
+/** One per-tenant SLO of one tenant, as planned: gated, or kept for the table only. */
+export interface TenantGatePlan {
+  slo: TenantSloId;
+  title: string;
+  /** The measured sub-metric and the `values` entry read. */
+  key: string;
+  stat: string;
+  /** The threshold on `key`: the SLO when gated, else the breakdown guard. */
+  expression: string;
+  target: number;
+  unit: 'ms' | 'ratio';
+  /** The sample counter and the minimum it must reach (its `count>=` threshold when gated). */
+  samplesKey: string;
+  minSamples: number;
+  /** Samples this instance expects (scheduled iterations x tenant share x kind share). */
+  expected: number;
+  gated: boolean;
+}
+
+export interface TenantPlan {
+  tenant: string;
+  /** Share of the load's draws (TENANT_WEIGHTS). */
+  share: number;
+  noisy: boolean;
+  gates: TenantGatePlan[];
+  /** The noisy tenant's gates: 429s counted (witness) and its 5xx share. */
+  throttledKey?: string;
+  serverErrorsKey?: string;
 }
 
 export interface ThresholdPlan {
   rows: SloRow[];
   thresholds: Record<string, Threshold[]>;
+  tenants: TenantPlan[];
 }
 
 const GUARD_EXPRESSIONS = ['p(95)>=0', 'rate>=0'];
@@ -49,6 +95,11 @@ const GUARD_EXPRESSIONS = ['p(95)>=0', 'rate>=0'];
 /** Whether a threshold is a per-tenant breakdown guard (hidden from JUnit and the verdict). */
 export function isBreakdownGuard(key: string, expression: string): boolean {
   return /[{,]tenant:/.test(key) && GUARD_EXPRESSIONS.includes(expression);
+}
+
+/** Whether a threshold key selects one tenant (its gates and guards: summed up in the text summary). */
+export function isPerTenantThreshold(key: string): boolean {
+  return /[{,]tenant:/.test(key);
 }
 
 const fmt = (n: number): string => String(Math.round(n * 1e6) / 1e6);
@@ -76,10 +127,10 @@ export function scheduledIterations(cfg: Pick<Config, 'rate' | 'durationMs'> & P
 export function loadSloRows(cfg: Config): SloRow[] {
   const s = cfg.slo;
   const rows: SloRow[] = [
-    { id: 'read_p95', title: 'read latency p95', key: 'http_req_duration{kind:read}', expression: `p(95)<${fmt(s.readP95Ms)}`, stat: 'p(95)', unit: 'ms', role: 'slo' },
-    { id: 'read_samples', title: 'reads measured', key: 'http_reqs{kind:read}', expression: 'count>0', stat: 'count', unit: 'count', role: 'evidence' },
-    { id: 'write_p95', title: 'write latency p95', key: 'http_req_duration{kind:write}', expression: `p(95)<${fmt(s.writeP95Ms)}`, stat: 'p(95)', unit: 'ms', role: 'slo' },
-    { id: 'write_samples', title: 'writes measured', key: 'http_reqs{kind:write}', expression: 'count>0', stat: 'count', unit: 'count', role: 'evidence' },
+    { id: 'read_p95', title: 'read latency p95 (expected responses)', key: `http_req_duration{kind:read,${EXPECTED_RESPONSE_TAG}}`, expression: `p(95)<${fmt(s.readP95Ms)}`, stat: 'p(95)', unit: 'ms', role: 'slo' },
+    { id: 'read_samples', title: 'reads measured (expected responses)', key: `http_reqs{kind:read,${EXPECTED_RESPONSE_TAG}}`, expression: 'count>0', stat: 'count', unit: 'count', role: 'evidence' },
+    { id: 'write_p95', title: 'write latency p95 (expected responses)', key: `http_req_duration{kind:write,${EXPECTED_RESPONSE_TAG}}`, expression: `p(95)<${fmt(s.writeP95Ms)}`, stat: 'p(95)', unit: 'ms', role: 'slo' },
+    { id: 'write_samples', title: 'writes measured (expected responses)', key: `http_reqs{kind:write,${EXPECTED_RESPONSE_TAG}}`, expression: 'count>0', stat: 'count', unit: 'count', role: 'evidence' },
   ];
   const dropBudget = scheduledIterations(cfg) * s.droppedRatio;
   const chaos = cfg.chaos;
@@ -124,6 +175,9 @@ export function loadSloRows(cfg: Config): SloRow[] {
       { id: 'checks_baseline', title: 'checks before the outage', key: 'checks{phase:baseline}', expression: `rate>${fmt(s.checksRate)}`, stat: 'rate', unit: 'ratio', role: 'slo' },
       { id: 'checks_recovery', title: 'checks after recovery', key: 'checks{phase:recovery}', expression: `rate>${fmt(s.checksRate)}`, stat: 'rate', unit: 'ratio', role: 'slo' },
     );
+  } else if (cfg.noisy) {
+    // The noisy tenant's 429s fail its status checks by design: judge everyone else's.
+    rows.push({ id: 'checks', title: 'checks (without the noisy tenant)', key: 'checks{traffic:api}', expression: `rate>${fmt(s.checksRate)}`, stat: 'rate', unit: 'ratio', role: 'slo' });
   } else {
     rows.push({ id: 'checks', title: 'checks', key: 'checks', expression: `rate>${fmt(s.checksRate)}`, stat: 'rate', unit: 'ratio', role: 'slo' });
   }
@@ -144,25 +198,112 @@ export function smokeSloRows(): SloRow[] {
   ];
 }
 
-/** The always-passing per-tenant guards that make k6 keep per-tenant sub-metrics. */
-export function breakdownGuards(cfg: Pick<Config, 'tenants' | 'tenantTagCap' | 'tenantBreakdown'>): Record<string, Threshold[]> {
-  const out: Record<string, Threshold[]> = {};
+/** Tenants with their own sub-metrics: the first TENANT_BREAKDOWN (within the tag cap), plus the noisy one. */
+export function brokenDownTenants(cfg: Pick<Config, 'tenants' | 'tenantTagCap' | 'tenantBreakdown' | 'noisy'>): number[] {
   const n = Math.min(cfg.tenantBreakdown, cfg.tenants.length, cfg.tenantTagCap);
-  for (let i = 0; i < n; i++) {
-    const t = tenantTag(cfg.tenants, i, cfg.tenantTagCap);
-    out[`http_req_duration{kind:read,tenant:${t}}`] = ['p(95)>=0'];
-    out[`http_req_duration{kind:write,tenant:${t}}`] = ['p(95)>=0'];
-    out[`http_req_failed{traffic:api,tenant:${t}}`] = ['rate>=0'];
+  const out = Array.from({ length: n }, (_v, i) => i);
+  if (cfg.noisy && cfg.noisy.index >= n) out.push(cfg.noisy.index);
+  return out;
+}
+
+/**
+ * Samples of each kind this instance expects per unit of tenant share. In expiry mode only the
+ * baseline before the outage is counted (the outage answers 401 and the recovery is judged
+ * globally), which under-estimates: a tenant is never gated on samples it cannot get.
+ */
+function expectedIterations(cfg: Config): number {
+  const c = cfg.chaos;
+  if (!c.enabled || c.expect !== 'expiry') return scheduledIterations(cfg);
+  const baselineMs = Math.max(0, c.startMs - c.marginMs);
+  if (baselineMs === 0) return 0;
+  return scheduledIterations({ ...cfg, durationMs: baselineMs, rampUpMs: Math.min(cfg.rampUpMs, baselineMs) });
+}
+
+/**
+ * The per-tenant plan: for every broken-down tenant, each SLO of TENANT_SLOS gated (SLO threshold
+ * + minimum-sample threshold) or kept as a table-only guard; the noisy tenant gated on
+ * "throttled, never 5xx". `gate: false` (smoke) keeps guards only.
+ */
+export function planTenants(cfg: Config, gate = true): TenantPlan[] {
+  const shares = tenantShares(cfg.tenants.length, cfg.tenantWeights);
+  const iterations = expectedIterations(cfg);
+  const expiry = cfg.chaos.enabled && cfg.chaos.expect === 'expiry';
+  return brokenDownTenants(cfg).map((index) => {
+    const tenant = tenantTag(cfg.tenants, index, cfg.tenantTagCap);
+    const share = shares[index] as number;
+    if (cfg.noisy && cfg.noisy.index === index) {
+      return {
+        tenant,
+        share,
+        noisy: true,
+        gates: [],
+        throttledKey: `${METRIC.rateLimited}{tenant:${tenant}}`,
+        serverErrorsKey: `${METRIC.serverErrors}{tenant:${tenant}}`,
+      };
+    }
+    const gates = TENANT_SLOS.map((spec): TenantGatePlan => {
+      const selector = expiry && spec.expiryOnly ? [...spec.selector, ...spec.expiryOnly] : spec.selector;
+      const samplesSelector = expiry && spec.expiryOnly ? [...spec.samples.selector, ...spec.expiryOnly] : spec.samples.selector;
+      const target = cfg.slo[spec.target];
+      const minSamples = tenantMinSamples(spec, target);
+      const kindShare = spec.share === 'read' ? cfg.readRatio : spec.share === 'write' ? 1 - cfg.readRatio : 1;
+      const expected = Math.floor(iterations * share * kindShare);
+      const gated = gate && isGateable(expected, minSamples);
+      return {
+        slo: spec.id,
+        title: spec.title,
+        key: tenantKey(spec.metric, selector, tenant),
+        stat: spec.stat,
+        expression: gated ? `${spec.stat}<${fmt(target)}` : spec.stat === 'rate' ? 'rate>=0' : 'p(95)>=0',
+        target,
+        unit: spec.stat === 'rate' ? 'ratio' : 'ms',
+        samplesKey: tenantKey(spec.samples.metric, samplesSelector, tenant),
+        minSamples,
+        expected,
+        gated,
+      };
+    });
+    return { tenant, share, noisy: false, gates };
+  });
+}
+
+/** The SLO rows of the per-tenant plan: gated SLOs with their minimum-sample rows, the noisy gates. */
+export function tenantSloRows(plan: readonly TenantPlan[]): SloRow[] {
+  const rows: SloRow[] = [];
+  for (const t of plan) {
+    if (t.noisy) {
+      rows.push(
+        { id: `noisy_throttled:${t.tenant}`, title: `${t.tenant} (noisy) throttled: 429s counted`, key: t.throttledKey as string, expression: 'count>0', stat: 'count', unit: 'count', role: 'evidence', tenant: t.tenant },
+        { id: `noisy_no_5xx:${t.tenant}`, title: `${t.tenant} (noisy) never 5xx`, key: t.serverErrorsKey as string, expression: 'rate<=0', stat: 'rate', unit: 'ratio', role: 'slo', tenant: t.tenant },
+      );
+      continue;
+    }
+    for (const g of t.gates) {
+      if (!g.gated) continue;
+      rows.push(
+        { id: `tenant_${g.slo}:${t.tenant}`, title: `${t.tenant} ${g.title}`, key: g.key, expression: g.expression, stat: g.stat, unit: g.unit, role: 'slo', tenant: t.tenant },
+        { id: `tenant_${g.slo}_samples:${t.tenant}`, title: `${t.tenant} ${g.title}: samples (at least ${g.minSamples})`, key: g.samplesKey, expression: `count>=${g.minSamples}`, stat: 'count', unit: 'count', role: 'evidence', tenant: t.tenant },
+      );
+    }
   }
+  return rows;
+}
+
+/** The always-passing guards of the tenants' ungated SLOs (they make k6 keep the sub-metrics). */
+export function breakdownGuards(plan: readonly TenantPlan[]): Record<string, Threshold[]> {
+  const out: Record<string, Threshold[]> = {};
+  for (const t of plan) for (const g of t.gates) if (!g.gated) (out[g.key] ??= []).push(g.expression);
   return out;
 }
 
 export function buildLoadThresholds(cfg: Config): ThresholdPlan {
-  const rows = loadSloRows(cfg);
-  return { rows, thresholds: { ...toThresholds(rows, formatDuration(cfg.slo.abortDelayMs)), ...breakdownGuards(cfg) } };
+  const tenants = planTenants(cfg);
+  const rows = [...loadSloRows(cfg), ...tenantSloRows(tenants)];
+  return { rows, tenants, thresholds: { ...toThresholds(rows, formatDuration(cfg.slo.abortDelayMs)), ...breakdownGuards(tenants) } };
 }
 
 export function buildSmokeThresholds(cfg: Config): ThresholdPlan {
   const rows = smokeSloRows();
-  return { rows, thresholds: { ...toThresholds(rows, '10s'), ...breakdownGuards(cfg) } };
+  const tenants = planTenants(cfg, false);
+  return { rows, tenants, thresholds: { ...toThresholds(rows, '10s'), ...breakdownGuards(tenants) } };
 }

@@ -1,7 +1,9 @@
 /**
- * The SLOs, written once (DESIGN.md §1): each with its default target and the environment
- * variable that overrides it. thresholds/build-thresholds.ts turns them into k6 thresholds;
- * the summary's verdict block reads them back by id.
+ * The SLOs, written once: each with its default target and the environment variable that
+ * overrides it. thresholds/build-thresholds.ts turns them into k6 thresholds; the summary's
+ * verdict block reads them back by id. Pure and import-free, so the Node side (a verdict tool
+ * reading k6 outputs) can evaluate the same table: the per-tenant SLOs, the responses each SLO
+ * judges and the minimum-sample rule live here too.
  */
 export interface SloValues {
   /** p95 of reads, ms. */
@@ -22,12 +24,19 @@ export interface SloValues {
   recoveryMs: number;
   /** `delayAbortEval` of the abort gates. */
   abortDelayMs: number;
+  /** Per-tenant p95 of reads, ms (default: readP95Ms). */
+  tenantReadP95Ms: number;
+  /** Per-tenant p95 of writes, ms (default: writeP95Ms). */
+  tenantWriteP95Ms: number;
+  /** Per-tenant API error rate, 0..1 (default: errorRate). */
+  tenantErrorRate: number;
 }
 
 export interface SloSpec {
   key: keyof SloValues;
   env: string;
-  default: number | ((ctx: { durationMs: number }) => number);
+  /** A number, a rule on the run, or the (already read) value of another SLO of this table. */
+  default: number | ((ctx: { durationMs: number }) => number) | { from: keyof SloValues };
   kind: 'ms' | 'fraction' | 'duration';
   describe: string;
 }
@@ -49,4 +58,131 @@ export const SLO_TABLE: readonly SloSpec[] = [
     kind: 'duration',
     describe: 'delayAbortEval of the abort gates',
   },
+  // After the globals they default to: readSlo reads the table in order.
+  { key: 'tenantReadP95Ms', env: 'SLO_TENANT_READ_P95_MS', default: { from: 'readP95Ms' }, kind: 'ms', describe: 'p95 latency of one tenant\'s reads (ms)' },
+  { key: 'tenantWriteP95Ms', env: 'SLO_TENANT_WRITE_P95_MS', default: { from: 'writeP95Ms' }, kind: 'ms', describe: 'p95 latency of one tenant\'s writes (ms)' },
+  { key: 'tenantErrorRate', env: 'SLO_TENANT_ERROR_RATE', default: { from: 'errorRate' }, kind: 'fraction', describe: 'one tenant\'s API error rate' },
 ];
+
+/** A spec's default for a run, given the values already read (table order). */
+export function sloDefault(spec: SloSpec, durationMs: number, read: Partial<SloValues>): number {
+  const d = spec.default;
+  if (typeof d === 'number') return d;
+  if (typeof d === 'function') return d({ durationMs });
+  const v = read[d.from];
+  if (v === undefined) throw new Error(`SLO_TABLE: ${spec.key} defaults to ${d.from}, which must come first`);
+  return v;
+}
+
+// ---------------------------------------------------------------- which responses an SLO judges
+//
+// - Latency SLOs (global and per tenant) judge the responses that count: k6's
+//   `expected_response:true` (status 200-399 under k6's default response callback). A fail-closed
+//   401 of the JWKS outage or a 429 of a throttled tenant is answered in a millisecond; counted,
+//   it would lower the p95 exactly when the platform is failing. Those answers are judged by the
+//   error-rate SLOs instead.
+// - Error-rate SLOs judge every API response (`http_req_failed{traffic:api}`): 401, 429 and 5xx
+//   all fail. Outside that rule: in expiry mode the outage's fail-closed 401s are expected, so
+//   the error rate is judged before the outage (and, globally, after recovery); a noisy tenant's
+//   429s are expected, so it has no error-rate gate but "throttled, never 5xx".
+
+/** The tag every latency SLO adds to its selector. */
+export const EXPECTED_RESPONSE_TAG = 'expected_response:true';
+
+// ---------------------------------------------------------------- minimum samples per tenant
+
+/**
+ * The fewest samples a per-tenant SLO is judged on. With 100 samples, k6's p(95) (linear
+ * interpolation between order statistics) lies below the 5 slowest: one slow outlier cannot break
+ * a tenant's latency SLO, and one fast answer cannot hide a slow tenant. Fewer samples are "not
+ * enough samples": no verdict either way.
+ */
+export const MIN_TENANT_SAMPLES = 100;
+
+/**
+ * The minimum for a rate SLO `rate < target`: also enough that one failed request alone stays
+ * under the target (n > 1 / target; 201 at the default 0.5 %), so a single error cannot fail a
+ * small tenant. Capped at 100,000 (a target of 0.001 % needs that many).
+ */
+export function minSamplesForRate(target: number): number {
+  if (!(target > 0)) return MIN_TENANT_SAMPLES;
+  return Math.min(100_000, Math.max(MIN_TENANT_SAMPLES, Math.floor(1 / target) + 1));
+}
+
+/**
+ * Whether a tenant expected to get `expected` samples of an SLO is gated on it: only when even a
+ * count 4 standard deviations below the expectation (Poisson, sigma = sqrt(expected)) reaches the
+ * minimum, so a gated tenant misses its minimum by chance less than once in 30,000 runs. A tenant
+ * that is not gated is reported "not enough samples" with its expected count.
+ */
+export function isGateable(expected: number, minSamples: number): boolean {
+  return expected - 4 * Math.sqrt(Math.max(0, expected)) >= minSamples;
+}
+
+export type TenantSloId = 'read_p95' | 'write_p95' | 'error_rate';
+
+/** One per-tenant SLO: what it measures, the samples it needs, which responses it judges. */
+export interface TenantSloSpec {
+  id: TenantSloId;
+  title: string;
+  /** The metric and its selector without the tenant tag (added as `tenant:<id>`). */
+  metric: 'http_req_duration' | 'http_req_failed';
+  selector: readonly string[];
+  stat: 'p(95)' | 'rate';
+  /** The SloValues entry holding the target; the comparison is always `<`. */
+  target: 'tenantReadP95Ms' | 'tenantWriteP95Ms' | 'tenantErrorRate';
+  /** The counter whose `count` is the sample count (same selector plus the tenant). */
+  samples: { metric: 'http_reqs'; selector: readonly string[] };
+  /** The share of a tenant's requests this SLO samples: reads, writes or all. */
+  share: 'read' | 'write' | 'all';
+  /** Selector parts added in expiry mode (the outage's fail-closed 401s are expected there). */
+  expiryOnly?: readonly string[];
+  judges: string;
+}
+
+export const TENANT_SLOS: readonly TenantSloSpec[] = [
+  {
+    id: 'read_p95',
+    title: 'read p95',
+    metric: 'http_req_duration',
+    selector: ['kind:read', EXPECTED_RESPONSE_TAG],
+    stat: 'p(95)',
+    target: 'tenantReadP95Ms',
+    samples: { metric: 'http_reqs', selector: ['kind:read', EXPECTED_RESPONSE_TAG] },
+    share: 'read',
+    judges: 'reads answered 200-399 (expected_response:true)',
+  },
+  {
+    id: 'write_p95',
+    title: 'write p95',
+    metric: 'http_req_duration',
+    selector: ['kind:write', EXPECTED_RESPONSE_TAG],
+    stat: 'p(95)',
+    target: 'tenantWriteP95Ms',
+    samples: { metric: 'http_reqs', selector: ['kind:write', EXPECTED_RESPONSE_TAG] },
+    share: 'write',
+    judges: 'writes answered 200-399 (expected_response:true)',
+  },
+  {
+    id: 'error_rate',
+    title: 'error rate',
+    metric: 'http_req_failed',
+    selector: ['traffic:api'],
+    stat: 'rate',
+    target: 'tenantErrorRate',
+    samples: { metric: 'http_reqs', selector: ['traffic:api'] },
+    share: 'all',
+    expiryOnly: ['phase:baseline'],
+    judges: 'every API response (expiry mode: before the outage only)',
+  },
+];
+
+/** `metric{a:b,...,tenant:<id>}` — the tenant tag last, as k6 keys are written everywhere here. */
+export function tenantKey(metric: string, selector: readonly string[], tenant: string): string {
+  return `${metric}{${[...selector, `tenant:${tenant}`].join(',')}}`;
+}
+
+/** The minimum samples of a per-tenant SLO at its target. */
+export function tenantMinSamples(spec: TenantSloSpec, target: number): number {
+  return spec.stat === 'rate' ? minSamplesForRate(target) : MIN_TENANT_SAMPLES;
+}

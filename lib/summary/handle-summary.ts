@@ -4,7 +4,7 @@
  * `JUNIT_XML`, `off` to skip). `setup_data` is dropped from summary.json: its tokens are sealed
  * (lib/token-seal.ts), but an artefact has no use for them at all — defence in depth.
  */
-import type { SloRow } from '../../thresholds/build-thresholds';
+import type { SloRow, TenantPlan } from '../../thresholds/build-thresholds';
 import { renderJunit } from './junit';
 import { buildVerdict, renderVerdict } from './slo-verdict';
 import type { SummaryData } from './summary-data';
@@ -14,6 +14,8 @@ import { renderTextSummary } from './text-summary';
 export interface SummaryContext {
   bundle: string;
   rows: readonly SloRow[];
+  /** The broken-down tenants and their gates (per-tenant table). */
+  tenants: readonly TenantPlan[];
   chaosEnabled: boolean;
   summaryJson: string | undefined;
   junitXml: string | undefined;
@@ -25,7 +27,7 @@ export const SUMMARY_SCHEMA_VERSION = 1;
 
 export function summaryOutputs(data: SummaryData, ctx: SummaryContext): Record<string, string> {
   const verdict = buildVerdict(data, ctx.rows);
-  const tenants = tenantRows(data);
+  const tenants = tenantRows(data, ctx.tenants);
   const text = [renderTextSummary(data), renderTenantTable(tenants), '', renderVerdict(verdict, ctx.chaosEnabled), '', ''].filter((s, i, a) => !(s === '' && a[i - 1] === '')).join('\n');
   const out: Record<string, string> = { stdout: text };
   if (ctx.summaryJson) {

@@ -16,6 +16,7 @@ export interface VerdictRow {
   measured: string;
   ok: boolean;
   role: SloRow['role'];
+  tenant?: string;
 }
 
 export interface Verdict {
@@ -36,7 +37,7 @@ export function buildVerdict(data: SummaryData, rows: readonly SloRow[]): Verdic
     const measured = formatStat(metric, row.stat);
     // No metric or no threshold result = k6 never saw a sample or thresholds were disabled.
     const ok = result !== undefined && result.ok && measured !== 'no data';
-    return { id: row.id, title: row.title, threshold: row.key, target: row.expression, measured, ok, role: row.role };
+    return { id: row.id, title: row.title, threshold: row.key, target: row.expression, measured, ok, role: row.role, ...(row.tenant !== undefined ? { tenant: row.tenant } : {}) };
   });
   return {
     pass: out.every((r) => r.ok),
@@ -55,9 +56,21 @@ const pad = (s: string, n: number): string => (s.length >= n ? `${s} ` : s + ' '
 export function renderVerdict(v: Verdict, chaosEnabled: boolean): string {
   const failed = v.rows.filter((r) => !r.ok).length;
   const lines = [`  █ SLO VERDICT: ${v.pass ? 'PASS' : `FAIL (${failed} of ${v.rows.length} not met)`}`, ''];
-  const w = Math.max(...v.rows.map((r) => r.title.length), 10) + 2;
-  for (const r of v.rows) {
+  const global = v.rows.filter((r) => r.tenant === undefined);
+  const w = Math.max(...global.map((r) => r.title.length), 10) + 2;
+  for (const r of global) {
     lines.push(`    ${r.ok ? '✓' : '✗'} ${pad(r.title, w)}target ${pad(r.target, 16)}measured ${r.measured}`);
+  }
+  // Per-tenant rows are many: one line here, the detail in the per-tenant table.
+  const perTenant = v.rows.filter((r) => r.tenant !== undefined);
+  if (perTenant.length > 0) {
+    const tenants = [...new Set(perTenant.map((r) => r.tenant as string))];
+    const failing = tenants.filter((t) => perTenant.some((r) => r.tenant === t && !r.ok));
+    lines.push(
+      failing.length === 0
+        ? `    ✓ ${pad('per-tenant SLOs', w)}${tenants.length} gated tenant${tenants.length === 1 ? '' : 's'} within SLO (${perTenant.length} thresholds)`
+        : `    ✗ ${pad('per-tenant SLOs', w)}${failing.length} of ${tenants.length} gated tenants not within SLO: ${failing.slice(0, 10).join(', ')}${failing.length > 10 ? ', ...' : ''} (see PER TENANT)`,
+    );
   }
   if (chaosEnabled) {
     const show = (n: number | null): string => (n === null ? 'none recorded' : String(n));

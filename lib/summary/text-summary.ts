@@ -1,9 +1,10 @@
 /**
  * A k6-style end-of-test text summary (compact mode: THRESHOLDS, TOTAL RESULTS with checks and
- * metrics by category; reference/k6-facts.md §5.5), written by the bundle itself so no remote
- * k6-summary jslib is fetched at run time. Breakdown guards are hidden (counted in one line).
+ * metrics by category), written by the bundle itself so no remote k6-summary jslib is fetched
+ * at run time. Per-tenant thresholds (up to 6 per tenant) are counted in one line: the
+ * per-tenant table shows them by tenant.
  */
-import { isBreakdownGuard } from '../../thresholds/build-thresholds';
+import { isPerTenantThreshold } from '../../thresholds/build-thresholds';
 import type { SummaryData, SummaryMetric } from './summary-data';
 import { allChecks, formatMs, formatPercent, formatStat, statOf } from './summary-data';
 
@@ -66,12 +67,14 @@ export function renderTextSummary(data: SummaryData): string {
   const keys = Object.keys(data.metrics).sort();
 
   const thresholdLines: string[] = [];
-  let guards = 0;
+  let perTenant = 0;
+  let perTenantCrossed = 0;
   for (const key of keys) {
     const m = data.metrics[key] as SummaryMetric;
     const entries = Object.entries(m.thresholds ?? {});
-    const shown = entries.filter(([expr]) => !isBreakdownGuard(key, expr));
-    guards += entries.length - shown.length;
+    const shown = isPerTenantThreshold(key) ? [] : entries;
+    perTenant += entries.length - shown.length;
+    if (shown.length === 0) perTenantCrossed += entries.filter(([, res]) => !res.ok).length;
     if (shown.length === 0) continue;
     thresholdLines.push(`    ${key}`);
     for (const [expr, res] of shown) {
@@ -80,9 +83,9 @@ export function renderTextSummary(data: SummaryData): string {
     }
     thresholdLines.push('');
   }
-  if (thresholdLines.length > 0 || guards > 0) {
+  if (thresholdLines.length > 0 || perTenant > 0) {
     out.push('  █ THRESHOLDS', '', ...thresholdLines);
-    if (guards > 0) out.push(`    (${guards} per-tenant breakdown guards hidden; see the per-tenant table)`, '');
+    if (perTenant > 0) out.push(`    (${perTenant} per-tenant thresholds hidden, ${perTenantCrossed} of them crossed; see the per-tenant table)`, '');
   }
 
   out.push('  █ TOTAL RESULTS', '');

@@ -67,6 +67,13 @@ describe('loadConfig accepts good environments', () => {
     ['RAMP_UP=0s: the full rate from the first second', { RAMP_UP: '0s' }, (c) => c.rampUpMs, 0],
     ['a ramp as long as CHAOS_START', { RAMP_UP: '2m' }, (c) => [c.rampUpMs, c.chaos.startMs], [120_000, 120_000]],
     ['a ramp from 1/s at a rate of 3/s', { RATE: '3', CHAOS: 'off' }, (c) => c.startRate, 1],
+    ['per-tenant SLOs defaulting to the global ones, overrides included', { SLO_READ_P95_MS: '250' }, (c) => [c.slo.tenantReadP95Ms, c.slo.tenantWriteP95Ms, c.slo.tenantErrorRate], [250, 600, 0.005]],
+    ['per-tenant SLOs of their own', { SLO_TENANT_READ_P95_MS: '400', SLO_TENANT_WRITE_P95_MS: '900', SLO_TENANT_ERROR_RATE: '0.02' }, (c) => [c.slo.readP95Ms, c.slo.tenantReadP95Ms, c.slo.tenantWriteP95Ms, c.slo.tenantErrorRate], [300, 400, 900, 0.02]],
+    ['uniform tenants by default', {}, (c) => [c.tenantWeights, c.noisy], [undefined, undefined]],
+    ['TENANT_WEIGHTS as a list: unlisted tenants weigh 1', { TENANTS: '10', TENANT_WEIGHTS: 'tenant-03=0.3,tenant-01=5' }, (c) => c.tenantWeights, [5, 1, 0.3, 1, 1, 1, 1, 1, 1, 1]],
+    ['TENANT_WEIGHTS=zipf:1', { TENANTS: '10', TENANT_WEIGHTS: 'zipf:1' }, (c) => c.tenantWeights?.slice(0, 4), [1, 0.5, 1 / 3, 0.25]],
+    ['a noisy tenant from the end of the ramp to the end of the run', { NOISY_TENANT: 'tenant-05', NOISY_RATE: '2000' }, (c) => c.noisy, { tenant: 'tenant-05', index: 4, rate: 2000, startMs: 10_000, durationMs: 590_000 }],
+    ['a noisy window', { NOISY_TENANT: 'tenant-05', NOISY_RATE: '50', NOISY_START: '1m', NOISY_DURATION: '2m' }, (c) => [c.noisy?.startMs, c.noisy?.durationMs], [60_000, 120_000]],
   ])('%s', (_name, env, pick, expected) => {
     expect(pick(loadConfig(env, 'load', noFiles))).toEqual(expected);
   });
@@ -75,6 +82,12 @@ describe('loadConfig accepts good environments', () => {
     const file = JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ id: `t${i}`, clientId: `t${i}-load`, clientSecret: 's' })));
     const cfg = loadConfig({ TENANTS_FILE: '/etc/tenants.json' }, 'load', () => file);
     expect(cfg.tenants[3]).toEqual({ id: 't3', clientId: 't3-load', clientSecret: 's' });
+  });
+
+  it('reads tenant weights from TENANTS_FILE, unlisted entries weighing 1', () => {
+    const file = JSON.stringify(Array.from({ length: 10 }, (_, i) => (i === 2 ? { id: `t${i}`, weight: 0.3 } : `t${i}`)));
+    const cfg = loadConfig({ TENANTS_FILE: '/etc/tenants.json' }, 'load', () => file);
+    expect(cfg.tenantWeights).toEqual([1, 1, 0.3, 1, 1, 1, 1, 1, 1, 1]);
   });
 
   it('lets the smoke run with fewer than ten tenants and never enables chaos', () => {
@@ -104,8 +117,28 @@ describe('loadConfig reports every problem at once, naming the variable and the 
     ['a fractional SLO out of range', { SLO_CHAOS_ERROR_RATE: '5' }, ["SLO_CHAOS_ERROR_RATE: must be a number from 0 to 1, e.g. 0.9 (got '5')"]],
     ['both TENANTS and TENANTS_FILE', { TENANTS: '20', TENANTS_FILE: '/x.json' }, ['TENANTS: set either TENANTS or TENANTS_FILE, not both', "TENANTS_FILE: cannot read '/x.json' (no such file /x.json); use an absolute path or one relative to the bundle in dist/"]],
     ['expiry mode without room to recover', { CHAOS_EXPECT: 'expiry', DURATION: '40s', CHAOS_START: '10s', CHAOS_DURATION: '25s' }, ['SLO_RECOVERY_TIME: in expiry mode the run must continue past the outage + PHASE_MARGIN + SLO_RECOVERY_TIME (66.25s) to measure recovery; DURATION is 40s']],
+    ['a per-tenant SLO out of range', { SLO_TENANT_ERROR_RATE: '2' }, ["SLO_TENANT_ERROR_RATE: must be a number from 0 to 1, e.g. 0.9 (got '2')"]],
+    ['a zipf exponent out of range', { TENANT_WEIGHTS: 'zipf:0' }, ["TENANT_WEIGHTS: zipf exponent must be a number above 0 and at most 10 (got '0'); allowed: uniform, zipf:S (0 < S <= 10) or a list such as 'tenant-03=0.3,tenant-01=5'"]],
+    ['an unknown TENANT_WEIGHTS form', { TENANT_WEIGHTS: 'pareto' }, ["TENANT_WEIGHTS: bad entry 'pareto'; allowed: uniform, zipf:S (0 < S <= 10) or a list such as 'tenant-03=0.3,tenant-01=5'"]],
+    ['a weight for a tenant not in the pool', { TENANT_WEIGHTS: 'tenant-99=2' }, ["TENANT_WEIGHTS: names 'tenant-99', which is not in the tenant pool (TENANTS / TENANTS_FILE)"]],
+    ['a zero or negative weight', { TENANT_WEIGHTS: 'tenant-01=0,tenant-02=-1' }, ["TENANT_WEIGHTS: weight of tenant-01 must be a number from 0.000001 to 1000 (got '0')", "TENANT_WEIGHTS: weight of tenant-02 must be a number from 0.000001 to 1000 (got '-1')"]],
+    ['NOISY_RATE without NOISY_TENANT', { NOISY_RATE: '100' }, ['NOISY_RATE: needs NOISY_TENANT (the tenant that floods)']],
+    ['NOISY_TENANT without NOISY_RATE', { NOISY_TENANT: 'tenant-05' }, ['NOISY_RATE: is required with NOISY_TENANT: the extra requests per second that tenant sends, e.g. 2000']],
+    ['a noisy tenant not in the pool', { NOISY_TENANT: 'acme', NOISY_RATE: '10' }, ["NOISY_TENANT: must be a tenant of the pool (TENANTS / TENANTS_FILE), e.g. tenant-01 (got 'acme')"]],
+    ['a noisy tenant without its own tag', { NOISY_TENANT: 'tenant-05', NOISY_RATE: '10', TENANT_TAG_CAP: '3' }, ["NOISY_TENANT: must be among the first TENANT_TAG_CAP (3) tenants so it has its own tenant tag (got 'tenant-05', tenant 5)"]],
+    ['a noisy window past the run', { NOISY_TENANT: 'tenant-05', NOISY_RATE: '10', NOISY_START: '9m', NOISY_DURATION: '2m' }, ['NOISY_DURATION: the noisy window (NOISY_START + NOISY_DURATION = 660s) must end within DURATION (600s)']],
   ])('%s', (_name, env, expected) => {
     expect(problemsOf(env)).toEqual(expected);
+  });
+
+  it('refuses weights in both TENANTS_FILE and TENANT_WEIGHTS', () => {
+    const file = JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ id: `t${i}`, weight: 2 })));
+    expect(() => loadConfig({ TENANTS_FILE: '/t.json', TENANT_WEIGHTS: 'zipf:1' }, 'load', () => file)).toThrow(/TENANT_WEIGHTS: set weights either in TENANTS_FILE \(`weight`\) or in TENANT_WEIGHTS, not both/);
+  });
+
+  it('names a bad TENANTS_FILE weight by its entry', () => {
+    const file = JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ id: `t${i}`, ...(i === 4 ? { weight: 'heavy' } : {}) })));
+    expect(() => loadConfig({ TENANTS_FILE: '/t.json' }, 'load', () => file)).toThrow(/TENANTS_FILE\[4\]\.weight: must be a number from 0.000001 to 1000/);
   });
 
   it('collects several problems in one error and formats them one per line', () => {

@@ -7,7 +7,7 @@ import type { SummaryData, SummaryMetric } from '../../lib/summary/summary-data'
 import { formatMs, statOf } from '../../lib/summary/summary-data';
 import { renderTenantTable, tenantRows } from '../../lib/summary/tenant-table';
 import { renderTextSummary } from '../../lib/summary/text-summary';
-import { buildLoadThresholds } from '../../thresholds/build-thresholds';
+import { buildLoadThresholds, planTenants } from '../../thresholds/build-thresholds';
 
 const trend = (p95: number, ok?: Record<string, boolean>): SummaryMetric => ({
   type: 'trend',
@@ -32,19 +32,33 @@ function sample(): SummaryData {
   return {
     metrics: {
       http_req_duration: trend(20),
-      'http_req_duration{kind:read}': trend(12.5, { 'p(95)<300': true }),
-      'http_req_duration{kind:write}': trend(700, { 'p(95)<600': false }),
+      'http_req_duration{kind:read,expected_response:true}': trend(12.5, { 'p(95)<300': true }),
+      'http_req_duration{kind:write,expected_response:true}': trend(700, { 'p(95)<600': false }),
       http_req_failed: rate(3, 1000),
       'http_req_failed{traffic:api}': rate(3, 1000, { 'rate<0.005': true }),
       http_reqs: counter(1000),
-      'http_reqs{kind:read}': counter(900, { 'count>0': true }),
+      'http_reqs{kind:read,expected_response:true}': counter(900, { 'count>0': true }),
       checks: rate(1990, 2000, { 'rate>0.99': true }),
       chaos_fault_witness: counter(1, { 'count>0': true }),
-      'http_req_failed{traffic:api,tenant:tenant-01}': rate(0, 100, { 'rate>=0': true }),
-      'http_req_failed{traffic:api,tenant:tenant-02}': rate(10, 100, { 'rate>=0': true }),
-      'http_req_duration{kind:read,tenant:tenant-01}': trend(50, { 'p(95)>=0': true }),
-      'http_req_duration{kind:read,tenant:tenant-02}': trend(10, { 'p(95)>=0': true }),
-      'http_req_duration{kind:write,tenant:tenant-02}': trend(20, { 'p(95)>=0': true }),
+      // tenant-01 within SLO, tenant-02 broke its read p95, tenant-03 has too few writes to judge
+      'http_req_failed{traffic:api,tenant:tenant-01}': rate(0, 3800, { 'rate<0.005': true }),
+      'http_req_failed{traffic:api,tenant:tenant-02}': rate(10, 3800, { 'rate<0.005': true }),
+      'http_req_failed{traffic:api,tenant:tenant-03}': rate(0, 3000, { 'rate<0.005': true }),
+      'http_reqs{traffic:api,tenant:tenant-01}': counter(3800, { 'count>=201': true }),
+      'http_reqs{traffic:api,tenant:tenant-02}': counter(3800, { 'count>=201': true }),
+      'http_reqs{traffic:api,tenant:tenant-03}': counter(3000, { 'count>=201': true }),
+      'http_req_duration{kind:read,expected_response:true,tenant:tenant-01}': trend(50, { 'p(95)<300': true }),
+      'http_req_duration{kind:read,expected_response:true,tenant:tenant-02}': trend(450, { 'p(95)<300': false }),
+      'http_req_duration{kind:read,expected_response:true,tenant:tenant-03}': trend(40, { 'p(95)<300': true }),
+      'http_reqs{kind:read,expected_response:true,tenant:tenant-01}': counter(3420, { 'count>=100': true }),
+      'http_reqs{kind:read,expected_response:true,tenant:tenant-02}': counter(3420, { 'count>=100': true }),
+      'http_reqs{kind:read,expected_response:true,tenant:tenant-03}': counter(2958, { 'count>=100': true }),
+      'http_req_duration{kind:write,expected_response:true,tenant:tenant-01}': trend(30, { 'p(95)<600': true }),
+      'http_req_duration{kind:write,expected_response:true,tenant:tenant-02}': trend(20, { 'p(95)<600': true }),
+      'http_req_duration{kind:write,expected_response:true,tenant:tenant-03}': trend(25, { 'p(95)<600': true }),
+      'http_reqs{kind:write,expected_response:true,tenant:tenant-01}': counter(380, { 'count>=100': true }),
+      'http_reqs{kind:write,expected_response:true,tenant:tenant-02}': counter(380, { 'count>=100': true }),
+      'http_reqs{kind:write,expected_response:true,tenant:tenant-03}': counter(42, { 'count>=100': false }),
     },
     root_group: { name: '', path: '', groups: [], checks: [{ name: 'policy.get: status 200', passes: 990, fails: 10 }, { name: 'policy.get: body is an object with an id', passes: 1000, fails: 0 }] },
     options: { summaryTrendStats: ['avg', 'p(95)'] },
@@ -73,16 +87,41 @@ describe('summary helpers', () => {
   });
 });
 
+// 1,000/s for 40 s over 10 tenants, the first 3 broken down: every per-tenant SLO is gated.
+const PLAN_ENV = { RATE: '1000', DURATION: '40s', CHAOS: 'off', TENANTS: '10', TENANT_BREAKDOWN: '3' };
+const plan = () => planTenants(loadConfig(PLAN_ENV, 'load', () => ''));
+
 describe('per-tenant table', () => {
-  it('lists the broken-down tenants worst first with p95 and error rate', () => {
-    const rows = tenantRows(sample());
-    expect(rows.map((r) => [r.tenant, r.requests, r.errorRate, r.readP95Ms])).toEqual([
-      ['tenant-02', 100, 0.1, 10],
-      ['tenant-01', 100, 0, 50],
+  it('marks which tenant broke which SLO and which lacks samples, worst first', () => {
+    const rows = tenantRows(sample(), plan());
+    expect(rows.map((r) => [r.tenant, r.state, r.verdict])).toEqual([
+      ['tenant-02', 'broken', '✗ read p95 450.00ms > 300.00ms'],
+      ['tenant-03', 'not_enough_samples', '? write p95: 42 samples < 100'],
+      ['tenant-01', 'ok', '✓ within SLO'],
     ]);
     const text = renderTenantTable(rows);
-    expect(text.split('\n')[0]).toBe('  █ PER TENANT (2 tenants broken down, worst first)');
-    expect(text).toMatch(/tenant-02\s+100\s+10\.00%\s+10\.00ms\s+20\.00ms/);
+    expect(text.split('\n')[0]).toBe('  █ PER TENANT (3 tenants broken down, worst first: 1 broke an SLO, 1 with SLOs not judged for lack of samples)');
+    expect(text).toMatch(/tenant-02\s+3800\s+0\.26%\s+450\.00ms\s+20\.00ms\s+✗ read p95 450\.00ms > 300\.00ms/);
+  });
+
+  it('reports an SLO with too few expected samples as not judged, with the expected count', () => {
+    const light = planTenants(loadConfig({ ...PLAN_ENV, TENANT_WEIGHTS: 'tenant-01=0.01' }, 'load', () => ''));
+    const row = tenantRows(sample(), light).find((r) => r.tenant === 'tenant-01')!;
+    expect(row.state).toBe('not_enough_samples');
+    expect(row.verdict).toBe('? read p95: ~38 samples expected < 100, ? write p95: ~4 samples expected < 100, ? error rate: ~42 samples expected < 201');
+  });
+
+  it('shows the noisy tenant throttled and without 5xx, or what it broke', () => {
+    const noisyPlan = planTenants(loadConfig({ ...PLAN_ENV, NOISY_TENANT: 'tenant-05', NOISY_RATE: '500' }, 'load', () => ''));
+    const data = sample();
+    data.metrics['tenant_rate_limited{tenant:tenant-05}'] = counter(1200, { 'count>0': true });
+    data.metrics['tenant_server_errors{tenant:tenant-05}'] = rate(0, 2000, { 'rate<=0': true });
+    const row = tenantRows(data, noisyPlan).find((r) => r.noisy)!;
+    expect(row).toMatchObject({ tenant: 'tenant-05', requests: 2000, throttled: 1200, state: 'ok', verdict: '✓ noisy: throttled 1200 (429), no 5xx' });
+    data.metrics['tenant_rate_limited{tenant:tenant-05}'] = counter(0, { 'count>0': false });
+    data.metrics['tenant_server_errors{tenant:tenant-05}'] = rate(20, 2000, { 'rate<=0': false });
+    expect(tenantRows(data, noisyPlan).find((r) => r.noisy)).toMatchObject({ state: 'broken', verdict: '✗ never throttled (no 429), ✗ 5xx 1.00%' });
+    expect(renderTenantTable(tenantRows(data, noisyPlan))).toContain('tenant-05 (noisy)');
   });
 });
 
@@ -104,8 +143,11 @@ describe('SLO verdict', () => {
   it('renders one line per SLO with target and measured value, and the chaos evidence', () => {
     const text = renderVerdict(buildVerdict(sample(), rows), true);
     expect(text).toMatch(/^ {2}█ SLO VERDICT: FAIL \(\d+ of \d+ not met\)/);
-    expect(text).toMatch(/✓ read latency p95\s+target p\(95\)<300\s+measured 12\.50ms/);
-    expect(text).toMatch(/✗ write latency p95\s+target p\(95\)<600\s+measured 700\.00ms/);
+    expect(text).toMatch(/✓ read latency p95 \(expected responses\)\s+target p\(95\)<300\s+measured 12\.50ms/);
+    expect(text).toMatch(/✗ write latency p95 \(expected responses\)\s+target p\(95\)<600\s+measured 700\.00ms/);
+    // tenant-01 has every sample it needs and holds; the others lack some (no data at all past tenant-03)
+    expect(text).toMatch(/✗ per-tenant SLOs\s+19 of 20 gated tenants not within SLO: tenant-02, tenant-03, tenant-04, .*, \.\.\. \(see PER TENANT\)/);
+    expect(text).not.toContain('tenant-01 read p95');
     expect(text).toContain('chaos evidence: fault witness 1 · auth.degraded audit events none recorded');
   });
 });
@@ -113,9 +155,9 @@ describe('SLO verdict', () => {
 describe('text summary', () => {
   it('prints thresholds k6-style, hides the breakdown guards and lists checks', () => {
     const text = renderTextSummary(sample());
-    expect(text).toContain("    http_req_duration{kind:read}\n    ✓ 'p(95)<300' p(95)=12.50ms");
+    expect(text).toContain("    http_req_duration{kind:read,expected_response:true}\n    ✓ 'p(95)<300' p(95)=12.50ms");
     expect(text).toContain("    ✗ 'p(95)<600' p(95)=700.00ms");
-    expect(text).toContain('(5 per-tenant breakdown guards hidden; see the per-tenant table)');
+    expect(text).toContain('(18 per-tenant thresholds hidden, 2 of them crossed; see the per-tenant table)');
     expect(text).not.toContain('tenant:tenant-01');
     expect(text).toMatch(/checks_total\.+: 2000 50\.00\/s/);
     expect(text).toMatch(/✗ policy\.get: status 200\n {6}↳ {2}99% — ✓ 990 \/ ✗ 10/);
@@ -125,37 +167,44 @@ describe('text summary', () => {
 });
 
 describe('JUnit', () => {
-  it('has one testcase per threshold, failures with the measured value, guards excluded', () => {
-    expect(thresholdCases(sample()).map((c) => c.name)).toEqual([
+  it('has one testcase per threshold, per-tenant gates included, failures with the measured value, guards excluded', () => {
+    const names = thresholdCases(sample()).map((c) => c.name);
+    expect(names.filter((n) => !n.includes('tenant:'))).toEqual([
       'chaos_fault_witness count>0',
       'checks rate>0.99',
-      'http_req_duration{kind:read} p(95)<300',
-      'http_req_duration{kind:write} p(95)<600',
+      'http_req_duration{kind:read,expected_response:true} p(95)<300',
+      'http_req_duration{kind:write,expected_response:true} p(95)<600',
       'http_req_failed{traffic:api} rate<0.005',
-      'http_reqs{kind:read} count>0',
+      'http_reqs{kind:read,expected_response:true} count>0',
     ]);
+    // per-tenant gates are testcases: CI names the tenant that broke
+    expect(names.filter((n) => n.includes('tenant:'))).toHaveLength(18);
+    expect(names).toContain('http_req_duration{kind:read,expected_response:true,tenant:tenant-02} p(95)<300');
+    const withGuard = sample();
+    withGuard.metrics['http_req_failed{traffic:api,tenant:tenant-09}'] = rate(0, 10, { 'rate>=0': true });
+    expect(thresholdCases(withGuard)).toHaveLength(24);
     const xml = renderJunit(sample(), 'tenant-load-agent');
-    expect(xml).toContain('<testsuites name="k6 thresholds" tests="6" failures="1" time="40.000">');
-    expect(xml).toContain('<testcase name="http_req_duration{kind:write} p(95)&lt;600" classname="tenant-load-agent.thresholds"><failure message="threshold crossed: p(95)=700.00ms" type="ThresholdFailed">');
-    expect(xml.match(/<testcase /g)).toHaveLength(6);
+    expect(xml).toContain('<testsuites name="k6 thresholds" tests="24" failures="3" time="40.000">');
+    expect(xml).toContain('<testcase name="http_req_duration{kind:write,expected_response:true} p(95)&lt;600" classname="tenant-load-agent.thresholds"><failure message="threshold crossed: p(95)=700.00ms" type="ThresholdFailed">');
+    expect(xml.match(/<testcase /g)).toHaveLength(24);
   });
 });
 
 describe('handleSummary outputs', () => {
   it('writes stdout, summary.json and junit.xml at the configured paths and never the setup data', () => {
-    const out = summaryOutputs(sample(), { bundle: 'tenant-load-agent', rows: [], chaosEnabled: true, summaryJson: 'out/summary.json', junitXml: 'out/junit.xml', run: { rate: 1000 } });
+    const out = summaryOutputs(sample(), { bundle: 'tenant-load-agent', rows: [], tenants: plan(), chaosEnabled: true, summaryJson: 'out/summary.json', junitXml: 'out/junit.xml', run: { rate: 1000 } });
     expect(Object.keys(out).sort()).toEqual(['out/junit.xml', 'out/summary.json', 'stdout']);
     expect(out['out/summary.json']).not.toContain('eyJ.secret.token');
     expect(out.stdout).not.toContain('eyJ.secret.token');
     const json = JSON.parse(out['out/summary.json']!);
-    expect(json).toMatchObject({ version: 1, bundle: 'tenant-load-agent', run: { rate: 1000 }, tenants: [{ tenant: 'tenant-02' }, { tenant: 'tenant-01' }] });
-    expect(json.k6.metrics['http_reqs{kind:read}'].values.count).toBe(900);
+    expect(json).toMatchObject({ version: 1, bundle: 'tenant-load-agent', run: { rate: 1000 }, tenants: [{ tenant: 'tenant-02', state: 'broken' }, { tenant: 'tenant-03' }, { tenant: 'tenant-01' }] });
+    expect(json.k6.metrics['http_reqs{kind:read,expected_response:true}'].values.count).toBe(900);
     expect(json.k6.setup_data).toBeUndefined();
     expect(out.stdout).toContain('█ PER TENANT');
     expect(out.stdout).toContain('█ SLO VERDICT: PASS');
   });
 
   it('skips files switched off', () => {
-    expect(Object.keys(summaryOutputs(sample(), { bundle: 'b', rows: [], chaosEnabled: false, summaryJson: undefined, junitXml: undefined, run: {} }))).toEqual(['stdout']);
+    expect(Object.keys(summaryOutputs(sample(), { bundle: 'b', rows: [], tenants: plan(), chaosEnabled: false, summaryJson: undefined, junitXml: undefined, run: {} }))).toEqual(['stdout']);
   });
 });

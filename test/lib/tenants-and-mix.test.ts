@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOG } from '../../lib/catalog';
 import { chooseKind, chooseOperation, pickWeighted } from '../../lib/mix';
-import { OVERFLOW_TENANT_TAG, numberedTenants, parseTenantsFile, parseTenantsVar, pickTenantIndex, tenantTag } from '../../lib/tenants';
+import { OVERFLOW_TENANT_TAG, numberedTenants, parseTenantsFile, parseTenantsVar, tenantTag } from '../../lib/tenants';
+import { TenantPicker } from '../../lib/tenant-weights';
 import type { ConfigProblem } from '../../lib/config-error';
 import { seeded } from './seeded-random';
 
@@ -51,7 +52,8 @@ describe('tenant pool', () => {
   it('picks tenants uniformly: each of 20 within 10 % of its expected share over 40,000 draws', () => {
     const random = seeded(7);
     const counts = new Array(20).fill(0);
-    for (let i = 0; i < 40_000; i++) counts[pickTenantIndex(20, random)]++;
+    const uniform = new TenantPicker(20, undefined);
+    for (let i = 0; i < 40_000; i++) counts[uniform.pick(random)]++;
     for (const c of counts) expect(Math.abs(c - 2000)).toBeLessThan(200);
     // chi-square with 19 degrees of freedom: the 99.9th percentile is 43.8
     const chi = counts.reduce((a, c) => a + (c - 2000) ** 2 / 2000, 0);
@@ -59,7 +61,7 @@ describe('tenant pool', () => {
   });
 
   it('never returns an index past the pool even when random() returns its supremum', () => {
-    expect(pickTenantIndex(5, () => 0.9999999999999999)).toBe(4);
+    expect(new TenantPicker(5, undefined).pick(() => 0.9999999999999999)).toBe(4);
   });
 
   it.each([

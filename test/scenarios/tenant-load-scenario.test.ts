@@ -72,6 +72,22 @@ describe('load scenario options (reference/k6-facts.md §4, §9.6)', () => {
     expect(Object.keys(agentScenario({ ...COMPRESSED, CHAOS: 'off' }).options.scenarios ?? {})).toEqual(['tenant_load']);
   });
 
+  it('adds noisy_neighbour as constant-arrival-rate for NOISY_TENANT at NOISY_RATE in its window, with its own VUs', () => {
+    const s = agentScenario({ ...COMPRESSED, NOISY_TENANT: 'tenant-05', NOISY_RATE: '2000', NOISY_START: '5s', NOISY_DURATION: '30s' });
+    expect(s.options.scenarios?.noisy_neighbour).toEqual({
+      executor: 'constant-arrival-rate',
+      exec: 'noisyLoad',
+      rate: 2000,
+      timeUnit: '1s',
+      duration: '30s',
+      startTime: '5s',
+      preAllocatedVUs: 160,
+      maxVUs: 320,
+      gracefulStop: '10s',
+    });
+    expect(Object.keys(agentScenario(COMPRESSED).options.scenarios ?? {})).not.toContain('noisy_neighbour');
+  });
+
   it('throws every config problem in init (k6 exit 107)', () => {
     expect(() => agentScenario({ RATE: 'x', CHAOS: 'nope' })).toThrow(/RATE: .*\n.*CHAOS: must be one of on, off/);
   });
@@ -289,6 +305,31 @@ describe('the load iteration', () => {
     fakeK6.exec.currentTestRunDuration = 30_000;
     for (let i = 0; i < 30; i++) await s.tenantLoad(data);
     expect(new Set(fakeK6.requests.slice(2).map((r) => r.params.tags?.phase))).toEqual(new Set(['recovery']));
+  });
+
+  it('draws tenants by TENANT_WEIGHTS', async () => {
+    await run(600, 2_000, { ...COMPRESSED, TENANT_WEIGHTS: 'tenant-01=20' });
+    const api = fakeK6.requests.filter((r) => r.params.tags?.traffic === 'api');
+    // tenant-01 weighs 20 of 31: about 387 of 600
+    const heavy = api.filter((r) => r.params.tags!.tenant === 'tenant-01').length;
+    expect(heavy).toBeGreaterThan(330);
+    expect(heavy).toBeLessThan(440);
+  });
+
+  it('sends the noisy tenant\'s requests, from both scenarios, as traffic:noisy and counts its 429s', async () => {
+    const env = { ...COMPRESSED, NOISY_TENANT: 'tenant-05', NOISY_RATE: '100' };
+    const { platform, s, data } = await run(200, 2_000, env);
+    const fromMix = fakeK6.requests.filter((r) => r.params.tags?.tenant === 'tenant-05');
+    expect(fromMix.length).toBeGreaterThan(0);
+    expect(fromMix.every((r) => r.params.tags!.traffic === 'noisy')).toBe(true);
+    expect(fakeK6.requests.filter((r) => r.params.tags?.traffic === 'api').every((r) => r.params.tags!.tenant !== 'tenant-05')).toBe(true);
+    fakeK6.reset();
+    fakeK6.handler = platform.handler;
+    platform.state.apiStatus = 429;
+    for (let i = 0; i < 7; i++) await s.noisyLoad(data);
+    expect(fakeK6.requests.map((r) => [r.params.tags!.tenant, r.params.tags!.traffic])).toEqual(Array(7).fill(['tenant-05', 'noisy']));
+    expect(fakeK6.count('tenant_rate_limited', { tenant: 'tenant-05' })).toBe(7);
+    expect(fakeK6.select('tenant_server_errors', { tenant: 'tenant-05' }).every((x) => x.value === 0)).toBe(true);
   });
 
   it('counts fail-closed 401s and 5xx answers by phase', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
 import type { Env } from '../../lib/env-reader';
 import { METRIC_TYPES } from '../../lib/metric-names';
-import { breakdownGuards, buildLoadThresholds, buildSmokeThresholds, isBreakdownGuard } from '../../thresholds/build-thresholds';
+import { breakdownGuards, buildLoadThresholds, buildSmokeThresholds, isBreakdownGuard, planTenants, tenantSloRows } from '../../thresholds/build-thresholds';
+import { MIN_TENANT_SAMPLES, isGateable, minSamplesForRate } from '../../thresholds/slo-table';
 import { parseThresholdExpression, parseThresholdKey } from '../../thresholds/threshold-grammar';
 
 const cfg = (env: Env) => loadConfig(env, 'load', () => '');
@@ -15,10 +16,10 @@ function expressions(t: Record<string, unknown[]>, key: string): string[] {
 describe('SLO table -> k6 thresholds (reference/k6-facts.md §5.1)', () => {
   it('gives the design SLOs in fallback mode, each paired with a count>0 guard', () => {
     const { thresholds: t } = buildLoadThresholds(cfg({}));
-    expect(expressions(t, 'http_req_duration{kind:read}')).toEqual(['p(95)<300']);
-    expect(expressions(t, 'http_req_duration{kind:write}')).toEqual(['p(95)<600']);
-    expect(expressions(t, 'http_reqs{kind:read}')).toEqual(['count>0']);
-    expect(expressions(t, 'http_reqs{kind:write}')).toEqual(['count>0']);
+    expect(expressions(t, 'http_req_duration{kind:read,expected_response:true}')).toEqual(['p(95)<300']);
+    expect(expressions(t, 'http_req_duration{kind:write,expected_response:true}')).toEqual(['p(95)<600']);
+    expect(expressions(t, 'http_reqs{kind:read,expected_response:true}')).toEqual(['count>0']);
+    expect(expressions(t, 'http_reqs{kind:write,expected_response:true}')).toEqual(['count>0']);
     expect(expressions(t, 'http_req_failed{traffic:api}')).toEqual(['rate<0.005']);
     expect(expressions(t, 'http_req_failed{traffic:api,phase:chaos}')).toEqual(['rate<0.01']);
     expect(expressions(t, 'http_reqs{traffic:api,phase:chaos}')).toEqual(['count>0']);
@@ -55,7 +56,7 @@ describe('SLO table -> k6 thresholds (reference/k6-facts.md §5.1)', () => {
 
   it('applies SLO overrides and scales the drop budget and abort delay with the run', () => {
     const { thresholds: t } = buildLoadThresholds(cfg({ ...COMPRESSED, SLO_READ_P95_MS: '250', SLO_DROPPED_RATIO: '0.02' }));
-    expect(expressions(t, 'http_req_duration{kind:read}')).toEqual(['p(95)<250']);
+    expect(expressions(t, 'http_req_duration{kind:read,expected_response:true}')).toEqual(['p(95)<250']);
     // 1000/s x 40 s = 40,000 scheduled; 2 % = 800; abort delay = max(5 s, 40 s / 10)
     expect(t['dropped_iterations{scenario:tenant_load}']).toEqual([{ threshold: 'count<764', abortOnFail: true, delayAbortEval: '5s' }]);
   });
@@ -79,18 +80,107 @@ describe('SLO table -> k6 thresholds (reference/k6-facts.md §5.1)', () => {
     expect(() => cfg({ ...COMPRESSED, K6_EXECUTION_SEGMENT: 'half' })).toThrow(/K6_EXECUTION_SEGMENT: must be a k6 execution segment such as 0:1\/2/);
   });
 
-  it('adds always-passing per-tenant guards for the first TENANT_BREAKDOWN tenants only', () => {
-    const g = breakdownGuards(cfg({ TENANT_BREAKDOWN: '2' }));
-    expect(g).toEqual({
-      'http_req_duration{kind:read,tenant:tenant-01}': ['p(95)>=0'],
-      'http_req_duration{kind:write,tenant:tenant-01}': ['p(95)>=0'],
-      'http_req_failed{traffic:api,tenant:tenant-01}': ['rate>=0'],
-      'http_req_duration{kind:read,tenant:tenant-02}': ['p(95)>=0'],
-      'http_req_duration{kind:write,tenant:tenant-02}': ['p(95)>=0'],
-      'http_req_failed{traffic:api,tenant:tenant-02}': ['rate>=0'],
-    });
-    expect(Object.keys(breakdownGuards(cfg({ TENANT_BREAKDOWN: '0' })))).toEqual([]);
-    expect(Object.keys(breakdownGuards(cfg({ TENANT_BREAKDOWN: '50', TENANT_TAG_CAP: '5' })))).toHaveLength(15);
+  it('gates every broken-down tenant on read p95, write p95 and error rate, each with its minimum samples', () => {
+    // 5,000/s for 600 s over 20 tenants: ~135,000 reads, 15,000 writes per tenant
+    const { thresholds: t, rows } = buildLoadThresholds(cfg({ SLO_TENANT_READ_P95_MS: '250', SLO_TENANT_ERROR_RATE: '0.01' }));
+    expect(expressions(t, 'http_req_duration{kind:read,expected_response:true,tenant:tenant-03}')).toEqual(['p(95)<250']);
+    expect(expressions(t, 'http_reqs{kind:read,expected_response:true,tenant:tenant-03}')).toEqual([`count>=${MIN_TENANT_SAMPLES}`]);
+    // unset: the global SLO
+    expect(expressions(t, 'http_req_duration{kind:write,expected_response:true,tenant:tenant-03}')).toEqual(['p(95)<600']);
+    expect(expressions(t, 'http_reqs{kind:write,expected_response:true,tenant:tenant-03}')).toEqual(['count>=100']);
+    // one failure in 101 requests is under 1 %
+    expect(expressions(t, 'http_req_failed{traffic:api,tenant:tenant-03}')).toEqual(['rate<0.01']);
+    expect(expressions(t, 'http_reqs{traffic:api,tenant:tenant-03}')).toEqual(['count>=101']);
+    const tenantRows = rows.filter((r) => r.tenant === 'tenant-20');
+    expect(tenantRows.map((r) => [r.id, r.role])).toEqual([
+      ['tenant_read_p95:tenant-20', 'slo'],
+      ['tenant_read_p95_samples:tenant-20', 'evidence'],
+      ['tenant_write_p95:tenant-20', 'slo'],
+      ['tenant_write_p95_samples:tenant-20', 'evidence'],
+      ['tenant_error_rate:tenant-20', 'slo'],
+      ['tenant_error_rate_samples:tenant-20', 'evidence'],
+    ]);
+    expect(Object.keys(t).filter((k) => k.includes('tenant:tenant-21'))).toEqual([]);
+  });
+
+  it.each([
+    [0.005, 201],
+    [0.01, 101],
+    [0.05, MIN_TENANT_SAMPLES],
+    [0, MIN_TENANT_SAMPLES],
+    [1e-9, 100_000],
+  ])('needs enough requests for an error-rate target of %d that one failure alone stays under it: %d', (target, min) => {
+    expect(minSamplesForRate(target)).toBe(min);
+  });
+
+  it.each([
+    [100, 100, false],
+    [148, 100, false],
+    [149, 100, true],
+    [266, 201, false],
+    [267, 201, true],
+    [0, 100, false],
+  ])('gates an SLO expecting %d samples with a minimum of %d: %s (expected - 4 sigma >= minimum)', (expected, min, gated) => {
+    expect(isGateable(expected, min)).toBe(gated);
+  });
+
+  it('keeps only a table guard, no gate, for an SLO a tenant cannot get enough samples for', () => {
+    // 600/s x 40 s over 20 tenants, 90 % reads: 22,920 scheduled with the 4 s ramp: ~1,030 reads but ~114 writes per tenant
+    const plan = planTenants(cfg({ RATE: '600', DURATION: '40s', CHAOS: 'off' }));
+    const t01 = plan[0]!;
+    expect(t01.gates.map((g) => [g.slo, g.gated])).toEqual([
+      ['read_p95', true],
+      ['write_p95', false],
+      ['error_rate', true],
+    ]);
+    expect(t01.gates[1]).toMatchObject({ expression: 'p(95)>=0', expected: 114, minSamples: 100 });
+    expect(breakdownGuards(plan)['http_req_duration{kind:write,expected_response:true,tenant:tenant-01}']).toEqual(['p(95)>=0']);
+    expect(tenantSloRows(plan).some((r) => r.id === 'tenant_write_p95:tenant-01')).toBe(false);
+  });
+
+  it('expects each tenant\'s samples by its weight: a light tenant is not gated where the others are', () => {
+    const plan = planTenants(cfg({ RATE: '600', DURATION: '40s', CHAOS: 'off', TENANT_WEIGHTS: 'tenant-03=0.05' }));
+    const byTenant = Object.fromEntries(plan.map((t) => [t.tenant, t]));
+    expect(byTenant['tenant-03']!.gates.map((g) => g.gated)).toEqual([false, false, false]);
+    expect(byTenant['tenant-04']!.gates.map((g) => g.gated)).toEqual([true, false, true]);
+  });
+
+  it('judges a tenant\'s error rate before the outage only in expiry mode', () => {
+    const { thresholds: t } = buildLoadThresholds(cfg({ CHAOS_EXPECT: 'expiry' }));
+    expect(expressions(t, 'http_req_failed{traffic:api,phase:baseline,tenant:tenant-01}')).toEqual(['rate<0.005']);
+    expect(expressions(t, 'http_reqs{traffic:api,phase:baseline,tenant:tenant-01}')).toEqual(['count>=201']);
+    expect(t['http_req_failed{traffic:api,tenant:tenant-01}']).toBeUndefined();
+  });
+
+  it('gates the noisy tenant on "throttled, never 5xx" instead of its error rate and latency', () => {
+    const { thresholds: t, tenants } = buildLoadThresholds(cfg({ NOISY_TENANT: 'tenant-05', NOISY_RATE: '2000' }));
+    expect(expressions(t, 'tenant_rate_limited{tenant:tenant-05}')).toEqual(['count>0']);
+    expect(expressions(t, 'tenant_server_errors{tenant:tenant-05}')).toEqual(['rate<=0']);
+    expect(Object.keys(t).filter((k) => k.includes('tenant:tenant-05') && !k.startsWith('tenant_'))).toEqual([]);
+    expect(tenants.find((p) => p.tenant === 'tenant-05')).toMatchObject({ noisy: true, gates: [] });
+    // its 429s fail its status checks by design
+    expect(expressions(t, 'checks{traffic:api}')).toEqual(['rate>0.99']);
+    expect(t.checks).toBeUndefined();
+  });
+
+  it('breaks down the noisy tenant even past TENANT_BREAKDOWN', () => {
+    const plan = planTenants(cfg({ TENANT_BREAKDOWN: '2', NOISY_TENANT: 'tenant-05', NOISY_RATE: '10' }));
+    expect(plan.map((p) => p.tenant)).toEqual(['tenant-01', 'tenant-02', 'tenant-05']);
+  });
+
+  it('keeps guards only, for the first TENANT_BREAKDOWN tenants, in the smoke profile', () => {
+    const smoke = loadConfig({ TENANTS: '2' }, 'smoke', () => '');
+    const { thresholds: t } = buildSmokeThresholds(smoke);
+    expect(Object.entries(t).filter(([k]) => k.includes('tenant:'))).toEqual([
+      ['http_req_duration{kind:read,expected_response:true,tenant:tenant-01}', ['p(95)>=0']],
+      ['http_req_duration{kind:write,expected_response:true,tenant:tenant-01}', ['p(95)>=0']],
+      ['http_req_failed{traffic:api,tenant:tenant-01}', ['rate>=0']],
+      ['http_req_duration{kind:read,expected_response:true,tenant:tenant-02}', ['p(95)>=0']],
+      ['http_req_duration{kind:write,expected_response:true,tenant:tenant-02}', ['p(95)>=0']],
+      ['http_req_failed{traffic:api,tenant:tenant-02}', ['rate>=0']],
+    ]);
+    expect(Object.keys(buildLoadThresholds(cfg({ TENANT_BREAKDOWN: '0' })).thresholds).filter((k) => k.includes('tenant:'))).toEqual([]);
+    expect(planTenants(cfg({ TENANT_BREAKDOWN: '50', TENANT_TAG_CAP: '5' }))).toHaveLength(5);
   });
 
   it('recognises breakdown guards and nothing else as guards', () => {
