@@ -9,9 +9,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseGoDuration } from '../disruptor/http-fault';
+import { parseGoDuration } from '../contracts/duration';
 import { aggregate, type SummaryData } from '../launch/instance-summaries';
-import { DEFAULT_START_OPTIONS, rampStartRate, type StartOptions } from '../launch/options';
+import { rampStartRate } from '../contracts/load-profile';
+import { DEFAULT_START_OPTIONS, type StartOptions } from '../launch/options';
 import { REPO_ROOT, runStack } from '../launch/stack';
 import { sampleProcess, type ProcUsage } from './proc-sampler';
 import { isDirectRun, writeReport, type BenchSection } from './report';

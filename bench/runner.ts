@@ -32,41 +32,10 @@ s.keepAliveTimeout = 65000;
 s.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: s.address().port }) + '\\n'));
 `;
 
-/** Measures VU initialisation in a fresh process; prints one JSON line. */
-const MEASURE_SOURCE = `
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import { compileModule } from './runner/vu/script-loader';
-import { VU } from './runner/vu/vu';
-import { createMetricRegistry } from './runner/metrics/registry';
-import { defineBuiltinMetrics } from './runner/metrics/builtin';
-import { createLogger } from './runner/progress/logger';
-import { HttpClient } from './runner/http/client';
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc');
-const [script, countText, envJSON] = process.argv.slice(2);
-const count = Number(countText);
-const registry = createMetricRegistry();
-defineBuiltinMetrics(registry);
-const services = { registry, options: undefined, env: JSON.parse(envJSON), scriptDir: script.replace(/\\/[^/]*$/, ''), logger: createLogger({ write: () => {}, startMs: Date.now() }), http: new HttpClient(), faultAgent: { url: 'http://127.0.0.1:1', token: undefined }, sharedArrays: new Map(), abortTest() {}, failTest() {}, instanceStats: () => ({ iterationsInterrupted: 0, iterationsCompleted: 0, vusActive: 0, vusInitialized: 0, currentTestRunDuration: 0 }), testStartTime: () => 0 };
-const entry = compileModule(script);
-new VU(0, services, entry, 0);
-gc(); gc();
-const before = process.memoryUsage();
-const t0 = performance.now();
-const vus = [];
-for (let i = 1; i <= count; i++) vus.push(new VU(i, services, entry, i));
-const initMs = performance.now() - t0;
-gc(); gc();
-const after = process.memoryUsage();
-process.stdout.write(JSON.stringify({ count: vus.length, initMs, rssPerVuMB: (after.rss - before.rss) / count / 1048576, heapPerVuMB: (after.heapUsed - before.heapUsed) / count / 1048576, rssTotalMB: after.rss / 1048576 }) + '\\n');
-process.exit(0);
-`;
-
 async function buildTools(): Promise<void> {
   const common = { bundle: true, format: 'esm' as const, platform: 'node' as const, target: 'node20', packages: 'external' as const, logLevel: 'error' as const };
   await esbuild.build({ ...common, entryPoints: [join(ROOT, 'runner/cli.ts')], outfile: CLI });
-  await esbuild.build({ ...common, stdin: { contents: MEASURE_SOURCE, resolveDir: ROOT, loader: 'ts' }, outfile: MEASURE });
+  await esbuild.build({ ...common, entryPoints: [join(ROOT, 'bench/vu-memory.ts')], outfile: MEASURE });
 }
 
 async function startServer(): Promise<{ port: number; stop: () => void }> {

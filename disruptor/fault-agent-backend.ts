@@ -12,9 +12,8 @@
 import http from 'k6/http';
 import { setTimeout } from 'k6/timers';
 import type { FaultInjector, FaultWitness } from './fault-injector';
-import type { HttpFault } from './http-fault';
-import { assertFaultRequest } from './http-fault';
-import { formatDuration } from '../lib/duration';
+import { formatDuration } from '../contracts/duration';
+import { assertFaultRequest, type HttpFault } from '../contracts/http-fault';
 
 export interface FaultAgentOptions {
   url: string;

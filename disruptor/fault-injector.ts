@@ -3,7 +3,7 @@
  * agent's HTTP control API anywhere else, and none for `CHAOS=off`. The chaos scenario calls
  * `inject` once (1 VU x 1 iteration) and records the witness.
  */
-import type { HttpFault } from './http-fault';
+import type { HttpFault } from '../contracts/http-fault';
 
 export type BackendName = 'xk6-disruptor' | 'fault-agent' | 'none';
 

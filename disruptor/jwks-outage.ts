@@ -3,8 +3,7 @@
  * 503 (errorRate 1.0). Validated with the shared fault model so the bundle, the fault agent and
  * the runner's disruptor agree on it.
  */
-import type { HttpFault } from './http-fault';
-import { assertHttpFault } from './http-fault';
+import { assertHttpFault, type HttpFault } from '../contracts/http-fault';
 
 export const JWKS_OUTAGE_BODY = '{"error":"temporarily_unavailable","message":"Authority unreachable (JWKS outage injected by the tenant load test)"}';
 

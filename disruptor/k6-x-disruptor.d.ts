@@ -3,16 +3,8 @@
  * (reference/k6-facts.md §9.2). Only what the bundle uses, with the documented argument types.
  */
 declare module 'k6/x/disruptor' {
-  /** Mirrors disruptor/http-fault.ts (an ambient module cannot import a relative path). */
-  export interface HttpFault {
-    port?: number | string;
-    averageDelay?: string;
-    delayVariation?: string;
-    errorRate?: number;
-    errorCode?: number;
-    errorBody?: string;
-    exclude?: string;
-  }
+  /** The fault model's one definition (contracts/http-fault.ts), not a mirror of it. */
+  export type HttpFault = import('../contracts/http-fault').HttpFault;
 
   export interface DisruptorOptions {
     /** Max wait for the agent to be ready, Go duration string (default '30s'). */

@@ -9,8 +9,8 @@
  */
 import { ServiceDisruptor } from 'k6/x/disruptor';
 import type { FaultInjector, FaultWitness } from './fault-injector';
-import type { HttpFault } from './http-fault';
-import { formatDuration } from '../lib/duration';
+import { formatDuration } from '../contracts/duration';
+import type { HttpFault } from '../contracts/http-fault';
 
 export interface Xk6Options {
   service: string;

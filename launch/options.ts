@@ -5,7 +5,7 @@
  * Precedence: DEFAULT_START_OPTIONS < flags.
  */
 import { parseArgs } from 'node:util';
-import { parseGoDuration } from '../disruptor/http-fault';
+import { parseGoDuration } from '../contracts/duration';
 
 export type ChaosMode = 'off' | 'fallback' | 'expiry';
 export type Engine = 'auto' | 'offline' | 'k6';
@@ -81,14 +81,6 @@ Options:
   --quiet               no live progress
   -h, --help            this text
 `;
-
-/**
- * The rate a ramp-up starts from: a tenth of the target, at least 1/s — the bundle's own rule
- * (lib/config.ts rampStartRate; the Node side does not import the k6 side).
- */
-export function rampStartRate(rate: number): number {
-  return Math.max(1, Math.round(rate / 10));
-}
 
 export class StartOptionsError extends Error {
   readonly code = 'ERR_START_OPTIONS';

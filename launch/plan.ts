@@ -3,7 +3,7 @@
  * so the requested chaos story happens), the bundle to run, and its environment. Pure: the same
  * options and secrets always give the same plan, which test/launch checks.
  */
-import { parseGoDuration } from '../disruptor/http-fault';
+import { parseGoDuration } from '../contracts/duration';
 import type { StartOptions } from './options';
 
 export interface RunSecrets {

@@ -4,12 +4,13 @@
  * outage in the same run — prints k6's summary with the SLO and chaos verdict, then the platform's
  * own evidence, and exits with the run's exit code (k6's: 0 pass, 99 thresholds crossed, ...).
  */
-import { parseGoDuration } from '../disruptor/http-fault';
+import { parseGoDuration } from '../contracts/duration';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderEvidence } from './evidence';
 import { generatorHintFor } from './verdict-hint';
-import { START_USAGE, StartOptionsError, parseStartArgs, rampStartRate } from './options';
+import { rampStartRate } from '../contracts/load-profile';
+import { START_USAGE, StartOptionsError, parseStartArgs } from './options';
 import { resolveInstances, planInstances } from './instances';
 import { bundleFor } from './plan';
 import { stopAll } from './processes';

@@ -5,6 +5,7 @@
  * point at the reference platform on loopback (`npm run sim`): they are demo values, documented
  * as such in the README; the platform refuses to listen beyond loopback while they are in use.
  */
+import { rampStartRate } from '../contracts/load-profile';
 import { ConfigError } from './config-error';
 import type { Catalog } from './catalog';
 import { DEFAULT_CATALOG, parseCatalog } from './catalog';
@@ -148,11 +149,6 @@ export function sizeVUs(rate: number, expectedIterationMs: number): { preAllocat
  */
 export function defaultRampUpMs(durationMs: number): number {
   return Math.floor(Math.min(10_000, durationMs / 10) / 1000) * 1000;
-}
-
-/** The ramp's first rate: a tenth of the target, at least 1 iteration per second. */
-export function rampStartRate(rate: number): number {
-  return Math.max(1, Math.round(rate / 10));
 }
 
 /** Reads a file for TENANTS_FILE / CATALOG_FILE; in k6 this is `open()` (init context only). */

@@ -4,7 +4,7 @@
  * A malformed value is a problem, never a silent fallback to the default.
  */
 import type { ConfigProblem } from './config-error';
-import { parseK6Duration } from './duration';
+import { parseDurationWithUnit } from '../contracts/duration';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -92,7 +92,7 @@ export class EnvReader {
   duration(name: string, fallbackMs: number, minMs = 0): number {
     const v = this.raw(name);
     if (v === undefined) return fallbackMs;
-    const ms = parseK6Duration(v);
+    const ms = parseDurationWithUnit(v);
     if (ms === undefined) {
       const hint = /^\d+(\.\d+)?$/.test(v) ? ` (a bare number is ambiguous: write '${v}s' or '${v}ms')` : '';
       this.problem(name, `must be a duration with units such as '30s', '5m' or '1h30m' (got ${quote(v)})${hint}`);

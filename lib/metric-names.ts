@@ -2,7 +2,7 @@
  * Custom metric names of the bundle, written once: lib/metrics.ts declares them, the thresholds
  * and the summary read them. Prefixed so they never collide with k6's built-ins.
  */
-import type { MetricType } from '../thresholds/threshold-grammar';
+import { BUILTIN_METRICS, type MetricType } from '../contracts/k6-metrics';
 
 export const METRIC = {
   /** Counter: token refreshes that failed (Authority unreachable or refusing). */
@@ -29,13 +29,7 @@ export const METRIC = {
 
 /** Types of the metrics thresholds select (built-in and custom), for grammar checks. */
 export const METRIC_TYPES: Readonly<Record<string, MetricType>> = {
-  http_req_duration: 'trend',
-  http_req_failed: 'rate',
-  http_reqs: 'counter',
-  checks: 'rate',
-  dropped_iterations: 'counter',
-  iterations: 'counter',
-  iteration_duration: 'trend',
+  ...Object.fromEntries(BUILTIN_METRICS.map((m) => [m.name, m.type])),
   [METRIC.tokenRefreshFailures]: 'counter',
   [METRIC.tokenRefreshes]: 'counter',
   [METRIC.setupFailures]: 'counter',

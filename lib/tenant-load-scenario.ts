@@ -25,7 +25,7 @@ import { ApiCaller } from './api-call';
 import { countDegradedEvents } from './audit-evidence';
 import type { Config } from './config';
 import { loadConfig, sizeVUs } from './config';
-import { formatDuration } from './duration';
+import { formatDuration } from '../contracts/duration';
 import type { Env } from './env-reader';
 import { executionSegment, iterationInTest, nowMs, runElapsedMs, vuIdInTest } from './k6-exec';
 import { runsFaultScenario } from './instance-share';

@@ -13,7 +13,7 @@ import { callOperation } from './api-call';
 import { isRunnable } from './catalog';
 import type { Config } from './config';
 import { loadConfig } from './config';
-import { formatDuration } from './duration';
+import { formatDuration } from '../contracts/duration';
 import type { Env } from './env-reader';
 import { iterationInTest, vuIdInTest } from './k6-exec';
 import { k6Env, readTextFile } from './k6-env';

@@ -6,6 +6,7 @@
  * the `tenant` tag is capped so a pool of 50,000 tenants cannot explode k6's time series
  * (reference/user-asks.md §6).
  */
+import { TENANT_ID_PATTERN } from '../contracts/tenant-id';
 import type { ConfigProblem } from './config-error';
 import { fileWeight } from './tenant-weights';
 
@@ -18,8 +19,6 @@ export interface Tenant {
   weight?: number;
 }
 
-/** Tenant ids as the platform accepts them (docs/platform-api.md). */
-export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** The `tenant` tag value shared by every tenant past `TENANT_TAG_CAP` (same as the platform's label). */
 export const OVERFLOW_TENANT_TAG = '__overflow__';
@@ -46,16 +45,16 @@ export function parseTenantsVar(value: string, problems: ConfigProblem[]): Tenan
     return numberedTenants(n);
   }
   const ids = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  const bad = ids.filter((id) => !TENANT_ID.test(id));
+  const bad = ids.filter((id) => !TENANT_ID_PATTERN.test(id));
   if (bad.length > 0) {
     problems.push({
       variable: 'TENANTS',
-      message: `must be a count or a comma list of tenant ids matching ${TENANT_ID.source} (bad: ${bad.slice(0, 5).map((b) => `'${b}'`).join(', ')})`,
+      message: `must be a count or a comma list of tenant ids matching ${TENANT_ID_PATTERN.source} (bad: ${bad.slice(0, 5).map((b) => `'${b}'`).join(', ')})`,
     });
   }
   const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
   if (dupes.length > 0) problems.push({ variable: 'TENANTS', message: `lists ${dupes[0]} more than once` });
-  return ids.filter((id) => TENANT_ID.test(id)).map((id) => ({ id }));
+  return ids.filter((id) => TENANT_ID_PATTERN.test(id)).map((id) => ({ id }));
 }
 
 /**
@@ -93,8 +92,8 @@ export function parseTenantsFile(text: string, problems: ConfigProblem[]): Tenan
         problems.push({ variable: `${at}.${key}`, message: 'unknown field; allowed fields are id, clientId, clientSecret, weight' });
       }
     }
-    if (typeof e.id !== 'string' || !TENANT_ID.test(e.id)) {
-      problems.push({ variable: `${at}.id`, message: `must be a tenant id matching ${TENANT_ID.source}` });
+    if (typeof e.id !== 'string' || !TENANT_ID_PATTERN.test(e.id)) {
+      problems.push({ variable: `${at}.id`, message: `must be a tenant id matching ${TENANT_ID_PATTERN.source}` });
       return;
     }
     if (seen.has(e.id)) {

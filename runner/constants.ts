@@ -8,93 +8,10 @@
  * Contract: pure data plus two tiny pure helpers; imports only types.
  */
 
-import type { MetricType, ValueType } from './contract';
 
-// ---------------------------------------------------------------------------------------------
-// Built-in metrics (k6-facts §3.1, k6 `metrics/builtin.go`)
-// ---------------------------------------------------------------------------------------------
-
-export const VUS = 'vus';
-export const VUS_MAX = 'vus_max';
-export const ITERATIONS = 'iterations';
-export const ITERATION_DURATION = 'iteration_duration';
-export const DROPPED_ITERATIONS = 'dropped_iterations';
-export const CHECKS = 'checks';
-export const GROUP_DURATION = 'group_duration';
-export const DATA_SENT = 'data_sent';
-export const DATA_RECEIVED = 'data_received';
-export const HTTP_REQS = 'http_reqs';
-export const HTTP_REQ_FAILED = 'http_req_failed';
-export const HTTP_REQ_DURATION = 'http_req_duration';
-export const HTTP_REQ_BLOCKED = 'http_req_blocked';
-export const HTTP_REQ_CONNECTING = 'http_req_connecting';
-export const HTTP_REQ_TLS_HANDSHAKING = 'http_req_tls_handshaking';
-export const HTTP_REQ_SENDING = 'http_req_sending';
-export const HTTP_REQ_WAITING = 'http_req_waiting';
-export const HTTP_REQ_RECEIVING = 'http_req_receiving';
-export const WS_SESSIONS = 'ws_sessions';
-export const WS_MSGS_SENT = 'ws_msgs_sent';
-export const WS_MSGS_RECEIVED = 'ws_msgs_received';
-export const WS_PING = 'ws_ping';
-export const WS_SESSION_DURATION = 'ws_session_duration';
-export const WS_CONNECTING = 'ws_connecting';
-export const GRPC_REQ_DURATION = 'grpc_req_duration';
-
-export interface BuiltinMetricDefinition {
-  readonly name: string;
-  readonly type: MetricType;
-  readonly contains: ValueType;
-}
-
-/**
- * Every metric k6 registers at start (`RegisterBuiltinMetrics`), in k6's order. The engine defines
- * all of them before init so that a script's `new Trend('http_req_duration')` conflicts exactly as
- * in k6, and thresholds on built-ins validate even when no sample arrives.
- */
-export const BUILTIN_METRICS: readonly BuiltinMetricDefinition[] = [
-  { name: VUS, type: 'gauge', contains: 'default' },
-  { name: VUS_MAX, type: 'gauge', contains: 'default' },
-  { name: ITERATIONS, type: 'counter', contains: 'default' },
-  { name: ITERATION_DURATION, type: 'trend', contains: 'time' },
-  { name: DROPPED_ITERATIONS, type: 'counter', contains: 'default' },
-  { name: CHECKS, type: 'rate', contains: 'default' },
-  { name: GROUP_DURATION, type: 'trend', contains: 'time' },
-  { name: HTTP_REQS, type: 'counter', contains: 'default' },
-  { name: HTTP_REQ_FAILED, type: 'rate', contains: 'default' },
-  { name: HTTP_REQ_DURATION, type: 'trend', contains: 'time' },
-  { name: HTTP_REQ_BLOCKED, type: 'trend', contains: 'time' },
-  { name: HTTP_REQ_CONNECTING, type: 'trend', contains: 'time' },
-  { name: HTTP_REQ_TLS_HANDSHAKING, type: 'trend', contains: 'time' },
-  { name: HTTP_REQ_SENDING, type: 'trend', contains: 'time' },
-  { name: HTTP_REQ_WAITING, type: 'trend', contains: 'time' },
-  { name: HTTP_REQ_RECEIVING, type: 'trend', contains: 'time' },
-  { name: WS_SESSIONS, type: 'counter', contains: 'default' },
-  { name: WS_MSGS_SENT, type: 'counter', contains: 'default' },
-  { name: WS_MSGS_RECEIVED, type: 'counter', contains: 'default' },
-  { name: WS_PING, type: 'trend', contains: 'time' },
-  { name: WS_SESSION_DURATION, type: 'trend', contains: 'time' },
-  { name: WS_CONNECTING, type: 'trend', contains: 'time' },
-  { name: GRPC_REQ_DURATION, type: 'trend', contains: 'time' },
-  { name: DATA_SENT, type: 'counter', contains: 'data' },
-  { name: DATA_RECEIVED, type: 'counter', contains: 'data' },
-];
-
-/** Custom metric names: `^[a-zA-Z_][a-zA-Z0-9_]{1,128}$`, i.e. 2–129 chars (k6-facts §2.3). */
-export const METRIC_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]{1,128}$/;
-
-export const METRIC_TYPES: readonly MetricType[] = ['counter', 'gauge', 'rate', 'trend'];
-export const VALUE_TYPES: readonly ValueType[] = ['default', 'time', 'data'];
-
-/**
- * The sub-metric k6 registers by itself when the `expected_response` system tag is enabled, so it
- * always shows in the summary (k6-facts §3.1, k6 `internal/metrics/engine/engine.go`).
- */
-export const EXPECTED_RESPONSE_SUBMETRIC = 'http_req_duration{expected_response:true}';
-
-/** Summary-only lines of the v1+ text summary; not metrics, not usable in thresholds (§3.1). */
-export const CHECKS_TOTAL = 'checks_total';
-export const CHECKS_SUCCEEDED = 'checks_succeeded';
-export const CHECKS_FAILED = 'checks_failed';
+// Built-in metrics, metric names and threshold aggregations are k6's vocabulary shared with the
+// bundle: their one home is contracts/k6-metrics.ts.
+export * from '../contracts/k6-metrics';
 
 // ---------------------------------------------------------------------------------------------
 // Tags (k6-facts §3.2, k6 `metrics/system_tag.go`)
@@ -282,13 +199,6 @@ export const THRESHOLD_CONFIG_KEYS = [THRESHOLD_KEY, ABORT_ON_FAIL_KEY, DELAY_AB
 /** Periodic threshold evaluation interval (`thresholdsRate` in k6's metrics engine). */
 export const THRESHOLD_EVALUATION_INTERVAL_MS = 2000;
 
-/** Aggregation methods allowed per metric type (k6 `metrics/metric_type.go`). */
-export const THRESHOLD_AGGREGATIONS: Readonly<Record<MetricType, readonly string[]>> = {
-  counter: ['count', 'rate'],
-  gauge: ['value'],
-  rate: ['rate'],
-  trend: ['avg', 'min', 'med', 'max', 'p(N)'],
-};
 
 // ---------------------------------------------------------------------------------------------
 // Summary (k6-facts §5.5, §5.6)

@@ -7,8 +7,9 @@
  * sink aggregation, threshold grammar and timing, summary and export shapes.
  */
 
-export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
-export type ValueType = 'default' | 'time' | 'data';
+import type { MetricType, ValueType } from '../contracts/k6-metrics';
+
+export type { MetricType, ValueType };
 export type Tags = Readonly<Record<string, string>>;
 
 /** One measurement, as k6 emits it. `time` is Unix ms; tags are already merged and stringified. */

@@ -3,7 +3,7 @@
  * precedence defaults < env < flags. Parsing is pure (argv and env passed in) and loud: a bad value
  * throws ConfigError naming the flag and the allowed values; the CLI prints it and exits 2.
  */
-import { parseGoDuration } from '../disruptor/http-fault';
+import { formatDuration, parseGoDuration } from '../contracts/duration';
 
 export const LOCAL_CLIENT_SECRET = 'local-dev-secret';
 export const LOCAL_ADMIN_TOKEN = 'local-admin-token';
@@ -240,17 +240,9 @@ export function parseSimArgs(argv: readonly string[], env: Record<string, string
   return { config, help };
 }
 
-/** Formats milliseconds as a Go duration string (`3600000` → `1h`, `90000` → `1m30s`). */
+/** Formats milliseconds as a Go duration string (`3600000` → `1h`, `90000` → `1m30s`), `never` for a TTL that never ends. */
 export function formatGoDuration(ms: number): string {
-  if (ms === Infinity) return 'never';
-  if (ms === 0) return '0s';
-  if (ms % 1000 !== 0) return `${ms}ms`;
-  let s = ms / 1000;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+  return ms === Infinity ? 'never' : formatDuration(ms);
 }
 
 export function usage(): string {

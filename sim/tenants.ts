@@ -2,7 +2,6 @@
  * The tenant registry: `tenant-01` … `tenant-NN` (zero-padded to at least two digits), the
  * per-tenant OAuth clients `<tenant>-load` and the multi-tenant load client `tenant-load`.
  */
-export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const MULTI_TENANT_CLIENT = 'tenant-load';
 
 export function tenantIds(count: number): string[] {

@@ -1,10 +1,12 @@
 /**
- * The import boundaries of DESIGN.md §2, checked on every import statement in the tree:
- * - the k6 side (scenarios/ lib/ disruptor/ thresholds/) imports only itself, `k6`, `k6/*`,
- *   `k6/x/disruptor` and pinned `https://jslib.k6.io/...` URLs: no Node built-in, no npm package,
- *   nothing from runner/ or sim/;
- * - runner/ and sim/ never import each other, and from the k6 side only disruptor/http-fault.ts
- *   (the pure, shared fault model).
+ * The import boundaries (docs/architecture.md#boundaries), checked on every import statement:
+ * - contracts/ (the rules both sides share) imports nothing but contracts/: no Node built-in, no
+ *   npm package, no `k6`;
+ * - the k6 side (scenarios/ lib/ disruptor/ thresholds/) imports only itself, contracts/, `k6`,
+ *   `k6/*`, `k6/x/disruptor` and pinned `https://jslib.k6.io/...` URLs: no Node built-in, no npm
+ *   package, nothing from runner/, sim/, launch/ or bench/;
+ * - the Node side (runner/ sim/ launch/ bench/) never imports the k6 side (shared rules come from
+ *   contracts/), and runner/ and sim/ never import each other.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -14,7 +16,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const K6_SIDE = ['scenarios', 'lib', 'disruptor', 'thresholds'];
-const SHARED_FROM_K6_SIDE = ['disruptor/http-fault.ts'];
+const NODE_SIDE = ['runner', 'sim', 'launch', 'bench'];
+const CONTRACTS = 'contracts';
 
 function sourceFiles(dir: string): string[] {
   let entries: string[];
@@ -55,7 +58,7 @@ function resolvedTarget(file: string, spec: string): string | undefined {
 
 const topDir = (rel: string) => rel.split('/')[0] as string;
 
-describe('import boundaries (DESIGN.md §2)', () => {
+describe('import boundaries (docs/architecture.md#boundaries)', () => {
   const k6Files = K6_SIDE.flatMap(sourceFiles);
 
   it('finds the k6 side to check', () => {
@@ -63,15 +66,31 @@ describe('import boundaries (DESIGN.md §2)', () => {
     expect(k6Files).toContain('scenarios/tenant-load-agent.ts');
   });
 
-  it('the k6 side imports only itself, k6 modules, the extension and pinned jslib URLs', () => {
+  it('the k6 side imports only itself, contracts/, k6 modules, the extension and pinned jslib URLs', () => {
     const bad: string[] = [];
     for (const file of k6Files) {
       for (const spec of specifiersOf(readFileSync(join(ROOT, file), 'utf8'))) {
         const target = resolvedTarget(file, spec);
         const ok = target
-          ? K6_SIDE.includes(topDir(target))
+          ? K6_SIDE.includes(topDir(target)) || topDir(target) === CONTRACTS
           : spec === 'k6' || /^k6\/[a-z0-9/-]+$/.test(spec) || /^https:\/\/jslib\.k6\.io\/[a-z0-9-]+\/\d+\.\d+\.\d+\/index\.js$/.test(spec);
         if (!ok) bad.push(`${file} -> ${spec}${isNodeBuiltin(spec) ? ' (Node built-in)' : ''}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('finds the Node side and contracts/ to check', () => {
+    expect(NODE_SIDE.flatMap(sourceFiles)).toEqual(expect.arrayContaining(['runner/cli.ts', 'sim/cli.ts', 'launch/start.ts', 'bench/runner.ts']));
+    expect(sourceFiles(CONTRACTS)).toEqual(expect.arrayContaining(['contracts/duration.ts', 'contracts/http-fault.ts']));
+  });
+
+  it.each(NODE_SIDE)('%s/ never imports the k6 side (shared rules come from contracts/)', (from) => {
+    const bad: string[] = [];
+    for (const file of sourceFiles(from)) {
+      for (const spec of specifiersOf(readFileSync(join(ROOT, file), 'utf8'))) {
+        const target = resolvedTarget(file, spec);
+        if (target && K6_SIDE.includes(topDir(target))) bad.push(`${file} -> ${spec}`);
       }
     }
     expect(bad).toEqual([]);
@@ -80,22 +99,26 @@ describe('import boundaries (DESIGN.md §2)', () => {
   it.each([
     ['runner', 'sim'],
     ['sim', 'runner'],
-  ])('%s/ never imports %s/, and from the k6 side only the shared fault model', (from, other) => {
+  ])('%s/ never imports %s/', (from, other) => {
     const bad: string[] = [];
     for (const file of sourceFiles(from)) {
       for (const spec of specifiersOf(readFileSync(join(ROOT, file), 'utf8'))) {
         const target = resolvedTarget(file, spec);
-        if (!target) continue;
-        const dir = topDir(target);
-        if (dir === other) bad.push(`${file} -> ${spec}`);
-        if (K6_SIDE.includes(dir) && !SHARED_FROM_K6_SIDE.includes(target)) bad.push(`${file} -> ${spec}`);
+        if (target && topDir(target) === other) bad.push(`${file} -> ${spec}`);
       }
     }
     expect(bad).toEqual([]);
   });
 
-  it('the shared fault model itself imports nothing', () => {
-    expect(specifiersOf(readFileSync(join(ROOT, 'disruptor/http-fault.ts'), 'utf8'))).toEqual([]);
+  it('contracts/ imports nothing but contracts/', () => {
+    const bad: string[] = [];
+    for (const file of sourceFiles(CONTRACTS)) {
+      for (const spec of specifiersOf(readFileSync(join(ROOT, file), 'utf8'))) {
+        const target = resolvedTarget(file, spec);
+        if (!target || topDir(target) !== CONTRACTS) bad.push(`${file} -> ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
   });
 
   it.each([

@@ -25,7 +25,7 @@
 import type { Threshold } from 'k6/options';
 import type { Config } from '../lib/config';
 import { EXPIRY_ALERTS, METRIC } from '../lib/metric-names';
-import { formatDuration } from '../lib/duration';
+import { formatDuration } from '../contracts/duration';
 import { tenantTag } from '../lib/tenants';
 import { tenantShares } from '../lib/tenant-weights';
 import type { TenantSloId } from './slo-table';

@@ -4,29 +4,30 @@
  * at run time. Per-tenant thresholds (up to 6 per tenant) are counted in one line: the
  * per-tenant table shows them by tenant.
  */
+import * as K6 from '../../contracts/k6-metrics';
 import { isPerTenantThreshold } from '../../thresholds/build-thresholds';
 import type { SummaryData, SummaryMetric } from './summary-data';
 import { allChecks, formatMs, formatPercent, formatStat, statOf } from './summary-data';
 
 const CATEGORY: Record<string, string> = {
-  http_req_blocked: 'HTTP',
-  http_req_connecting: 'HTTP',
-  http_req_duration: 'HTTP',
-  http_req_failed: 'HTTP',
-  http_req_receiving: 'HTTP',
-  http_req_sending: 'HTTP',
-  http_req_tls_handshaking: 'HTTP',
-  http_req_waiting: 'HTTP',
-  http_reqs: 'HTTP',
-  dropped_iterations: 'EXECUTION',
-  iteration_duration: 'EXECUTION',
-  iterations: 'EXECUTION',
-  vus: 'EXECUTION',
-  vus_max: 'EXECUTION',
-  data_received: 'NETWORK',
-  data_sent: 'NETWORK',
+  [K6.HTTP_REQ_BLOCKED]: 'HTTP',
+  [K6.HTTP_REQ_CONNECTING]: 'HTTP',
+  [K6.HTTP_REQ_DURATION]: 'HTTP',
+  [K6.HTTP_REQ_FAILED]: 'HTTP',
+  [K6.HTTP_REQ_RECEIVING]: 'HTTP',
+  [K6.HTTP_REQ_SENDING]: 'HTTP',
+  [K6.HTTP_REQ_TLS_HANDSHAKING]: 'HTTP',
+  [K6.HTTP_REQ_WAITING]: 'HTTP',
+  [K6.HTTP_REQS]: 'HTTP',
+  [K6.DROPPED_ITERATIONS]: 'EXECUTION',
+  [K6.ITERATION_DURATION]: 'EXECUTION',
+  [K6.ITERATIONS]: 'EXECUTION',
+  [K6.VUS]: 'EXECUTION',
+  [K6.VUS_MAX]: 'EXECUTION',
+  [K6.DATA_RECEIVED]: 'NETWORK',
+  [K6.DATA_SENT]: 'NETWORK',
 };
-const COMPACT_HTTP = ['http_req_duration', 'http_req_failed', 'http_reqs'];
+const COMPACT_HTTP = [K6.HTTP_REQ_DURATION, K6.HTTP_REQ_FAILED, K6.HTTP_REQS];
 
 function dots(name: string, width: number): string {
   return name.length >= width ? `${name}: ` : `${name}${'.'.repeat(width - name.length)}: `;
@@ -108,8 +109,8 @@ export function renderTextSummary(data: SummaryData): string {
   const byCategory: Record<string, string[]> = { CUSTOM: [], HTTP: [], EXECUTION: [], NETWORK: [] };
   for (const key of keys) {
     const base = key.split('{')[0] as string;
-    if (key !== base && key !== 'http_req_duration{expected_response:true}') continue;
-    const cat = CATEGORY[base] ?? (base === 'checks' ? '' : 'CUSTOM');
+    if (key !== base && key !== K6.EXPECTED_RESPONSE_SUBMETRIC) continue;
+    const cat = CATEGORY[base] ?? (base === K6.CHECKS ? '' : 'CUSTOM');
     if (!cat) continue;
     if (cat === 'HTTP' && !COMPACT_HTTP.includes(base)) continue;
     const label = key === base ? key : `  { expected_response:true }`;

@@ -21,7 +21,7 @@ import { CHECKS, GROUP_DURATION, METRIC_NAME_PATTERN, METRIC_TYPES, NON_INDEXABL
 import { Breakdown } from './breakdown';
 import { MetricDefinitionError } from './errors';
 import { GroupTree, type CheckTotals, type SummaryGroup } from './group-tree';
-import { parseMetricKey, tagSetIdentity } from './metric-key';
+import { parseMetricKey, tagSetIdentity } from '../../contracts/metric-key';
 import { createSink, isSinkEmpty, sinkValues, type Sink } from './sink';
 import type { TrendSinkOptions } from './trend-sink';
 

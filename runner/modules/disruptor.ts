@@ -5,12 +5,13 @@
  * `__ENV` — just as xk6-disruptor is configured by cluster credentials outside the script.
  * Without it, constructing a disruptor throws, like xk6-disruptor without a cluster.
  *
- * `injectHTTPFaults(fault, duration)` validates with disruptor/http-fault.ts (as strict as
+ * `injectHTTPFaults(fault, duration)` validates with contracts/http-fault.ts (as strict as
  * xk6-disruptor: string durations, no unknown fields, ≥ 1 s), POSTs the fault, and returns a
  * promise that resolves after the duration — or rejects with k6's "disruptor did not receive any
  * request" when the agent's record shows no request in the window (k6-facts §9.2).
  */
-import { assertHttpFault, FaultValidationError, parseGoDuration, validateFaultDuration } from '../../disruptor/http-fault';
+import { parseGoDuration } from '../../contracts/duration';
+import { assertHttpFault, FaultValidationError, validateFaultDuration } from '../../contracts/http-fault';
 import type { VU } from '../vu/vu';
 import { esModule } from './esm';
 

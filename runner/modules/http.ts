@@ -32,7 +32,7 @@ import {
 } from '../constants';
 import type { HopResult } from '../http/client';
 import { statusErrorCode } from '../http/error-codes';
-import { parseDuration } from '../options/duration';
+import { parseK6Duration as parseDuration } from '../../contracts/duration';
 import type { VU } from '../vu/vu';
 import { esModule } from './esm';
 import { tagsFromArg } from './k6';

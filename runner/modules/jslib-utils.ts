@@ -5,7 +5,7 @@
  * behaviour, not the docs'), `check` is async-aware.
  */
 import { CHECKS, TAG_CHECK } from '../constants';
-import { parseDuration as parseK6Duration } from '../options/duration';
+import { parseK6Duration } from '../../contracts/duration';
 import { isThenable, type VU } from '../vu/vu';
 import { esModule } from './esm';
 import { tagsFromArg } from './k6';

@@ -25,7 +25,7 @@ import {
 } from '../constants';
 import { InvalidOptionsError } from '../errors';
 import type { RunFlags } from './cli-args';
-import { parseDuration } from './duration';
+import { parseK6Duration as parseDuration } from '../../contracts/duration';
 import { ExecutionTuple, parseSegment, parseSequence, resolveSequence } from './execution-segment';
 import { parseScenario, type ScenarioConfig } from './scenario-config';
 

@@ -20,7 +20,7 @@ import {
   STAGE_KEYS,
   type ExecutorType,
 } from '../constants';
-import { parseDuration } from './duration';
+import { parseK6Duration as parseDuration } from '../../contracts/duration';
 
 export interface Stage {
   durationMs: number;

@@ -2,7 +2,7 @@
  * The shape of `options.thresholds` (reference/k6-facts.md §5.1, §5.2; k6 `metrics/thresholds.go`
  * thresholdConfig): an object from metric key to an ARRAY whose items are either an expression
  * string or `{threshold, abortOnFail?, delayAbortEval?}`. This stage only reads that shape; the
- * expressions are parsed by threshold-expression.ts.
+ * expressions are parsed by contracts/threshold-grammar.ts.
  *
  * `delayAbortEval` is a k6 duration: a Go duration string (`'10s'`, `'1m30s'`), with `d` for days
  * (`'1d12h'`), an integer string or a number meaning milliseconds (k6 `types.ParseExtendedDuration`).
@@ -10,7 +10,7 @@
  * as `abortOnFailure`; DIFFERENCES.md).
  */
 
-import { parseDuration } from '../options/duration';
+import { parseK6Duration as parseDuration } from '../../contracts/duration';
 import { ABORT_ON_FAIL_KEY, DELAY_ABORT_EVAL_KEY, THRESHOLD_CONFIG_KEYS, THRESHOLD_KEY } from '../constants';
 import type { ThresholdProblem } from './errors';
 

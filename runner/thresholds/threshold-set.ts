@@ -20,13 +20,12 @@
  */
 
 import type { MetricInfo, ThresholdEvaluation, ThresholdResult, ThresholdSet } from '../contract';
-import { parseMetricKey } from '../metrics/metric-key';
+import { parseMetricKey } from '../../contracts/metric-key';
 import type { MetricsRegistry } from '../metrics/registry';
 import { isSinkEmpty, thresholdAggregate } from '../metrics/sink';
-import { aggregationError, supportsAggregation } from './aggregation-check';
 import { InvalidThresholdsError, type ThresholdProblem } from './errors';
 import { readThresholdsOption } from './threshold-config';
-import { compare, parseThresholdExpression, type ThresholdExpression } from './threshold-expression';
+import { aggregationError, compare, parseThresholdExpression, supportsAggregation, type ThresholdExpression } from '../../contracts/threshold-grammar';
 
 export interface ThresholdState {
   key: string;

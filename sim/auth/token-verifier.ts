@@ -8,7 +8,7 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../clock';
 import { InvalidTokenError, type TokenFailureReason } from '../errors';
-import { TENANT_ID_PATTERN } from '../tenants';
+import { TENANT_ID_PATTERN } from '../../contracts/tenant-id';
 import type { JwksCache } from './jwks-cache';
 
 export const MAX_TOKEN_BYTES = 8192;

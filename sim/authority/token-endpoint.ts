@@ -4,7 +4,8 @@
  */
 import { SignJWT } from 'jose';
 import { secretEquals } from '../secrets';
-import { MULTI_TENANT_CLIENT, TENANT_ID_PATTERN, type TenantRegistry } from '../tenants';
+import { TENANT_ID_PATTERN } from '../../contracts/tenant-id';
+import { MULTI_TENANT_CLIENT, type TenantRegistry } from '../tenants';
 import type { SigningKey } from './key-store';
 import { OAuthError } from './oauth-error';
 

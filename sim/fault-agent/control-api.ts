@@ -1,10 +1,10 @@
 /**
  * The fault agent's control API (docs/platform-api.md): POST /v1/faults/http, GET /v1/faults,
  * GET /v1/faults/{id}, DELETE /v1/faults. Changes need the admin token as a Bearer token; reads
- * are open. Faults are validated by disruptor/http-fault.ts — the same checks the k6 bundle runs.
+ * are open. Faults are validated by contracts/http-fault.ts — the same checks the k6 bundle runs.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { validateFaultRequest, type FaultRequest } from '../../disruptor/http-fault';
+import { validateFaultRequest, type FaultRequest } from '../../contracts/http-fault';
 import { MethodNotAllowedError, NotFoundError, SimError, UnauthorizedAdminError } from '../errors';
 import { hardenServer, SERVER_OPTIONS } from '../http/harden';
 import { readJsonBody } from '../http/read-body';

@@ -8,7 +8,8 @@
  * that no longer exists.
  */
 import { randomUUID } from 'node:crypto';
-import { MAX_FAULT_DURATION_MS, MIN_FAULT_DURATION_MS, parseGoDuration, type FaultRequest, type HttpFault } from '../../disruptor/http-fault';
+import { parseGoDuration } from '../../contracts/duration';
+import { MAX_FAULT_DURATION_MS, MIN_FAULT_DURATION_MS, type FaultRequest, type HttpFault } from '../../contracts/http-fault';
 import type { Clock, ClockTimer } from '../clock';
 
 export const RECENT_FAULTS = 20;

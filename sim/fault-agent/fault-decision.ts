@@ -5,7 +5,8 @@
  * is answered with `errorCode` / `errorBody` (after the delay) instead of being proxied.
  * Pure: the random source is passed in.
  */
-import { isExcludedPath, parseGoDuration, type HttpFault } from '../../disruptor/http-fault';
+import { parseGoDuration } from '../../contracts/duration';
+import { isExcludedPath, type HttpFault } from '../../contracts/http-fault';
 
 export type FaultDecision =
   | { kind: 'pass' }

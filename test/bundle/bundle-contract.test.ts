@@ -15,8 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain .mjs config without types
 import { K6_BUNDLES, K6_OPTIONS } from '../../esbuild.config.mjs';
 import { METRIC_TYPES } from '../../lib/metric-names';
-import { parseK6Duration } from '../../lib/duration';
-import { parseThresholdExpression, parseThresholdKey } from '../../thresholds/threshold-grammar';
+import { parseK6Duration } from '../../contracts/duration';
+import { parseMetricKey } from '../../contracts/metric-key';
+import { parseThresholdFor } from '../../contracts/threshold-grammar';
 import * as loadAgent from '../../scenarios/tenant-load-agent';
 import * as loadXk6 from '../../scenarios/tenant-load';
 import * as smoke from '../../scenarios/tenant-smoke';
@@ -258,12 +259,14 @@ describe('options shape (reference/k6-facts.md §4.1, §4.2, §5.1)', () => {
     const thresholds = modules[name]!.options.thresholds ?? {};
     expect(Object.keys(thresholds).length).toBeGreaterThan(0);
     for (const [key, list] of Object.entries(thresholds)) {
-      const { metric } = parseThresholdKey(key);
+      const parsed = parseMetricKey(key);
+      if (!parsed.ok) throw new Error(parsed.error);
+      const metric = parsed.key.parent;
       const type = METRIC_TYPES[metric];
       expect(type, `type of ${metric}`).toBeDefined();
       for (const t of list) {
         const expr = typeof t === 'string' ? t : t.threshold;
-        expect(() => parseThresholdExpression(expr, type!)).not.toThrow();
+        expect(parseThresholdFor(expr, type!), `${key}: ${expr}`).toMatchObject({ ok: true });
         if (typeof t !== 'string' && t.delayAbortEval) expect(parseK6Duration(t.delayAbortEval)).toBeDefined();
       }
     }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { faultAgentInjector } from '../../disruptor/fault-agent-backend';
-import { FaultValidationError } from '../../disruptor/http-fault';
+import { FaultValidationError } from '../../contracts/http-fault';
 import { JWKS_OUTAGE_BODY, jwksOutageFault } from '../../disruptor/jwks-outage';
 import { noFaultInjector } from '../../disruptor/no-fault-backend';
 import { xk6DisruptorInjector } from '../../disruptor/xk6-disruptor-backend';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_START_OPTIONS } from '../../launch/options';
 import { bundleEnv, bundleFor, jwksTiming, recoveryTime, simArgs, simEnv } from '../../launch/plan';
-import { parseGoDuration } from '../../disruptor/http-fault';
+import { parseGoDuration } from '../../contracts/duration';
 
 const urls = { api: 'http://127.0.0.1:1', authority: 'http://127.0.0.1:2', authorityViaAgent: 'http://127.0.0.1:3', agentControl: 'http://127.0.0.1:4' };
 const secrets = { adminToken: 'admin-xyz', clientSecret: 'secret-xyz' };

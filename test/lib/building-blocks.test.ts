@@ -4,41 +4,9 @@ import { log, redact } from '../../lib/log';
 import { SetupConfigError } from '../../lib/setup-error';
 import { DEFAULT_CATALOG } from '../../lib/catalog';
 import { hasShape, isFailClosed, shapeCheckName, statusCheckName } from '../../lib/checks';
-import { formatDuration, parseK6Duration } from '../../lib/duration';
 import { EnvReader } from '../../lib/env-reader';
 import { extractIds } from '../../lib/tenant-setup';
 import { parseTokenResponse, tokenForm } from '../../lib/token-client';
-
-describe('k6 durations (reference/k6-facts.md §4.1)', () => {
-  it.each([
-    ['30s', 30_000],
-    ['5m', 300_000],
-    ['1h30m', 5_400_000],
-    ['250ms', 250],
-    ['1d', 86_400_000],
-    ['1d12h', 129_600_000],
-    ['0', 0],
-  ])('reads %s as %i ms', (text, ms) => {
-    expect(parseK6Duration(text)).toBe(ms);
-  });
-
-  it.each([['600'], [''], [' 5m'], ['5 m'], ['1d-2h'], ['5x']])('rejects %j', (text) => {
-    expect(parseK6Duration(text)).toBeUndefined();
-  });
-
-  it.each([
-    [0, '0s'],
-    [250, '250ms'],
-    [1500, '1500ms'],
-    [40_000, '40s'],
-    [75_000, '1m15s'],
-    [600_000, '10m'],
-    [3_660_000, '1h1m'],
-  ])('formats %i ms as %s, which parses back', (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
-    expect(parseK6Duration(text)).toBe(ms);
-  });
-});
 
 describe('EnvReader', () => {
   it('truncates long values in messages', () => {

@@ -4,7 +4,8 @@ import type { Env } from '../../lib/env-reader';
 import { METRIC_TYPES } from '../../lib/metric-names';
 import { breakdownGuards, buildLoadThresholds, buildSmokeThresholds, isBreakdownGuard, planTenants, tenantSloRows } from '../../thresholds/build-thresholds';
 import { MIN_TENANT_SAMPLES, isGateable, minSamplesForRate } from '../../thresholds/slo-table';
-import { parseThresholdExpression, parseThresholdKey } from '../../thresholds/threshold-grammar';
+import { parseMetricKey } from '../../contracts/metric-key';
+import { parseThresholdFor } from '../../contracts/threshold-grammar';
 
 const cfg = (env: Env) => loadConfig(env, 'load', () => '');
 const COMPRESSED = { RATE: '1000', DURATION: '40s', CHAOS_START: '10s', CHAOS_DURATION: '15s' };
@@ -197,10 +198,14 @@ describe('SLO table -> k6 thresholds (reference/k6-facts.md §5.1)', () => {
   ])('every %s threshold is valid under k6 grammar for its metric type', (_n, env) => {
     const { thresholds } = buildLoadThresholds(cfg(env));
     for (const [key, list] of Object.entries(thresholds)) {
-      const { metric } = parseThresholdKey(key);
-      const type = METRIC_TYPES[metric];
+      const parsed = parseMetricKey(key);
+      if (!parsed.ok) throw new Error(parsed.error);
+      const type = METRIC_TYPES[parsed.key.parent];
       expect(type, `metric type of ${key}`).toBeDefined();
-      for (const th of list) parseThresholdExpression(typeof th === 'string' ? th : th.threshold, type!);
+      for (const th of list) {
+        const expr = typeof th === 'string' ? th : th.threshold;
+        expect(parseThresholdFor(expr, type!), `${key}: ${expr}`).toMatchObject({ ok: true });
+      }
     }
   });
 
@@ -209,45 +214,5 @@ describe('SLO table -> k6 thresholds (reference/k6-facts.md §5.1)', () => {
     expect(t.checks).toEqual(['rate==1']);
     expect(t['http_req_failed{traffic:api}']).toEqual(['rate==0']);
     expect(t['http_reqs{traffic:api}']).toEqual(['count>0']);
-  });
-});
-
-describe('threshold grammar', () => {
-  it.each([
-    ['http_req_duration', { metric: 'http_req_duration', tags: {} }],
-    ['http_req_duration{kind:read}', { metric: 'http_req_duration', tags: { kind: 'read' } }],
-    ["http_req_failed{ traffic : 'api' ,phase:chaos}", { metric: 'http_req_failed', tags: { traffic: 'api', phase: 'chaos' } }],
-    ['http_reqs{url:http://x:8080/a}', { metric: 'http_reqs', tags: { url: 'http://x:8080/a' } }],
-  ])('parses the key %s', (key, parsed) => {
-    expect(parseThresholdKey(key)).toEqual(parsed);
-  });
-
-  it.each([
-    ['x{a:b}', /metric name/],
-    ['checks{kind:read', /close/],
-    ['checks{}', /empty tag selector/],
-    ['checks{kind}', /has no ':'/],
-  ])('rejects the key %s', (key, message) => {
-    expect(() => parseThresholdKey(key)).toThrow(message);
-  });
-
-  it.each<[string, 'counter' | 'gauge' | 'rate' | 'trend', RegExp]>([
-    ['p(95)<300', 'rate', /not valid for a rate metric/],
-    ['count>0', 'trend', /not valid for a trend metric/],
-    ['p(101)<3', 'trend', /0-100/],
-    ['rate<abc', 'rate', /not a number/],
-    ['rate 0.5', 'rate', /no operator/],
-  ])('rejects %s for a %s metric', (expr, type, message) => {
-    expect(() => parseThresholdExpression(expr, type)).toThrow(message);
-  });
-
-  it.each<[string, 'counter' | 'gauge' | 'rate' | 'trend', string, string, number]>([
-    ['p(99.9)<=1000', 'trend', 'p(99.9)', '<=', 1000],
-    ['rate==1', 'rate', 'rate', '==', 1],
-    ['count>0', 'counter', 'count', '>', 0],
-    ['value!=3', 'gauge', 'value', '!=', 3],
-    ['med >= 2', 'trend', 'med', '>=', 2],
-  ])('parses %s', (expr, type, aggregation, operator, value) => {
-    expect(parseThresholdExpression(expr, type)).toEqual({ aggregation, operator, value });
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { InvalidTenantHeaderError } from '../../errors';
-import { TENANT_ID_PATTERN } from '../../tenants';
+import { TENANT_ID_PATTERN } from '../../../contracts/tenant-id';
 
 export const TENANT_HEADER = 'x-stellaops-tenant';
 

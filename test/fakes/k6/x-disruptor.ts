@@ -3,7 +3,8 @@
  * `fakeK6.disruptor.behaviour` (throw "disruptor did not receive any request" to simulate a
  * window without traffic, reference/k6-facts.md §9.2).
  */
-import { parseGoDuration, validateHttpFault } from '../../../disruptor/http-fault';
+import { parseGoDuration } from '../../../contracts/duration';
+import { validateHttpFault } from '../../../contracts/http-fault';
 import { fakeK6 } from './recorder';
 
 export class ServiceDisruptor {

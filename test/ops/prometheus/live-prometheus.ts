@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { parse, stringify } from 'yaml';
-import { parseGoDuration } from '../../../disruptor/http-fault';
+import { parseGoDuration } from '../../../contracts/duration';
 import { requireTool } from './promtool';
 
 export interface LivePrometheus {

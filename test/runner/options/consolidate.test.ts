@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { InvalidOptionsError } from '../../../runner/errors';
 import { parseArgs, type RunFlags } from '../../../runner/options/cli-args';
 import { consolidate, type OptionsLayer } from '../../../runner/options/consolidate';
-import { formatDuration, parseDuration } from '../../../runner/options/duration';
 
 function flags(...argv: string[]): RunFlags {
   const cmd = parseArgs(['run', ...argv, 'script.js']);
@@ -112,30 +111,6 @@ describe('invalid options are reported together (exit 104)', () => {
       expect((err as InvalidOptionsError).code).toBe('ERR_INVALID_OPTIONS');
     }
   });
-});
-
-describe('k6 durations (k6-facts §4.1)', () => {
-  it.each([
-    ['30s', 30_000],
-    ['1m30s', 90_000],
-    ['1.5s', 1500],
-    ['250ms', 250],
-    ['1h', 3_600_000],
-    ['2d', 172_800_000],
-    ['500', 500],
-    [500, 500],
-    ['0', 0],
-    ['1us', 0.001],
-  ])('%j is %d ms', (input, ms) => expect(parseDuration(input)).toBeCloseTo(ms, 9));
-
-  it.each(['', 'abc', '10 seconds', '1x', 's', null, {}])('%j is not a duration', (input) => expect(parseDuration(input)).toBeUndefined());
-
-  it.each([
-    [500, '500ms'],
-    [1000, '1s'],
-    [90_000, '1m30s'],
-    [3_600_000, '1h0m0s'],
-  ])('formats %d ms as %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
 });
 
 describe('command line (k6 run flags)', () => {

@@ -3,7 +3,7 @@
  * ParseMetricName + AddSubmetric).
  */
 import { describe, expect, it } from 'vitest';
-import { parseMetricKey, tagSetIdentity } from '../../../runner/metrics/metric-key';
+import { parseMetricKey, tagSetIdentity } from '../../contracts/metric-key';
 
 describe('parseMetricKey (k6-facts §5.1 selectors)', () => {
   it.each([

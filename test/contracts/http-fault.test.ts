@@ -3,30 +3,10 @@ import {
   FaultValidationError,
   assertFaultRequest,
   isExcludedPath,
-  parseGoDuration,
   validateFaultDuration,
   validateFaultRequest,
   validateHttpFault,
-} from '../../disruptor/http-fault';
-
-describe('parseGoDuration', () => {
-  it.each([
-    ['300ms', 300],
-    ['1s', 1000],
-    ['1.5s', 1500],
-    ['5m', 300_000],
-    ['1h30m', 5_400_000],
-    ['0', 0],
-    ['250us', 0.25],
-    ['-2s', -2000],
-  ])('reads %s as %d ms', (text, ms) => {
-    expect(parseGoDuration(text)).toBe(ms);
-  });
-
-  it.each([[''], ['5'], ['1d'], ['ms'], ['1s '], ['1 s'], ['abc'], ['1.2.3s']])('rejects %j as Go does', (text) => {
-    expect(parseGoDuration(text)).toBeUndefined();
-  });
-});
+} from '../../contracts/http-fault';
 
 describe('validateHttpFault', () => {
   it('accepts the JWKS outage fault the bundle injects', () => {

@@ -4,14 +4,16 @@
  * API receives, and the offline runner's `k6/x/disruptor` module validates `injectHTTPFaults`
  * arguments — all three with these functions, so they cannot disagree.
  *
- * Contract: this module is pure. It imports nothing (no `k6`, no Node built-ins) and uses only
- * ES2020 built-ins, so it bundles into k6 scripts and runs in Node unchanged.
+ * Contract: this module is pure. It imports nothing but contracts/ (no `k6`, no Node built-ins) and
+ * uses only ES2020 built-ins, so it bundles into k6 scripts and runs in Node unchanged.
  *
  * Field names and rules follow xk6-disruptor v0.3.17 (reference/k6-facts.md §9.2): durations are
  * Go duration strings (`'50ms'`, `'5m'`), numbers where a duration is expected are rejected (the
  * classic `averageDelay: 500` mistake, xk6-disruptor issue #46), unknown fields are rejected, and
  * a fault duration must be at least one second.
  */
+
+import { parseGoDuration } from './duration';
 
 /** An HTTP fault as `ServiceDisruptor.injectHTTPFaults(fault, duration)` takes it. */
 export interface HttpFault {
@@ -81,46 +83,6 @@ export class FaultValidationError extends Error {
     this.name = 'FaultValidationError';
     this.problems = problems;
   }
-}
-
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  'µs': 1e-3,
-  'μs': 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
-
-/**
- * Parses a Go `time.ParseDuration` string (`'300ms'`, `'1.5s'`, `'1h30m'`, `'0'`) into
- * milliseconds. Returns `undefined` for anything Go would reject. A leading sign is accepted as
- * Go does; callers decide whether negative values make sense.
- */
-export function parseGoDuration(text: string): number | undefined {
-  if (typeof text !== 'string' || text.length === 0) return undefined;
-  let rest = text;
-  let sign = 1;
-  if (rest[0] === '-' || rest[0] === '+') {
-    sign = rest[0] === '-' ? -1 : 1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest.length === 0) return undefined;
-  let total = 0;
-  DURATION_PART.lastIndex = 0;
-  while (DURATION_PART.lastIndex < rest.length) {
-    const start = DURATION_PART.lastIndex;
-    const match = DURATION_PART.exec(rest);
-    if (!match || match.index !== start) return undefined;
-    const unit = UNIT_MS[match[2] as string] as number;
-    total += Number(match[1]) * unit;
-  }
-  return sign * total;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

@@ -1,6 +1,8 @@
 /**
- * Threshold expressions: the grammar, and the first two stages of the pipeline
- * scan → parse → type check (aggregation-check.ts) → evaluate (threshold-set.ts).
+ * k6's threshold expressions, one grammar for the bundle's generated thresholds (checked in its
+ * tests before k6 sees them; k6 would stop with exit 104) and the offline runner, which evaluates
+ * them: scan → parse → type check (`supportsAggregation`) → compare. Threshold keys
+ * (`metric{tag:value}`) are parsed by metric-key.ts. Pure: imports only contracts/.
  * Rules are k6's (reference/k6-facts.md §5.1; k6 `metrics/thresholds_parser.go`).
  *
  * Grammar:
@@ -19,6 +21,8 @@
  * `==` and `===` both test equality (values are floats). Nothing but the first operator
  * splits, so `avg<1<2` leaves "1<2" on the right and fails as a number.
  */
+
+import { THRESHOLD_AGGREGATIONS, type MetricType } from './k6-metrics';
 
 export const OP_LESS_EQUAL = '<=';
 export const OP_LESS = '<';
@@ -135,4 +139,24 @@ export function compare(lhs: number, operator: Operator, rhs: number): boolean {
     case OP_NOT_EQUAL:
       return lhs !== rhs;
   }
+}
+
+/** Stage 3: is the aggregation defined for the metric's type? (k6 `metrics/metric_type.go`) */
+export function supportsAggregation(type: MetricType, aggregation: Aggregation): boolean {
+  const allowed = THRESHOLD_AGGREGATIONS[type];
+  return aggregation === 'p' ? allowed.includes('p(N)') : allowed.includes(aggregation);
+}
+
+/** k6's message for an aggregation its metric type does not support. */
+export function aggregationError(type: MetricType, aggregation: Aggregation): string {
+  const shown = aggregation === 'p' ? 'p(N)' : aggregation;
+  return `unsupported aggregation method ${shown} on metric of type ${type}; supported aggregation methods for this metric are: ${THRESHOLD_AGGREGATIONS[type].join(', ')}`;
+}
+
+/** Stages 1 to 3: an expression as k6 accepts it for a metric of `type`, or the reason it does not. */
+export function parseThresholdFor(source: string, type: MetricType): Result<ThresholdExpression> {
+  const parsed = parseThresholdExpression(source);
+  if (!parsed.ok) return parsed;
+  if (!supportsAggregation(type, parsed.value.aggregation)) return { ok: false, error: aggregationError(type, parsed.value.aggregation) };
+  return parsed;
 }

@@ -7,9 +7,11 @@ import {
   compare,
   parseGoFloat,
   parseThresholdExpression,
+  parseThresholdFor,
   scanThresholdExpression,
   type Operator,
-} from '../../../runner/thresholds/threshold-expression';
+} from '../../contracts/threshold-grammar';
+import type { MetricType } from '../../contracts/k6-metrics';
 
 describe('scanThresholdExpression (k6-facts §5.1: operator scan order)', () => {
   it.each([
@@ -143,5 +145,31 @@ describe('compare (k6 Threshold.runNoTaint)', () => {
     expect(compare(1, '<', NaN)).toBe(false);
     expect(compare(1, '==', NaN)).toBe(false);
     expect(compare(1, '!=', NaN)).toBe(true);
+  });
+});
+
+describe('parseThresholdFor (an expression for a metric type)', () => {
+  it.each<[string, MetricType, string, number | undefined, string, number]>([
+    ['p(99.9)<=1000', 'trend', 'p', 99.9, '<=', 1000],
+    ['rate==1', 'rate', 'rate', undefined, '==', 1],
+    ['count>0', 'counter', 'count', undefined, '>', 0],
+    ['value!=3', 'gauge', 'value', undefined, '!=', 3],
+    ['med >= 2', 'trend', 'med', undefined, '>=', 2],
+  ])('accepts %s for a %s metric', (expr, type, aggregation, percentile, operator, value) => {
+    const r = parseThresholdFor(expr, type);
+    expect(r).toMatchObject({ ok: true, value: { aggregation, operator, value } });
+    if (r.ok) expect(r.value.percentile).toBe(percentile);
+  });
+
+  it.each<[string, MetricType, RegExp]>([
+    ['p(95)<300', 'rate', /unsupported aggregation method p\(N\) on metric of type rate/],
+    ['count>0', 'trend', /unsupported aggregation method count on metric of type trend/],
+    ['p(101)<3', 'trend', /between 0 and 100/],
+    ['rate<abc', 'rate', /not a number/],
+    ['rate 0.5', 'rate', /no operator/],
+  ])('refuses %s for a %s metric', (expr, type, message) => {
+    const r = parseThresholdFor(expr, type);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(message);
   });
 });
