@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FAULT_DELAY_MS, MAX_FAULT_DURATION_MS } from '../../../disruptor/http-fault';
+import { MAX_FAULT_DELAY_MS, MAX_FAULT_DURATION_MS } from '../../../contracts/http-fault';
 import { startFaultAgent, type FaultAgent } from '../../../sim/fault-agent/agent';
 import { closeServer, listen } from '../../../sim/http/harden';
 
