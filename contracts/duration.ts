@@ -100,3 +100,33 @@ export function formatDuration(ms: number): string {
   s -= m * 60;
   return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
 }
+
+/** `digits` of a whole number of `unit`s as Go prints them: the fraction without trailing zeros. */
+function fraction(value: number, unit: number): string {
+  const whole = Math.floor(value / unit);
+  const rest = value - whole * unit;
+  if (rest === 0) return String(whole);
+  const width = String(unit).length - 1;
+  return `${whole}.${String(rest).padStart(width, '0').replace(/0+$/, '')}`;
+}
+
+/**
+ * Go's `time.Duration.String()` (`'1h0m0s'`, `'1m30s'`, `'1.5s'`, `'250ms'`, `'1.5µs'`, `'0s'`): how
+ * k6 writes a `types.Duration` in JSON (thresholds' `delayAbortEval` in `--out json`) and prints
+ * durations in its progress lines. Nanosecond precision, as Go's.
+ */
+export function goDurationString(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const ns = Math.round(Math.abs(ms) * 1e6);
+  if (ns === 0) return '0s';
+  const sign = ms < 0 ? '-' : '';
+  if (ns < 1e3) return `${sign}${ns}ns`;
+  if (ns < 1e6) return `${sign}${fraction(ns, 1e3)}µs`;
+  if (ns < 1e9) return `${sign}${fraction(ns, 1e6)}ms`;
+  const h = Math.floor(ns / 3.6e12);
+  const m = Math.floor((ns - h * 3.6e12) / 6e10);
+  const s = fraction(ns - h * 3.6e12 - m * 6e10, 1e9);
+  if (h > 0) return `${sign}${h}h${m}m${s}s`;
+  if (m > 0) return `${sign}${m}m${s}s`;
+  return `${sign}${s}s`;
+}

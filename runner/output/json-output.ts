@@ -18,7 +18,7 @@ import { closeSync, createWriteStream, openSync, type WriteStream } from 'node:f
 import { resolve as resolvePath } from 'node:path';
 import { constants as zlibConstants, createGzip, type Gzip } from 'node:zlib';
 import type { MetricInfo, Tags } from '../contract';
-import { formatDuration } from '../options/duration';
+import { goDurationString } from '../../contracts/duration';
 import type { ThresholdConfig } from '../thresholds/threshold-config';
 import { OutputConfigError } from './out-specs';
 import type { Output, OutputParams } from './types';
@@ -34,15 +34,10 @@ export function goTime(ms: number): string {
   return `${iso.slice(0, 19)}${frac === '' ? '' : `.${frac}`}Z`;
 }
 
-/** k6 `types.Duration` JSON: Go's Duration.String(). */
-function goDuration(ms: number): string {
-  return ms === 0 ? '0s' : formatDuration(ms);
-}
-
 /** k6 `metrics.Thresholds.MarshalJSON`: a source string, or the object form when abortOnFail. */
 export function thresholdsJson(configs: readonly ThresholdConfig[] | undefined): unknown[] {
   return (configs ?? []).map((c) =>
-    c.abortOnFail ? { threshold: c.source, abortOnFail: true, delayAbortEval: c.delayAbortEvalMs === undefined ? null : goDuration(c.delayAbortEvalMs) } : c.source,
+    c.abortOnFail ? { threshold: c.source, abortOnFail: true, delayAbortEval: c.delayAbortEvalMs === undefined ? null : /* k6 types.Duration JSON */ goDurationString(c.delayAbortEvalMs) } : c.source,
   );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDurationWithUnit, parseGoDuration, parseK6Duration } from '../../contracts/duration';
+import { formatDuration, goDurationString, parseDurationWithUnit, parseGoDuration, parseK6Duration } from '../../contracts/duration';
 
 describe('parseGoDuration', () => {
   it.each([
@@ -76,5 +76,25 @@ describe('formatDuration', () => {
       expect(parseK6Duration(text)).toBe(ms);
       expect(parseGoDuration(text)).toBe(ms);
     }
+  });
+});
+
+describe("goDurationString (Go's time.Duration.String)", () => {
+  it.each([
+    [0, '0s'],
+    [0.000_5, '500ns'],
+    [0.001_5, '1.5µs'],
+    [250, '250ms'],
+    [1.25, '1.25ms'],
+    [1000, '1s'],
+    [1500, '1.5s'],
+    [60_000, '1m0s'],
+    [90_000, '1m30s'],
+    [3_600_000, '1h0m0s'],
+    [3_661_500, '1h1m1.5s'],
+    [-2000, '-2s'],
+  ])('prints %d ms as %s, which Go parses back', (ms, text) => {
+    expect(goDurationString(ms)).toBe(text);
+    expect(parseGoDuration(text)).toBeCloseTo(ms, 9);
   });
 });
