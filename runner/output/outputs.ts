@@ -6,20 +6,16 @@
 import type { MetricInfo, Tags } from '../contract';
 import { readThresholdsOption, type ThresholdConfig } from '../thresholds/threshold-config';
 import { JsonOutput } from './json-output';
+import { RemoteWriteOutput } from './prometheus-rw/output';
 import type { OutSpec } from './out-specs';
 import type { Output, OutputParams, SampleListener } from './types';
 
 export type OutputFactory = (spec: OutSpec, params: OutputParams) => Output;
 
-const FACTORIES: Record<OutSpec['type'], OutputFactory | undefined> = {
+const FACTORIES: Record<OutSpec['type'], OutputFactory> = {
   json: (_spec, params) => new JsonOutput(params),
-  'experimental-prometheus-rw': undefined,
+  'experimental-prometheus-rw': (_spec, params) => new RemoteWriteOutput(params),
 };
-
-/** Registers the factory of an output type (kept in its own module so json needs no protobuf). */
-export function registerOutputFactory(type: OutSpec['type'], factory: OutputFactory): void {
-  FACTORIES[type] = factory;
-}
 
 export interface OutputSet {
   readonly outputs: readonly Output[];
@@ -44,9 +40,7 @@ export async function startOutputs(specs: readonly OutSpec[], base: Omit<OutputP
   const outputs: Output[] = [];
   try {
     for (const spec of specs) {
-      const factory = FACTORIES[spec.type];
-      if (factory === undefined) throw new Error(`output type '${spec.type}' has no implementation registered`);
-      const output = factory(spec, { ...base, arg: spec.arg });
+      const output = FACTORIES[spec.type](spec, { ...base, arg: spec.arg });
       await output.start();
       outputs.push(output);
     }

@@ -88,6 +88,8 @@ export async function startPrometheus(options: {
   targets: readonly { job: string; target: string }[];
   /** Scrape and evaluation interval, e.g. '1s'. */
   interval: string;
+  /** More command-line flags, e.g. '--web.enable-remote-write-receiver'. */
+  extraFlags?: readonly string[];
 }): Promise<LivePrometheus> {
   const bin = requireTool('prometheus');
   const dir = mkdtempSync(join(tmpdir(), 'live-prometheus-'));
@@ -108,6 +110,7 @@ export async function startPrometheus(options: {
       `--web.listen-address=127.0.0.1:${port}`,
       '--storage.tsdb.retention.time=1h',
       '--log.level=warn',
+      ...(options.extraFlags ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
