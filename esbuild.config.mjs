@@ -22,6 +22,7 @@ export const NODE_ENTRIES = {
   'sim/cli.ts': 'build/tenant-sim.js',
   'sim/fault-agent/cli.ts': 'build/fault-agent.js',
   'launch/start.ts': 'build/start.js',
+  'verdict/cli.ts': 'build/tenant-verdict.js',
   'bench/run.ts': 'build/bench.js',
 };
 

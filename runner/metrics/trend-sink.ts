@@ -10,7 +10,7 @@
  * A sink below the cap behaves exactly like k6's.
  */
 
-import { DEFAULT_RELATIVE_ACCURACY, LogHistogram } from './log-histogram';
+import { DEFAULT_RELATIVE_ACCURACY, histogramPercentile, LogHistogram } from '../../contracts/log-histogram';
 
 /** Raw values kept per Trend sink before switching to the histogram. */
 export const DEFAULT_TREND_RAW_CAP = 100_000;
@@ -103,24 +103,14 @@ export class TrendSink {
     const n = this.count;
     if (n === 0) return 0;
     if (n === 1) return this.min;
+    if (this.raw === null) return histogramPercentile(this.histogram!, pct, this.min, this.highest);
     const i = pct * (n - 1);
     const lo = Math.floor(i);
     const hi = Math.ceil(i);
-    const f = i - lo;
-    let j: number;
-    let k: number;
-    if (this.raw !== null) {
-      const values = this.sortedValues();
-      j = values[lo]!;
-      k = values[hi]!;
-    } else {
-      const h = this.histogram!;
-      // Ranks 0 and n−1 are the exact min and max; clamping keeps estimates inside them.
-      const top = this.highest;
-      j = lo === 0 ? this.min : lo === n - 1 ? top : clamp(h.valueAtRank(lo), this.min, top);
-      k = hi === n - 1 ? top : hi === 0 ? this.min : clamp(h.valueAtRank(hi), this.min, top);
-    }
-    return j + (k - j) * f;
+    const values = this.sortedValues();
+    const j = values[lo]!;
+    const k = values[hi]!;
+    return j + (k - j) * (i - lo);
   }
 
   /**
@@ -147,4 +137,3 @@ export class TrendSink {
   }
 }
 
-const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);

@@ -5,7 +5,7 @@
  * promised bound is a relative error of at most 0.1 %.
  */
 import { describe, expect, it } from 'vitest';
-import { LogHistogram } from '../../../runner/metrics/log-histogram';
+import { LogHistogram } from '../../../contracts/log-histogram';
 import { DEFAULT_TREND_RAW_CAP, TrendSink } from '../../../runner/metrics/trend-sink';
 import { seededRandom } from '../../../runner/modules/k6';
 

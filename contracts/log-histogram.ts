@@ -1,6 +1,9 @@
 /**
- * A log-linear histogram with a guaranteed relative error, used by Trend sinks once their raw
- * values pass the raw-value cap (runner/metrics/trend-sink.ts, DIFFERENCES.md).
+ * A log-linear histogram with a guaranteed relative error, used by the runner's Trend sinks once
+ * their raw values pass the raw-value cap (runner/metrics/trend-sink.ts, runner/DIFFERENCES.md)
+ * and by tenant-verdict (verdict/), which merges one histogram per instance, phase, tenant and
+ * time slice into the run's: two histograms of the same accuracy merge exactly (bucket counts
+ * add), so a merged percentile has the same error bound as one histogram's. Pure: imports nothing.
  *
  * Contract (the DDSketch mapping): a positive value v lands in bucket i = ceil(log_γ v) with
  * γ = (1 + α) / (1 − α); the bucket covers (γ^(i−1), γ^i] and is represented by
@@ -27,15 +30,36 @@ class BucketStore {
   offset = 0;
   total = 0;
 
-  add(index: number): void {
+  add(index: number, n = 1): void {
     if (this.counts.length === 0) {
       this.counts = new Float64Array(64);
       this.offset = index - 32;
     } else if (index < this.offset || index >= this.offset + this.counts.length) {
       this.grow(index);
     }
-    this.counts[index - this.offset]! += 1;
-    this.total += 1;
+    this.counts[index - this.offset]! += n;
+    this.total += n;
+  }
+
+  /** Adds every count of `other` (same mapping). */
+  merge(other: BucketStore): void {
+    if (other.total === 0) return;
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < other.counts.length; i++) {
+      if (other.counts[i]! > 0) {
+        if (first < 0) first = i;
+        last = i;
+      }
+    }
+    // Grow once to cover both ends, then add in place.
+    this.add(other.offset + first, 0);
+    this.add(other.offset + last, 0);
+    for (let i = first; i <= last; i++) {
+      const c = other.counts[i]!;
+      if (c > 0) this.counts[other.offset + i - this.offset]! += c;
+    }
+    this.total += other.total;
   }
 
   private grow(index: number): void {
@@ -97,6 +121,18 @@ export class LogHistogram {
     }
   }
 
+  /** Adds every value counted in `other`, which must have the same relative accuracy. */
+  merge(other: LogHistogram): void {
+    if (other.relativeAccuracy !== this.relativeAccuracy) {
+      throw new RangeError(`cannot merge histograms of accuracy ${other.relativeAccuracy} into ${this.relativeAccuracy}`);
+    }
+    this.positive.merge(other.positive);
+    this.negative.merge(other.negative);
+    this.zeros += other.zeros;
+    this.negInf += other.negInf;
+    this.posInf += other.posInf;
+  }
+
   private representative(index: number): number {
     return (2 * Math.pow(this.gamma, index)) / (this.gamma + 1);
   }
@@ -130,4 +166,23 @@ export class LogHistogram {
     // rank >= count: callers never ask, but answer with the largest value rather than NaN.
     return this.posInf > 0 ? Infinity : pos.total > 0 ? this.representative(pos.offset + pos.counts.length - 1) : 0;
   }
+}
+
+const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
+
+/**
+ * k6's percentile (linear interpolation at index pct·(n−1) over the sorted values) read from a
+ * histogram whose exact `min` and `max` are known: ranks 0 and n−1 are those exact values, and
+ * clamping keeps every estimate inside them. `pct` in [0, 1]; 0 without values.
+ */
+export function histogramPercentile(h: LogHistogram, pct: number, min: number, max: number): number {
+  const n = h.count;
+  if (n === 0) return 0;
+  if (n === 1) return min;
+  const i = pct * (n - 1);
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  const j = lo === 0 ? min : lo === n - 1 ? max : clamp(h.valueAtRank(lo), min, max);
+  const k = hi === n - 1 ? max : hi === 0 ? min : clamp(h.valueAtRank(hi), min, max);
+  return j + (k - j) * (i - lo);
 }

@@ -1,0 +1,180 @@
+/**
+ * `tenant-verdict`: one verdict over time, tenants and instances from k6 outputs. Exit codes as
+ * k6: 0 every SLO held, 99 one did not (k6's ThresholdsHaveFailed); 2 for a usage error or an
+ * unreadable input, with a message naming it and no stack trace.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseGoDuration } from '../disruptor/http-fault';
+import type { Env } from '../lib/env-reader';
+import { UsageError, verdictConfig, type VerdictConfig } from './config';
+import { evaluate, type Verdict } from './evaluate';
+import { renderJson, renderJunit, renderMarkdown, renderText, type RunInfo } from './format';
+import { InputError, readK6Json } from './k6-json';
+import { RunData, VERDICT_METRICS } from './run-data';
+
+export const EXIT_OK = 0;
+export const EXIT_USAGE = 2;
+export const EXIT_SLO_FAILED = 99;
+
+export const USAGE = `Usage: tenant-verdict [options] FILE.json[.gz] [FILE ...]
+
+Judges the SLO table (thresholds/slo-table.ts; the bundle's SLO_*, CHAOS, CHAOS_EXPECT variables)
+over the whole run, each phase, sliding windows and every tenant. Several files are instances of
+one run (k6 --out json per instance, e.g. k6 Operator pods or npm start --instances): merged.
+
+Options:
+  --window D         sliding window length (k6 duration)          default 1m
+  --step D           sliding window step                          default 10s
+  --min-samples N    fewest samples a tenant or window is judged on  default 100
+  --json FILE        { ok, slos: [{ name, scope, value, limit, ok, samples }] }
+  --junit FILE       JUnit XML, one testcase per SLO and scope
+  --markdown FILE    Markdown (e.g. $GITHUB_STEP_SUMMARY)
+  -q, --quiet        no text verdict on stdout
+  -h, --help         this text
+
+Exit: 0 every SLO held, 99 an SLO failed, 2 usage error or unreadable input.
+`;
+
+export interface Io {
+  stdout: (t: string) => void;
+  stderr: (t: string) => void;
+}
+
+export interface ParsedArgs {
+  files: string[];
+  json?: string;
+  junit?: string;
+  markdown?: string;
+  report?: string;
+  prometheus?: string;
+  testid?: string;
+  quiet: boolean;
+  windowMs?: number;
+  stepMs?: number;
+  minSamples?: number;
+  help: boolean;
+}
+
+function duration(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseGoDuration(text);
+  if (ms === undefined || !(ms >= 1000) || ms > 86_400_000) throw new UsageError(`${flag} must be a duration from 1s to 24h such as 30s, 1m or 2m30s (got '${text}')`);
+  return ms;
+}
+
+export function parseVerdictArgs(argv: readonly string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        markdown: { type: 'string' },
+        window: { type: 'string' },
+        step: { type: 'string' },
+        'min-samples': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  const v = parsed.values;
+  const minText = v['min-samples'];
+  if (minText !== undefined && (!/^\d+$/.test(minText) || Number(minText) < 1 || Number(minText) > 1_000_000)) {
+    throw new UsageError(`--min-samples must be an integer from 1 to 1000000 (got '${minText}')`);
+  }
+  const args: ParsedArgs = {
+    files: parsed.positionals,
+    json: v.json,
+    junit: v.junit,
+    markdown: v.markdown,
+    quiet: v.quiet ?? false,
+    windowMs: duration('--window', v.window),
+    stepMs: duration('--step', v.step),
+    minSamples: minText === undefined ? undefined : Number(minText),
+    help: v.help ?? false,
+  };
+  if (args.help) return args;
+  if (args.files.length === 0) throw new UsageError('no input: give one or more k6 JSON outputs (k6 run --out json=FILE.json.gz)');
+  return args;
+}
+
+/** Reads every file into one run. Files are instances of the run: their samples merge. */
+export async function readRun(files: readonly string[]): Promise<RunData> {
+  const data = new RunData();
+  const sink = data.add.bind(data);
+  for (const f of files) {
+    await readK6Json(f, VERDICT_METRICS, sink);
+    data.files.push(f);
+  }
+  return data;
+}
+
+export function runInfo(data: RunData, cfg: VerdictConfig, sources: readonly string[]): RunInfo {
+  return { files: [...sources], samples: data.samples, firstMs: data.firstMs, lastMs: data.lastMs, windowMs: cfg.windowMs, stepMs: cfg.stepMs, chaos: cfg.chaos };
+}
+
+async function write(path: string, text: string, what: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  } catch (err) {
+    throw new InputError(`${what} ${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+export interface VerdictRun {
+  verdict: Verdict;
+  data: RunData;
+  info: RunInfo;
+  cfg: VerdictConfig;
+}
+
+/** Evaluates and writes the requested outputs; the caller prints the text. */
+export async function judge(args: ParsedArgs, env: Env): Promise<VerdictRun> {
+  const cfg = verdictConfig(env, { windowMs: args.windowMs, stepMs: args.stepMs, minSamples: args.minSamples });
+  let data: RunData;
+  let sources: string[];
+  // PROMETHEUS-READER
+  data = await readRun(args.files);
+  sources = args.files;
+  const verdict = evaluate(data, cfg);
+  const info = runInfo(data, cfg, sources);
+  if (args.json) await write(args.json, renderJson(verdict), '--json');
+  if (args.junit) await write(args.junit, renderJunit(verdict, info), '--junit');
+  if (args.markdown) await write(args.markdown, renderMarkdown(verdict, info), '--markdown');
+  // REPORT
+  return { verdict, data, info, cfg };
+}
+
+/** The whole command: never throws; returns the exit code. */
+export async function main(argv: readonly string[], env: Env, io: Io): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseVerdictArgs(argv);
+    if (args.help) {
+      io.stdout(USAGE);
+      return EXIT_OK;
+    }
+    const run = await judge(args, env);
+    if (!args.quiet) io.stdout(renderText(run.verdict, run.info));
+    return run.verdict.ok ? EXIT_OK : EXIT_SLO_FAILED;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`tenant-verdict: ${err.message}\n${err.message.includes('\n') ? '' : 'Run tenant-verdict --help for the options.\n'}`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof InputError) {
+      io.stderr(`tenant-verdict: unreadable input: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`tenant-verdict: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT_USAGE;
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * The run as tenant-verdict sees it: every sample of every instance folded, as it streams past,
+ * into mergeable cells — the whole run, each phase, each tenant, and one cell per second of the
+ * run (for sliding windows and charts). Nothing keeps raw samples, so memory depends on the run's
+ * length in seconds and its tenant count, never on its request count.
+ *
+ * Latency digests are log histograms (contracts/log-histogram.ts): merging instances, seconds or
+ * phases adds bucket counts, so the merged p(95) is the percentile of the merged samples within
+ * the histogram's relative error — never a maximum or mean of per-instance percentiles. Errors:
+ * whole run, phases and tenants ≤ 0.05 % (RUN_ACCURACY); windows ≤ 0.5 % (SLICE_ACCURACY);
+ * per-tenant sparklines ≤ 2 %.
+ */
+import { histogramPercentile, LogHistogram } from '../contracts/log-histogram';
+import type { Sample } from './k6-json';
+
+export const RUN_ACCURACY = 0.0005;
+export const SLICE_ACCURACY = 0.005;
+export const SPARK_ACCURACY = 0.02;
+/** Width of a per-tenant sparkline point. */
+export const SPARK_SLICE_MS = 10_000;
+/** Tenants tracked one by one; further tenant tags are pooled (a bound on memory). */
+export const MAX_TENANTS = 1000;
+/** Above this many one-second cells (4 hours), cells widen (2 s, 4 s, …) to keep memory bounded. */
+export const MAX_SLICES = 14_400;
+
+/** The load scenario whose iterations and dropped iterations make the scheduled rate. */
+export const LOAD_SCENARIO = 'tenant_load';
+/** Phases in which the JWKS outage (or its edges, or the stated recovery time) is under way. */
+export const OUTAGE_PHASES: ReadonlySet<string> = new Set(['chaos', 'transition', 'settling']);
+
+/** Metrics the verdict reads; every other line of the output is skipped unparsed. */
+export const VERDICT_METRICS: ReadonlySet<string> = new Set([
+  'http_req_duration',
+  'http_req_failed',
+  'checks',
+  'iterations',
+  'dropped_iterations',
+  'tenant_server_errors',
+  'tenant_fail_closed',
+  'chaos_fault_witness',
+  'chaos_auth_degraded_events',
+]);
+
+export class Digest {
+  readonly h: LogHistogram;
+  count = 0;
+  min = Infinity;
+  max = -Infinity;
+  sum = 0;
+
+  constructor(accuracy: number) {
+    this.h = new LogHistogram(accuracy);
+  }
+
+  add(v: number): void {
+    this.h.add(v);
+    this.count++;
+    this.sum += v;
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+  }
+
+  merge(o: Digest): void {
+    if (o.count === 0) return;
+    this.h.merge(o.h);
+    this.count += o.count;
+    this.sum += o.sum;
+    if (o.min < this.min) this.min = o.min;
+    if (o.max > this.max) this.max = o.max;
+  }
+
+  /** k6's percentile (pct in [0, 1]); null without samples. */
+  p(pct: number): number | null {
+    return this.count === 0 ? null : histogramPercentile(this.h, pct, this.min, this.max);
+  }
+}
+
+/** Counts and latencies of one scope. */
+export class Cell {
+  readonly read: Digest;
+  readonly write: Digest;
+  /** http_req_failed{traffic:api}: samples and failures. */
+  api = 0;
+  failed = 0;
+  status401 = 0;
+  status5xx = 0;
+  checks = 0;
+  checksPassed = 0;
+  /** tenant_server_errors (Rate): samples and non-zero samples. */
+  serverErrorSamples = 0;
+  serverErrors = 0;
+  failClosed = 0;
+  /** iterations / dropped_iterations of the load scenario. */
+  iterations = 0;
+  dropped = 0;
+
+  constructor(readonly accuracy: number) {
+    this.read = new Digest(accuracy);
+    this.write = new Digest(accuracy);
+  }
+
+  add(s: Sample): void {
+    const t = s.tags;
+    switch (s.metric) {
+      case 'http_req_duration':
+        if (t.kind === 'read') this.read.add(s.value);
+        else if (t.kind === 'write') this.write.add(s.value);
+        return;
+      case 'http_req_failed':
+        if (t.traffic !== 'api') return;
+        this.api++;
+        if (s.value !== 0) this.failed++;
+        if (t.status === '401') this.status401++;
+        else if (t.status !== undefined && t.status.charCodeAt(0) === 53 /* 5 */ && t.status.length === 3) this.status5xx++;
+        return;
+      case 'checks':
+        this.checks++;
+        if (s.value !== 0) this.checksPassed++;
+        return;
+      case 'tenant_server_errors':
+        this.serverErrorSamples++;
+        if (s.value !== 0) this.serverErrors++;
+        return;
+      case 'tenant_fail_closed':
+        this.failClosed += s.value;
+        return;
+      case 'iterations':
+        if (t.scenario === LOAD_SCENARIO) this.iterations += s.value;
+        return;
+      case 'dropped_iterations':
+        if (t.scenario === LOAD_SCENARIO) this.dropped += s.value;
+        return;
+    }
+  }
+
+  merge(o: Cell): void {
+    this.read.merge(o.read);
+    this.write.merge(o.write);
+    this.api += o.api;
+    this.failed += o.failed;
+    this.status401 += o.status401;
+    this.status5xx += o.status5xx;
+    this.checks += o.checks;
+    this.checksPassed += o.checksPassed;
+    this.serverErrorSamples += o.serverErrorSamples;
+    this.serverErrors += o.serverErrors;
+    this.failClosed += o.failClosed;
+    this.iterations += o.iterations;
+    this.dropped += o.dropped;
+  }
+}
+
+/** One second (or wider, see MAX_SLICES) of the run: its cell and the phases its samples carried. */
+export interface Slice {
+  cell: Cell;
+  phases: Map<string, number>;
+}
+
+export interface TenantData {
+  cell: Cell;
+  /** API samples outside the outage phases, for the error rate in expiry mode. */
+  apiOutside: number;
+  failedOutside: number;
+  /** p95 sparkline cells (all API latencies), SPARK_SLICE_MS wide, keyed by epoch slice. */
+  spark: Map<number, Digest>;
+}
+
+export class RunData {
+  readonly run = new Cell(RUN_ACCURACY);
+  readonly phases = new Map<string, Cell>();
+  readonly tenants = new Map<string, TenantData>();
+  /** Tenant tags beyond MAX_TENANTS, pooled. */
+  pooledTenants = 0;
+  readonly slices = new Map<number, Slice>();
+  sliceMs = 1000;
+  firstMs = Infinity;
+  lastMs = -Infinity;
+  faultWitness = 0;
+  faultWitnessTimes: number[] = [];
+  authDegradedEvents = 0;
+  samples = 0;
+  files: string[] = [];
+
+  add(s: Sample): void {
+    this.samples++;
+    if (s.time < this.firstMs) this.firstMs = s.time;
+    if (s.time > this.lastMs) this.lastMs = s.time;
+    if (s.metric === 'chaos_fault_witness') {
+      this.faultWitness += s.value;
+      if (this.faultWitnessTimes.length < 100) this.faultWitnessTimes.push(s.time);
+      return;
+    }
+    if (s.metric === 'chaos_auth_degraded_events') {
+      this.authDegradedEvents += s.value;
+      return;
+    }
+    this.run.add(s);
+    const phase = s.tags.phase;
+    if (phase !== undefined) {
+      let pc = this.phases.get(phase);
+      if (!pc) this.phases.set(phase, (pc = new Cell(RUN_ACCURACY)));
+      pc.add(s);
+    }
+    if (this.slices.size >= MAX_SLICES && !this.slices.has(Math.floor(s.time / this.sliceMs))) this.widenSlices();
+    this.addToSlice(s, phase);
+  }
+
+  private addToSlice(s: Sample, phase: string | undefined): void {
+    const key = Math.floor(s.time / this.sliceMs);
+    let slice = this.slices.get(key);
+    if (!slice) this.slices.set(key, (slice = { cell: new Cell(SLICE_ACCURACY), phases: new Map() }));
+    slice.cell.add(s);
+    if (phase !== undefined && s.metric === 'http_req_failed') slice.phases.set(phase, (slice.phases.get(phase) ?? 0) + 1);
+    const tenant = s.tags.tenant;
+    if (tenant !== undefined && (s.metric === 'http_req_duration' || s.metric === 'http_req_failed')) this.addTenant(tenant, s, phase);
+  }
+
+  /** Doubles the slice width, merging neighbours: memory stays bounded for any run length. */
+  private widenSlices(): void {
+    const old = this.slices;
+    const width = this.sliceMs * 2;
+    const next = new Map<number, Slice>();
+    for (const [k, sl] of old) {
+      const nk = Math.floor((k * this.sliceMs) / width);
+      const into = next.get(nk);
+      if (!into) next.set(nk, sl);
+      else {
+        into.cell.merge(sl.cell);
+        for (const [p, n] of sl.phases) into.phases.set(p, (into.phases.get(p) ?? 0) + n);
+      }
+    }
+    this.sliceMs = width;
+    old.clear();
+    for (const [k, v] of next) old.set(k, v);
+  }
+
+  private addTenant(tenant: string, s: Sample, phase: string | undefined): void {
+    let td = this.tenants.get(tenant);
+    if (!td) {
+      if (this.tenants.size >= MAX_TENANTS) {
+        this.pooledTenants++;
+        return;
+      }
+      this.tenants.set(tenant, (td = { cell: new Cell(RUN_ACCURACY), apiOutside: 0, failedOutside: 0, spark: new Map() }));
+    }
+    td.cell.add(s);
+    if (s.metric === 'http_req_failed') {
+      if (s.tags.traffic === 'api' && (phase === undefined || !OUTAGE_PHASES.has(phase))) {
+        td.apiOutside++;
+        if (s.value !== 0) td.failedOutside++;
+      }
+    } else if (s.tags.kind === 'read' || s.tags.kind === 'write') {
+      const k = Math.floor(s.time / SPARK_SLICE_MS);
+      let d = td.spark.get(k);
+      if (!d) td.spark.set(k, (d = new Digest(SPARK_ACCURACY)));
+      d.add(s.value);
+    }
+  }
+}
