@@ -3,8 +3,9 @@
  * every tenant seen. An SLO with no samples fails ("no evidence"); a tenant or a window with fewer
  * than the minimum samples is not judged and is listed as such (never silently passed or failed).
  */
+import { MIN_TENANT_SAMPLES, minSamplesForRate, TENANT_SLOS, tenantMinSamples } from '../thresholds/slo-table';
 import type { VerdictConfig } from './config';
-import { Cell, OUTAGE_PHASES, type RunData, SLICE_ACCURACY } from './run-data';
+import { Cell, OUTAGE_PHASES, type RunData, SLICE_ACCURACY, type TenantData } from './run-data';
 
 export type Op = '<' | '<=' | '>';
 export type Unit = 'ms' | 'ratio' | 'count';
@@ -140,9 +141,13 @@ export function windowSlos(data: RunData, cfg: VerdictConfig): WindowEval {
   type Best = { r: SloResult; w: WindowInfo; sev: number };
   const best = new Map<string, Best>();
   const maxSamples = new Map<string, number>();
+  const minOf = new Map<string, number>();
   const consider = (r: SloResult, w: WindowInfo): void => {
     maxSamples.set(r.name, Math.max(maxSamples.get(r.name) ?? 0, r.samples));
-    if (r.samples < cfg.minSamples) return;
+    // The per-tenant gates' minimum-sample rule (thresholds/slo-table.ts), applied to windows.
+    const min = r.unit === 'ms' ? MIN_TENANT_SAMPLES : minSamplesForRate(r.limit);
+    minOf.set(r.name, Math.min(minOf.get(r.name) ?? Infinity, min));
+    if (r.samples < min) return;
     const sev = severity(r);
     const cur = best.get(r.name);
     if (!cur || sev > cur.sev) best.set(r.name, { r, w, sev });
@@ -176,7 +181,7 @@ export function windowSlos(data: RunData, cfg: VerdictConfig): WindowEval {
       ev.results.push(b.r);
       ev.worst.set(name, b.w);
     } else if ((maxSamples.get(name) ?? 0) > 0) {
-      ev.notJudged.push({ name, scope: { window: { start: windowLabel, end: windowLabel } }, samples: maxSamples.get(name) ?? 0, minSamples: cfg.minSamples });
+      ev.notJudged.push({ name, scope: { window: { start: windowLabel, end: windowLabel } }, samples: maxSamples.get(name) ?? 0, minSamples: minOf.get(name) ?? MIN_TENANT_SAMPLES });
     }
   }
   return ev;
@@ -188,27 +193,43 @@ interface TenantEval {
   order: string[];
 }
 
+/** One tenant's evaluations: TENANT_SLOS (thresholds/slo-table.ts), or "throttled, never 5xx" for the noisy one. */
+function oneTenant(tenant: string, td: TenantData, cfg: VerdictConfig): { results: SloResult[]; notJudged: NotJudged[] } {
+  const scope: Scope = { tenant };
+  const c = td.cell;
+  if (td.noisy) {
+    return {
+      results: [count('throttled 429 count', scope, c.rateLimited), rate('5xx rate', scope, c.serverErrors, c.serverErrorSamples, '<=', 0)],
+      notJudged: [],
+    };
+  }
+  const results: SloResult[] = [];
+  const notJudged: NotJudged[] = [];
+  for (const spec of TENANT_SLOS) {
+    const limit = cfg.slo[spec.target];
+    let r: SloResult;
+    if (spec.id === 'read_p95') r = p95('read p(95)', scope, c.read, limit);
+    else if (spec.id === 'write_p95') r = p95('write p(95)', scope, c.write, limit);
+    else if (cfg.chaos === 'expiry' && spec.expiryOnly) r = rate('error rate', scope, td.failedBaseline, td.apiBaseline, '<', limit);
+    else r = rate('error rate', scope, c.failed, c.api, '<', limit);
+    const min = tenantMinSamples(spec, limit);
+    if (r.samples >= min) results.push(r);
+    else notJudged.push({ name: r.name, scope, samples: r.samples, minSamples: min });
+  }
+  return { results, notJudged };
+}
+
+interface TenantEval {
+  results: SloResult[];
+  notJudged: NotJudged[];
+  order: string[];
+}
+
 function tenantSlos(data: RunData, cfg: VerdictConfig): TenantEval {
-  const t = cfg.tenant;
   const per: Array<{ tenant: string; results: SloResult[]; notJudged: NotJudged[]; sev: number }> = [];
   for (const [tenant, td] of data.tenants) {
-    const scope: Scope = { tenant };
-    const c = td.cell;
-    const candidates = [
-      p95('read p(95)', scope, c.read, t.readP95Ms),
-      p95('write p(95)', scope, c.write, t.writeP95Ms),
-      cfg.chaos === 'expiry'
-        ? rate('error rate', scope, td.failedOutside, td.apiOutside, '<', t.errorRate)
-        : rate('error rate', scope, c.failed, c.api, '<', t.errorRate),
-    ];
-    const results: SloResult[] = [];
-    const notJudged: NotJudged[] = [];
-    for (const r of candidates) {
-      if (r.samples >= cfg.minSamples) results.push(r);
-      else notJudged.push({ name: r.name, scope, samples: r.samples, minSamples: cfg.minSamples });
-    }
-    const sev = Math.max(0, ...results.map(severity));
-    per.push({ tenant, results, notJudged, sev });
+    const { results, notJudged } = oneTenant(tenant, td, cfg);
+    per.push({ tenant, results, notJudged, sev: Math.max(0, ...results.map((r) => (r.ok ? Math.min(severity(r), 1) : Math.max(severity(r), 1) + 1))) });
   }
   per.sort((a, b) => b.sev - a.sev || a.tenant.localeCompare(b.tenant));
   return { results: per.flatMap((p) => p.results), notJudged: per.flatMap((p) => p.notJudged), order: per.map((p) => p.tenant) };

@@ -65,7 +65,7 @@ export function notJudgedByScope(list: readonly NotJudged[]): Map<string, string
     const where = n.scope.tenant !== undefined ? `tenant ${n.scope.tenant}` : 'every window';
     let l = out.get(where);
     if (!l) out.set(where, (l = []));
-    l.push(`${n.name} ${n.samples}`);
+    l.push(`${n.name} ${n.samples}/${n.minSamples}`);
   }
   return new Map([...out].map(([k, v]) => [k, v.join(', ')]));
 }
@@ -108,8 +108,7 @@ export function renderText(v: Verdict, info: RunInfo, { maxTenants = 10 } = {}):
   }
   if (tenantsHidden > 0) lines.push(`    … ${tenantsHidden} more tenants, every SLO held (--json lists them all)`);
   if (v.notJudged.length > 0) {
-    const min = v.notJudged[0]!.minSamples;
-    lines.push('', `    not judged (fewer than ${min} samples):`);
+    lines.push('', '    not judged (samples/minimum, the per-tenant gates\' rule):');
     const byScope = notJudgedByScope(v.notJudged);
     for (const [where, items] of [...byScope].slice(0, 12)) lines.push(`      - ${where}: ${items}`);
     if (byScope.size > 12) lines.push(`      … ${byScope.size - 12} more`);

@@ -27,7 +27,6 @@ one run (k6 --out json per instance, e.g. k6 Operator pods or npm start --instan
 Options:
   --window D         sliding window length (k6 duration)          default 1m
   --step D           sliding window step                          default 10s
-  --min-samples N    fewest samples a tenant or window is judged on  default 100
   --json FILE        { ok, slos: [{ name, scope, value, limit, ok, samples }] }
   --junit FILE       JUnit XML, one testcase per SLO and scope
   --markdown FILE    Markdown (e.g. $GITHUB_STEP_SUMMARY)
@@ -53,7 +52,6 @@ export interface ParsedArgs {
   quiet: boolean;
   windowMs?: number;
   stepMs?: number;
-  minSamples?: number;
   help: boolean;
 }
 
@@ -76,7 +74,6 @@ export function parseVerdictArgs(argv: readonly string[]): ParsedArgs {
         markdown: { type: 'string' },
         window: { type: 'string' },
         step: { type: 'string' },
-        'min-samples': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -85,10 +82,6 @@ export function parseVerdictArgs(argv: readonly string[]): ParsedArgs {
     throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
   const v = parsed.values;
-  const minText = v['min-samples'];
-  if (minText !== undefined && (!/^\d+$/.test(minText) || Number(minText) < 1 || Number(minText) > 1_000_000)) {
-    throw new UsageError(`--min-samples must be an integer from 1 to 1000000 (got '${minText}')`);
-  }
   const args: ParsedArgs = {
     files: parsed.positionals,
     json: v.json,
@@ -97,7 +90,6 @@ export function parseVerdictArgs(argv: readonly string[]): ParsedArgs {
     quiet: v.quiet ?? false,
     windowMs: duration('--window', v.window),
     stepMs: duration('--step', v.step),
-    minSamples: minText === undefined ? undefined : Number(minText),
     help: v.help ?? false,
   };
   if (args.help) return args;
@@ -138,7 +130,7 @@ export interface VerdictRun {
 
 /** Evaluates and writes the requested outputs; the caller prints the text. */
 export async function judge(args: ParsedArgs, env: Env): Promise<VerdictRun> {
-  const cfg = verdictConfig(env, { windowMs: args.windowMs, stepMs: args.stepMs, minSamples: args.minSamples });
+  const cfg = verdictConfig(env, { windowMs: args.windowMs, stepMs: args.stepMs });
   let data: RunData;
   let sources: string[];
   // PROMETHEUS-READER

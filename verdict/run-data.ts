@@ -37,6 +37,7 @@ export const VERDICT_METRICS: ReadonlySet<string> = new Set([
   'dropped_iterations',
   'tenant_server_errors',
   'tenant_fail_closed',
+  'tenant_rate_limited',
   'chaos_fault_witness',
   'chaos_auth_degraded_events',
 ]);
@@ -90,6 +91,8 @@ export class Cell {
   serverErrorSamples = 0;
   serverErrors = 0;
   failClosed = 0;
+  /** tenant_rate_limited: 429s counted. */
+  rateLimited = 0;
   /** iterations / dropped_iterations of the load scenario. */
   iterations = 0;
   dropped = 0;
@@ -103,6 +106,9 @@ export class Cell {
     const t = s.tags;
     switch (s.metric) {
       case 'http_req_duration':
+        // Latency SLOs judge expected responses (thresholds/slo-table.ts EXPECTED_RESPONSE_TAG):
+        // a fail-closed 401 or a throttled 429 answered in a millisecond must not lower the p95.
+        if (t.expected_response === 'false') return;
         if (t.kind === 'read') this.read.add(s.value);
         else if (t.kind === 'write') this.write.add(s.value);
         return;
@@ -114,6 +120,8 @@ export class Cell {
         else if (t.status !== undefined && t.status.charCodeAt(0) === 53 /* 5 */ && t.status.length === 3) this.status5xx++;
         return;
       case 'checks':
+        // The noisy neighbour's checks fail by design (429s); the bundle then judges checks{traffic:api}.
+        if (t.traffic === 'noisy') return;
         this.checks++;
         if (s.value !== 0) this.checksPassed++;
         return;
@@ -123,6 +131,9 @@ export class Cell {
         return;
       case 'tenant_fail_closed':
         this.failClosed += s.value;
+        return;
+      case 'tenant_rate_limited':
+        this.rateLimited += s.value;
         return;
       case 'iterations':
         if (t.scenario === LOAD_SCENARIO) this.iterations += s.value;
@@ -145,6 +156,7 @@ export class Cell {
     this.serverErrorSamples += o.serverErrorSamples;
     this.serverErrors += o.serverErrors;
     this.failClosed += o.failClosed;
+    this.rateLimited += o.rateLimited;
     this.iterations += o.iterations;
     this.dropped += o.dropped;
   }
@@ -158,12 +170,16 @@ export interface Slice {
 
 export interface TenantData {
   cell: Cell;
-  /** API samples outside the outage phases, for the error rate in expiry mode. */
-  apiOutside: number;
-  failedOutside: number;
+  /** The noisy neighbour (its requests carry traffic:noisy): judged on "throttled, never 5xx". */
+  noisy: boolean;
+  /** API samples of the baseline phase: the tenant error rate of expiry mode (TENANT_SLOS expiryOnly). */
+  apiBaseline: number;
+  failedBaseline: number;
   /** p95 sparkline cells (all API latencies), SPARK_SLICE_MS wide, keyed by epoch slice. */
   spark: Map<number, Digest>;
 }
+
+const TENANT_METRICS = new Set(['http_req_duration', 'http_req_failed', 'tenant_server_errors', 'tenant_rate_limited']);
 
 export class RunData {
   readonly run = new Cell(RUN_ACCURACY);
@@ -212,7 +228,7 @@ export class RunData {
     slice.cell.add(s);
     if (phase !== undefined && s.metric === 'http_req_failed') slice.phases.set(phase, (slice.phases.get(phase) ?? 0) + 1);
     const tenant = s.tags.tenant;
-    if (tenant !== undefined && (s.metric === 'http_req_duration' || s.metric === 'http_req_failed')) this.addTenant(tenant, s, phase);
+    if (tenant !== undefined && TENANT_METRICS.has(s.metric)) this.addTenant(tenant, s, phase);
   }
 
   /** Doubles the slice width, merging neighbours: memory stays bounded for any run length. */
@@ -241,15 +257,16 @@ export class RunData {
         this.pooledTenants++;
         return;
       }
-      this.tenants.set(tenant, (td = { cell: new Cell(RUN_ACCURACY), apiOutside: 0, failedOutside: 0, spark: new Map() }));
+      this.tenants.set(tenant, (td = { cell: new Cell(RUN_ACCURACY), noisy: false, apiBaseline: 0, failedBaseline: 0, spark: new Map() }));
     }
+    if (s.tags.traffic === 'noisy') td.noisy = true;
     td.cell.add(s);
     if (s.metric === 'http_req_failed') {
-      if (s.tags.traffic === 'api' && (phase === undefined || !OUTAGE_PHASES.has(phase))) {
-        td.apiOutside++;
-        if (s.value !== 0) td.failedOutside++;
+      if (s.tags.traffic === 'api' && phase === 'baseline') {
+        td.apiBaseline++;
+        if (s.value !== 0) td.failedBaseline++;
       }
-    } else if (s.tags.kind === 'read' || s.tags.kind === 'write') {
+    } else if (s.metric === 'http_req_duration' && s.tags.expected_response !== 'false' && (s.tags.kind === 'read' || s.tags.kind === 'write')) {
       const k = Math.floor(s.time / SPARK_SLICE_MS);
       let d = td.spark.get(k);
       if (!d) td.spark.set(k, (d = new Digest(SPARK_ACCURACY)));

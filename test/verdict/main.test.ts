@@ -29,7 +29,6 @@ describe('tenant-verdict command line', () => {
   it.each([
     [['--window', '5'], '--window must be a duration'],
     [['--step', '2m'], '--step (120s) must not be longer than --window (60s)'],
-    [['--min-samples', '0'], '--min-samples must be an integer from 1'],
     [['--nope'], "Unknown option '--nope'"],
     [[], 'no input: give one or more k6 JSON outputs'],
   ])('refuses %j with exit 2 and says why', async (argv, message) => {
