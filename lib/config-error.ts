@@ -2,13 +2,10 @@
  * Bad configuration, reported once with every problem found (STYLE.md §7). Thrown in the init
  * context, so k6 stops with exit code 107 before any request is sent.
  */
+import type { ConfigProblem } from '../contracts/env-reader';
 import { redact } from './log';
 
-export interface ConfigProblem {
-  /** The environment variable (or file field) at fault, e.g. `RATE` or `TENANTS_FILE[2].id`. */
-  variable: string;
-  message: string;
-}
+export type { ConfigProblem };
 
 export class ConfigError extends Error {
   readonly code = 'ERR_CONFIG';

@@ -9,13 +9,13 @@ import { rampStartRate } from '../contracts/load-profile';
 import { ConfigError } from './config-error';
 import type { Catalog } from './catalog';
 import { DEFAULT_CATALOG, parseCatalog } from './catalog';
-import type { Env } from './env-reader';
-import { EnvReader } from './env-reader';
+import type { Env } from '../contracts/env-reader';
+import { EnvReader } from '../contracts/env-reader';
 import { defaultMarginMs } from './phase';
 import type { Tenant } from './tenants';
 import { MIN_LOAD_TENANTS, numberedTenants, parseTenantsFile, parseTenantsVar } from './tenants';
-import type { SloValues } from '../thresholds/slo-table';
-import { SLO_TABLE, sloDefault } from '../thresholds/slo-table';
+import type { SloValues } from '../contracts/slo-table';
+import { SLO_TABLE, sloDefault } from '../contracts/slo-table';
 import { parseSegment, segmentShare } from './instance-share';
 import { parseTenantWeights } from './tenant-weights';
 

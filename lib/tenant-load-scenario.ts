@@ -26,7 +26,7 @@ import { countDegradedEvents } from './audit-evidence';
 import type { Config } from './config';
 import { loadConfig, sizeVUs } from './config';
 import { formatDuration } from '../contracts/duration';
-import type { Env } from './env-reader';
+import type { Env } from '../contracts/env-reader';
 import { executionSegment, iterationInTest, nowMs, runElapsedMs, vuIdInTest } from './k6-exec';
 import { runsFaultScenario } from './instance-share';
 import { k6Env, readTextFile } from './k6-env';

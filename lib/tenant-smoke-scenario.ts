@@ -14,7 +14,7 @@ import { isRunnable } from './catalog';
 import type { Config } from './config';
 import { loadConfig } from './config';
 import { formatDuration } from '../contracts/duration';
-import type { Env } from './env-reader';
+import type { Env } from '../contracts/env-reader';
 import { iterationInTest, vuIdInTest } from './k6-exec';
 import { k6Env, readTextFile } from './k6-env';
 import type { SummaryData } from './summary/summary-data';

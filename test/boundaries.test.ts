@@ -5,7 +5,7 @@
  * - the k6 side (scenarios/ lib/ disruptor/ thresholds/) imports only itself, contracts/, `k6`,
  *   `k6/*`, `k6/x/disruptor` and pinned `https://jslib.k6.io/...` URLs: no Node built-in, no npm
  *   package, nothing from runner/, sim/, launch/ or bench/;
- * - the Node side (runner/ sim/ launch/ bench/) never imports the k6 side (shared rules come from
+ * - the Node side (runner/ sim/ launch/ bench/ verdict/) never imports the k6 side (shared rules come from
  *   contracts/), and runner/ and sim/ never import each other.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const K6_SIDE = ['scenarios', 'lib', 'disruptor', 'thresholds'];
-const NODE_SIDE = ['runner', 'sim', 'launch', 'bench'];
+const NODE_SIDE = ['runner', 'sim', 'launch', 'bench', 'verdict'];
 const CONTRACTS = 'contracts';
 
 function sourceFiles(dir: string): string[] {

@@ -28,8 +28,8 @@ import { EXPIRY_ALERTS, METRIC } from '../lib/metric-names';
 import { formatDuration } from '../contracts/duration';
 import { tenantTag } from '../lib/tenants';
 import { tenantShares } from '../lib/tenant-weights';
-import type { TenantSloId } from './slo-table';
-import { EXPECTED_RESPONSE_TAG, TENANT_SLOS, isGateable, tenantKey, tenantMinSamples } from './slo-table';
+import type { TenantSloId } from '../contracts/slo-table';
+import { EXPECTED_RESPONSE_TAG, TENANT_SLOS, isGateable, tenantKey, tenantMinSamples } from '../contracts/slo-table';
 
 export const LOAD_SCENARIO = 'tenant_load';
 export const CHAOS_SCENARIO = 'jwks_chaos';

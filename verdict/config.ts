@@ -3,8 +3,8 @@
  * read from the same environment variables as the bundle (SLO_*, CHAOS, CHAOS_EXPECT), through
  * the bundle's own reader (lib/env-reader.ts), plus the verdict's own window options.
  */
-import { EnvReader, type Env } from '../lib/env-reader';
-import { SLO_TABLE, sloDefault, type SloValues } from '../thresholds/slo-table';
+import { EnvReader, type Env } from '../contracts/env-reader';
+import { SLO_TABLE, sloDefault, type SloValues } from '../contracts/slo-table';
 
 export type ChaosMode = 'off' | 'fallback' | 'expiry';
 

@@ -3,7 +3,7 @@
  * every tenant seen. An SLO with no samples fails ("no evidence"); a tenant or a window with fewer
  * than the minimum samples is not judged and is listed as such (never silently passed or failed).
  */
-import { MIN_TENANT_SAMPLES, minSamplesForRate, TENANT_SLOS, tenantMinSamples } from '../thresholds/slo-table';
+import { MIN_TENANT_SAMPLES, minSamplesForRate, TENANT_SLOS, tenantMinSamples } from '../contracts/slo-table';
 import type { VerdictConfig } from './config';
 import { Cell, OUTAGE_PHASES, type RunData, SLICE_ACCURACY, type TenantData } from './run-data';
 

@@ -6,8 +6,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseGoDuration } from '../disruptor/http-fault';
-import type { Env } from '../lib/env-reader';
+import { parseGoDuration } from '../contracts/duration';
+import type { Env } from '../contracts/env-reader';
 import { UsageError, verdictConfig, type VerdictConfig } from './config';
 import { evaluate, type Verdict } from './evaluate';
 import { renderJson, renderJunit, renderMarkdown, renderText, type RunInfo } from './format';

@@ -4,7 +4,7 @@ import { log, redact } from '../../lib/log';
 import { SetupConfigError } from '../../lib/setup-error';
 import { DEFAULT_CATALOG } from '../../lib/catalog';
 import { hasShape, isFailClosed, shapeCheckName, statusCheckName } from '../../lib/checks';
-import { EnvReader } from '../../lib/env-reader';
+import { EnvReader } from '../../contracts/env-reader';
 import { extractIds } from '../../lib/tenant-setup';
 import { parseTokenResponse, tokenForm } from '../../lib/token-client';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/config-error';
 import { DEFAULTS, loadConfig, sizeVUs } from '../../lib/config';
-import type { Env } from '../../lib/env-reader';
+import type { Env } from '../../contracts/env-reader';
 
 const noFiles = (path: string): string => {
   throw new Error(`no such file ${path}`);

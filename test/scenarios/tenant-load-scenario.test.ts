@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { faultAgentInjector } from '../../disruptor/fault-agent-backend';
 import { xk6DisruptorInjector } from '../../disruptor/xk6-disruptor-backend';
-import type { Env } from '../../lib/env-reader';
+import type { Env } from '../../contracts/env-reader';
 import { DEFAULT_CATALOG } from '../../lib/catalog';
 import { createLoadScenario } from '../../lib/tenant-load-scenario';
 import type { SetupData } from '../../lib/tenant-setup';

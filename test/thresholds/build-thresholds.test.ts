@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
-import type { Env } from '../../lib/env-reader';
+import type { Env } from '../../contracts/env-reader';
 import { METRIC_TYPES } from '../../lib/metric-names';
 import { breakdownGuards, buildLoadThresholds, buildSmokeThresholds, isBreakdownGuard, planTenants, tenantSloRows } from '../../thresholds/build-thresholds';
-import { MIN_TENANT_SAMPLES, isGateable, minSamplesForRate } from '../../thresholds/slo-table';
+import { MIN_TENANT_SAMPLES, isGateable, minSamplesForRate } from '../../contracts/slo-table';
 import { parseMetricKey } from '../../contracts/metric-key';
 import { parseThresholdFor } from '../../contracts/threshold-grammar';
 

@@ -3,8 +3,14 @@
  * module can report every mistake at once. An empty value counts as unset (`-e X=` in k6).
  * A malformed value is a problem, never a silent fallback to the default.
  */
-import type { ConfigProblem } from './config-error';
-import { parseDurationWithUnit } from '../contracts/duration';
+import { parseDurationWithUnit } from './duration';
+
+/** One bad variable: its name and what is wrong, with the allowed values. */
+export interface ConfigProblem {
+  /** The environment variable (or file field) at fault, e.g. `RATE` or `TENANTS_FILE[2].id`. */
+  variable: string;
+  message: string;
+}
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
