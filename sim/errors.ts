@@ -70,6 +70,12 @@ export class TenantMismatchError extends SimError {
   }
 }
 
+export class UnknownTenantError extends SimError {
+  constructor(tenant: string) {
+    super('unknown_tenant', 403, `tenant '${tenant.slice(0, 64)}' is not served by this platform`);
+  }
+}
+
 export class InsufficientScopeError extends SimError {
   constructor(scope: string) {
     super('insufficient_scope', 403, `token lacks the scope '${scope}'`, { scope }, {

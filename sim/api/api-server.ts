@@ -13,7 +13,7 @@ import type { AuthAudit } from '../audit/auth-audit';
 import type { JwksCache } from '../auth/jwks-cache';
 import type { Principal, TokenVerifier } from '../auth/token-verifier';
 import type { Clock } from '../clock';
-import { InvalidTokenError, RateLimitedError, SimError, TenantMismatchError, InsufficientScopeError } from '../errors';
+import { InvalidTokenError, RateLimitedError, SimError, TenantMismatchError, InsufficientScopeError, UnknownTenantError } from '../errors';
 import { hardenServer, SERVER_OPTIONS } from '../http/harden';
 import { readJsonBody } from '../http/read-body';
 import { sendError, sendJson } from '../http/respond';
@@ -48,6 +48,11 @@ export interface ApiDeps {
 
 const EMPTY_QUERY = new URLSearchParams();
 const INVALID_TENANT_LABEL = '__invalid__';
+/**
+ * Label and audit tenant of every request refused before it authenticated: the tenant it names is
+ * unproven, so it never takes a label slot nor an audit key of its own (issue 15, finding 6).
+ */
+export const UNAUTHENTICATED_TENANT = '__unauthenticated__';
 
 export function createApiServer(d: ApiDeps): Server {
   const bytes = new Map<string, { inc(n: number): void }>();
@@ -77,10 +82,12 @@ export function createApiServer(d: ApiDeps): Server {
     try {
       matched = matchRoute(req.method ?? 'GET', path);
       headerTenant = resolveTenantHeader(req);
-      tenantLabel = d.registry.has(headerTenant) ? d.metrics.tenants.label(headerTenant) : '__unknown__';
+      tenantLabel = UNAUTHENTICATED_TENANT;
       const auth = authenticate(req, d.verifier, onCache);
       principal = auth instanceof Promise ? await auth : auth;
-      const data = tenantData(principal, headerTenant, matched.route.scope, d.store);
+      // Only an authenticated request may take a label slot (the cap is first come, for good).
+      tenantLabel = d.registry.has(headerTenant) ? d.metrics.tenants.label(headerTenant) : '__unknown__';
+      const data = tenantData(principal, headerTenant, matched.route.scope, d.store, d.registry);
       const rate = d.limiter.take(principal.tenant, d.clock.now());
       if (!rate.ok) {
         d.metrics.rateLimitHits.inc({ tenant: tenantLabel, service: matched.route.service });
@@ -120,9 +127,11 @@ export function createApiServer(d: ApiDeps): Server {
       status = sendError(res, err, d.logger);
       if (err instanceof InvalidTokenError) {
         d.metrics.tokenFailures.inc({ reason: err.reason });
-        d.authAudit.noteDenied(headerTenant ?? '*', 'anonymous', matched?.label ?? path.slice(0, 200), err.reason, traceIdFrom(req.headers.traceparent));
-      } else if (err instanceof TenantMismatchError || err instanceof InsufficientScopeError) {
-        d.authAudit.noteDenied(headerTenant ?? '*', principal?.subject ?? 'anonymous', matched?.label ?? path, err.code, traceIdFrom(req.headers.traceparent));
+        d.authAudit.noteDenied(UNAUTHENTICATED_TENANT, 'anonymous', matched?.label ?? 'unmatched', err.reason, traceIdFrom(req.headers.traceparent));
+      } else if (err instanceof TenantMismatchError || err instanceof InsufficientScopeError || err instanceof UnknownTenantError) {
+        // Authenticated: audited under the token's tenant (proven), not the header's.
+        const tenant = principal !== null && d.registry.has(principal.tenant) ? principal.tenant : '*';
+        d.authAudit.noteDenied(tenant, principal?.subject ?? 'anonymous', matched?.label ?? 'unmatched', err.code, traceIdFrom(req.headers.traceparent));
       }
     }
     const service = matched?.route.service ?? 'none';

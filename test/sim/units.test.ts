@@ -22,6 +22,7 @@ import { InsufficientScopeError, InvalidTenantHeaderError, TenantMismatchError, 
 import { decideFault } from '../../sim/fault-agent/fault-decision';
 import { closeServer, hardenServer, listen, SERVER_OPTIONS } from '../../sim/http/harden';
 import { bearerOf } from '../../sim/secrets';
+import { TenantRegistry } from '../../sim/tenants';
 import { FakeClock } from './helpers/fake-clock';
 
 const reqWith = (headers: Record<string, string | string[]>): IncomingMessage => ({ headers }) as unknown as IncomingMessage;
@@ -46,7 +47,7 @@ describe('tenantData (the tenant guard)', () => {
   const principal = (tenant: string, scopes: string[]): Principal => ({ subject: 's', clientId: 's', tenant, scopes: new Set(scopes), expMs: 0, kid: 'k' });
   it('returns the data of the token tenant when header and scope match', () => {
     const store = new TenantStore();
-    const data = tenantData(principal('tenant-01', ['policy:read']), 'tenant-01', 'policy:read', store);
+    const data = tenantData(principal('tenant-01', ['policy:read']), 'tenant-01', 'policy:read', store, new TenantRegistry(2));
     expect(data).toBe(store.forTenant('tenant-01'));
   });
   it('refuses a header tenant other than the token tenant without touching the store', () => {
@@ -56,8 +57,8 @@ describe('tenantData (the tenant guard)', () => {
       touched = true;
       throw new Error('must not be called');
     };
-    expect(() => tenantData(principal('tenant-01', ['policy:read']), 'tenant-02', 'policy:read', store)).toThrow(TenantMismatchError);
-    expect(() => tenantData(principal('tenant-01', ['vuln:read']), 'tenant-01', 'policy:read', store)).toThrow(InsufficientScopeError);
+    expect(() => tenantData(principal('tenant-01', ['policy:read']), 'tenant-02', 'policy:read', store, new TenantRegistry(2))).toThrow(TenantMismatchError);
+    expect(() => tenantData(principal('tenant-01', ['vuln:read']), 'tenant-01', 'policy:read', store, new TenantRegistry(2))).toThrow(InsufficientScopeError);
     expect(touched).toBe(false);
   });
 });
