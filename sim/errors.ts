@@ -96,15 +96,37 @@ export class InvalidJsonError extends SimError {
   }
 }
 
+/**
+ * Validation replies are bounded (one tenant must not make the shared server serialize megabytes):
+ * at most MAX_LISTED_PROBLEMS problems, each path and message at most MAX_PROBLEM_CHARS, and the
+ * number left out in `omitted`. Together they keep a 400 under MAX_ERROR_REPLY_BYTES.
+ */
+export const MAX_LISTED_PROBLEMS = 20;
+export const MAX_PROBLEM_CHARS = 160;
+export const MAX_ERROR_REPLY_BYTES = 16 * 1024;
+
+function clip(text: string): string {
+  return text.length > MAX_PROBLEM_CHARS ? `${text.slice(0, MAX_PROBLEM_CHARS - 1)}…` : text;
+}
+
+function listed(details: FieldProblem[]): { shown: FieldProblem[]; fields: Record<string, unknown>; text: string } {
+  const shown = details.slice(0, MAX_LISTED_PROBLEMS).map((d) => ({ path: clip(d.path), message: clip(d.message) }));
+  const omitted = details.length - shown.length;
+  const text = shown.map((d) => `${d.path} ${d.message}`).join('; ') + (omitted > 0 ? `; and ${omitted} more` : '');
+  return { shown, fields: omitted > 0 ? { details: shown, omitted } : { details: shown }, text };
+}
+
 export class InvalidBodyError extends SimError {
   constructor(details: FieldProblem[]) {
-    super('invalid_body', 400, `request body is invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, { details });
+    const l = listed(details);
+    super('invalid_body', 400, `request body is invalid: ${l.text}`, l.fields);
   }
 }
 
 export class InvalidQueryError extends SimError {
   constructor(details: FieldProblem[]) {
-    super('invalid_query', 400, `query is invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, { details });
+    const l = listed(details);
+    super('invalid_query', 400, `query is invalid: ${l.text}`, l.fields);
   }
 }
 

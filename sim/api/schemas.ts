@@ -1,9 +1,12 @@
 /**
  * JSON schemas of the write bodies (docs/platform-api.md), compiled once with ajv. Unknown fields
- * are rejected; every problem is reported with its JSON-pointer-ish path.
+ * are rejected; problems are reported with their JSON-pointer-ish path, at most MAX_LISTED_PROBLEMS
+ * of them (errors.ts bounds the reply).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { InvalidBodyError, type FieldProblem } from '../errors';
+
+export { MAX_ERROR_REPLY_BYTES, MAX_LISTED_PROBLEMS } from '../errors';
 
 const ID = '^[A-Za-z0-9._:-]{1,128}$';
 const severity = { enum: ['critical', 'high', 'medium', 'low'] };

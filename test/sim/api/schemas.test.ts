@@ -1,0 +1,60 @@
+/**
+ * Validation replies are bounded (issue 15, finding 3): a 65 KB invalid body produced a 3.9 MB
+ * 400 listing every error. The reply lists at most MAX_LISTED_PROBLEMS problems, says how many were
+ * left out, and stays under MAX_ERROR_REPLY_BYTES.
+ */
+import { describe, expect, it } from 'vitest';
+import { MAX_ERROR_REPLY_BYTES, MAX_LISTED_PROBLEMS, validatePolicyInput } from '../../../sim/api/schemas';
+import { InvalidBodyError } from '../../../sim/errors';
+import { call, getToken, startTestSim } from '../helpers/sim-fixture';
+
+const manyBadRules = (n: number) => ({ name: 'x', rules: Array.from({ length: n }, (_, i) => ({ effect: 'nope', condition: '', [`junk${i}`]: 1 })) });
+const manyUnknownFields = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`field-${'x'.repeat(40)}-${i}`, i]));
+
+describe('bounded validation replies', () => {
+  it.each([
+    ['1,300 invalid rules', manyBadRules(1300)],
+    ['1,000 unknown fields with long names', manyUnknownFields(1000)],
+  ])('lists at most MAX_LISTED_PROBLEMS problems for %s and counts the rest', (_name, body) => {
+    let caught: unknown;
+    try {
+      validatePolicyInput(body);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InvalidBodyError);
+    const e = caught as InvalidBodyError;
+    const details = e.fields.details as unknown[];
+    expect(details.length).toBe(MAX_LISTED_PROBLEMS);
+    expect(e.fields.omitted).toBeGreaterThan(0);
+    expect(e.message.length).toBeLessThan(4096);
+  });
+
+  it('answers a 60 KB invalid body with a 400 under MAX_ERROR_REPLY_BYTES', async () => {
+    const sim = await startTestSim({ tenants: 2 });
+    try {
+      const token = await getToken(sim, 'tenant-01');
+      const body = JSON.stringify(manyBadRules(1300));
+      expect(body.length).toBeGreaterThan(50_000);
+      expect(body.length).toBeLessThan(65_536);
+      const res = await fetch(`${sim.api}/api/policy/policies/pol-x`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'x-stellaops-tenant': 'tenant-01', 'content-type': 'application/json' }, body });
+      const text = await res.text();
+      expect(res.status).toBe(400);
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_ERROR_REPLY_BYTES);
+      expect(JSON.parse(text)).toMatchObject({ error: 'invalid_body', omitted: expect.any(Number) });
+      expect((await call(sim, 'GET', '/api/policy/policies/pol-001', { token, tenant: 'tenant-01' })).status).toBe(200);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('lists every problem of a body with only a few', () => {
+    expect(() => validatePolicyInput({ name: '', rules: [] })).toThrow(InvalidBodyError);
+    try {
+      validatePolicyInput({ name: '', rules: [] });
+    } catch (err) {
+      expect((err as InvalidBodyError).fields.details).toHaveLength(2);
+      expect((err as InvalidBodyError).fields.omitted).toBeUndefined();
+    }
+  });
+});
