@@ -7,6 +7,9 @@
 import { parseArgs } from 'node:util';
 import { parseGoDuration } from '../contracts/duration';
 
+/** The longest duration any npm start flag takes. */
+export const LAUNCH_MAX_DURATION_MS = 24 * 3_600_000;
+
 export type ChaosMode = 'off' | 'fallback' | 'expiry';
 export type Engine = 'auto' | 'offline' | 'k6';
 
@@ -142,8 +145,9 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
     const raw = str(flag);
     if (raw === undefined) return undefined;
     const ms = parseGoDuration(raw);
-    if (ms === undefined || ms < minMs) {
-      problems.push(`--${flag}: must be a duration of at least ${minMs / 1000}s such as 30s, 2m or 1m30s (got '${raw}')`);
+    // Bounded: Node timers fire at once above 2^31-1 ms, and no run is longer than a day.
+    if (ms === undefined || ms < minMs || ms > LAUNCH_MAX_DURATION_MS) {
+      problems.push(`--${flag}: must be a duration from ${minMs / 1000}s to 24h such as 30s, 2m or 1m30s (got '${raw.slice(0, 32)}')`);
       return undefined;
     }
     return raw;

@@ -78,6 +78,11 @@ export class ConfigError extends Error {
   }
 }
 
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const WEEK_MS = 7 * DAY_MS;
+
 type Kind = 'string' | 'port' | 'int' | 'number' | 'duration' | 'ttl' | 'bool' | 'file';
 
 interface FlagSpec {
@@ -98,14 +103,14 @@ export const SIM_FLAGS: readonly FlagSpec[] = [
   { flag: 'tenants', key: 'tenants', kind: 'int', min: 1, max: 100_000, help: 'number of tenants tenant-01 … tenant-NN' },
   { flag: 'client-secret', key: 'clientSecret', kind: 'string', help: 'secret of every OAuth client' },
   { flag: 'admin-token', key: 'adminToken', kind: 'string', help: 'admin and fault-agent control token' },
-  { flag: 'token-lifetime', key: 'tokenLifetimeMs', kind: 'duration', min: 1000, help: 'access token lifetime' },
-  { flag: 'key-grace', key: 'keyGraceMs', kind: 'duration', min: 0, help: 'how long a rotated-out key stays in the JWKS' },
-  { flag: 'jwks-refresh', key: 'jwksRefreshMs', kind: 'duration', min: 10, help: 'JWKS cache refresh interval' },
-  { flag: 'jwks-ttl', key: 'jwksTtlMs', kind: 'ttl', min: 10, help: "how long cached keys stay usable after the last successful fetch, or 'never' (keep forever)" },
-  { flag: 'jwks-refetch-cooldown', key: 'jwksRefetchCooldownMs', kind: 'duration', min: 0, help: 'minimum gap between unknown-kid refetches' },
-  { flag: 'jwks-fetch-timeout', key: 'jwksFetchTimeoutMs', kind: 'duration', min: 10, help: 'timeout of one JWKS fetch' },
-  { flag: 'degraded-audit-interval', key: 'degradedAuditIntervalMs', kind: 'duration', min: 10, help: 'aggregation window of auth.degraded / auth.denied audit events' },
-  { flag: 'clock-skew', key: 'clockSkewMs', kind: 'duration', min: 0, help: 'tolerance on exp/nbf' },
+  { flag: 'token-lifetime', key: 'tokenLifetimeMs', kind: 'duration', min: 1000, max: DAY_MS, help: 'access token lifetime' },
+  { flag: 'key-grace', key: 'keyGraceMs', kind: 'duration', min: 0, max: WEEK_MS, help: 'how long a rotated-out key stays in the JWKS' },
+  { flag: 'jwks-refresh', key: 'jwksRefreshMs', kind: 'duration', min: 10, max: DAY_MS, help: 'JWKS cache refresh interval' },
+  { flag: 'jwks-ttl', key: 'jwksTtlMs', kind: 'ttl', min: 10, max: WEEK_MS, help: "how long cached keys stay usable after the last successful fetch, or 'never' (keep forever)" },
+  { flag: 'jwks-refetch-cooldown', key: 'jwksRefetchCooldownMs', kind: 'duration', min: 0, max: HOUR_MS, help: 'minimum gap between unknown-kid refetches' },
+  { flag: 'jwks-fetch-timeout', key: 'jwksFetchTimeoutMs', kind: 'duration', min: 10, max: MINUTE_MS, help: 'timeout of one JWKS fetch' },
+  { flag: 'degraded-audit-interval', key: 'degradedAuditIntervalMs', kind: 'duration', min: 10, max: HOUR_MS, help: 'aggregation window of auth.degraded / auth.denied audit events' },
+  { flag: 'clock-skew', key: 'clockSkewMs', kind: 'duration', min: 0, max: 10 * MINUTE_MS, help: 'tolerance on exp/nbf' },
   { flag: 'rate-limit', key: 'rateLimit', kind: 'number', min: 0.001, help: 'requests per second per tenant' },
   { flag: 'rate-burst', key: 'rateBurst', kind: 'int', min: 1, help: 'token bucket size per tenant' },
   { flag: 'notify-drain-rate', key: 'notifyDrainRate', kind: 'number', min: 0, help: 'Notify deliveries drained per second per tenant' },
@@ -160,6 +165,8 @@ function parseValue(spec: FlagSpec, raw: string, source: string): unknown {
       const allowed = `a Go duration such as '500ms', '30s', '15m' or '1h'${spec.kind === 'ttl' ? " or 'never'" : ''}`;
       if (ms === undefined || ms < 0) bad(allowed);
       if (spec.min !== undefined && (ms as number) < spec.min) bad(`${allowed}, at least ${spec.min} ms`);
+      // Every duration is bounded: Node timers fire at once above 2^31-1 ms (about 24.8 days).
+      if (spec.max !== undefined && (ms as number) > spec.max) bad(`${allowed}, at most ${formatGoDuration(spec.max)}`);
       return ms;
     }
   }
@@ -185,8 +192,14 @@ export function checkExposure(config: Pick<SimConfig, 'host' | 'clientSecret' | 
   }
 }
 
-/** Checks that need more than one value. */
-export function checkConsistency(config: Pick<SimConfig, 'jwksTtlMs' | 'jwksRefreshMs'>): void {
+/** Checks that need more than one value (and the duration bounds, for callers of startSim). */
+export function checkConsistency(config: Pick<SimConfig, 'jwksTtlMs' | 'jwksRefreshMs'> & Partial<SimConfig>): void {
+  for (const spec of SIM_FLAGS) {
+    const v = (config as Record<string, unknown>)[spec.key];
+    if ((spec.kind === 'duration' || spec.kind === 'ttl') && typeof v === 'number' && v !== Infinity && spec.max !== undefined && !(v <= spec.max)) {
+      throw new ConfigError(`--${spec.flag} (${formatGoDuration(v)}) must be at most ${formatGoDuration(spec.max)}`);
+    }
+  }
   if (config.jwksTtlMs <= config.jwksRefreshMs) {
     throw new ConfigError(
       `--jwks-ttl (${formatGoDuration(config.jwksTtlMs)}) must be longer than --jwks-refresh (${formatGoDuration(config.jwksRefreshMs)}), otherwise keys expire between two refreshes even without an outage`,

@@ -1,6 +1,6 @@
 /** tenant-sim flags and env: defaults < env < flags; bad values name the flag and the allowed values. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, SIM_DEFAULTS, envName, formatGoDuration, parseSimArgs, usage } from '../../sim/config';
+import { ConfigError, SIM_DEFAULTS, SIM_FLAGS, envName, formatGoDuration, parseSimArgs, usage } from '../../sim/config';
 
 describe('parseSimArgs', () => {
   it('returns the defaults with no flags and no env', () => {
@@ -85,5 +85,39 @@ describe('formatGoDuration', () => {
     [Infinity, 'never'],
   ])('%s ms → %s', (ms, text) => {
     expect(formatGoDuration(ms)).toBe(text);
+  });
+});
+
+describe('duration flags are bounded at start-up (issue 15, finding 5: --jwks-refresh 600h refreshed ~600 times a second)', () => {
+  it.each([
+    ['--jwks-refresh', '600h', '24h'],
+    ['--jwks-refresh', '100000000h', '24h'],
+    ['--token-lifetime', '25h', '24h'],
+    ['--key-grace', '8d', ''],
+    ['--key-grace', '169h', '168h'],
+    ['--jwks-ttl', '169h', '168h'],
+    ['--jwks-refetch-cooldown', '2h', '1h'],
+    ['--jwks-fetch-timeout', '2m', '1m'],
+    ['--degraded-audit-interval', '2h', '1h'],
+    ['--clock-skew', '11m', '10m'],
+  ])('refuses %s %s naming the flag and the limit', (flag, value, limit) => {
+    let message = '';
+    try {
+      parseSimArgs([flag, value, '--token-lifetime', flag === '--token-lifetime' ? value : '1h'], {});
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain(flag);
+    if (limit) expect(message).toContain(`at most ${limit}`);
+  });
+
+  it('refuses an over-limit duration from the environment, naming the variable', () => {
+    expect(() => parseSimArgs([], { SIM_JWKS_REFRESH: '600h' })).toThrow(/SIM_JWKS_REFRESH.*at most 24h/);
+  });
+
+  it('every duration flag has an upper bound below the Node timer limit (2^31-1 ms)', () => {
+    for (const spec of SIM_FLAGS.filter((s) => s.kind === 'duration' || s.kind === 'ttl')) {
+      expect(spec.max, spec.flag).toBeLessThanOrEqual(2 ** 31 - 1);
+    }
   });
 });
