@@ -88,12 +88,15 @@ describe('the GitHub workflow', () => {
     expect(readFileSync(GITHUB, 'utf8').match(/CHAOS:/g)).toHaveLength(1);
   });
 
-  it("uploads summary.json and junit.xml even when the gate fails, at the bundle's output paths", () => {
+  it("uploads summary.json, junit.xml and k6's JSON output even when the gate fails, at the paths the run writes", () => {
     const env = stepUsing('grafana/run-k6-action').env ?? {};
     expect([env.SUMMARY_JSON, env.JUNIT_XML]).toEqual([DEFAULTS.SUMMARY_JSON, DEFAULTS.JUNIT_XML]);
+    const flags = String(stepUsing('grafana/run-k6-action').with?.flags).split(/\s+/);
+    expect(flags).toContain('--out');
+    expect(flags[flags.indexOf('--out') + 1]).toBe('json=results.json.gz');
     const upload = stepUsing('actions/upload-artifact');
     expect(upload.if).toBe('always()');
-    expect(String(upload.with?.path).trim().split('\n')).toEqual([DEFAULTS.SUMMARY_JSON, DEFAULTS.JUNIT_XML]);
+    expect(String(upload.with?.path).trim().split('\n')).toEqual([DEFAULTS.SUMMARY_JSON, DEFAULTS.JUNIT_XML, 'results.json.gz']);
   });
 
   it('asks for read-only repository access and never runs two gates at once', () => {

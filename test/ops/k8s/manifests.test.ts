@@ -275,9 +275,23 @@ describe('the TestRuns', () => {
     const cm = objectsOfKind(rendered(overlay), 'ConfigMap').find((o) => o.metadata?.name === 'tenant-load-env');
     const secret = readEnvFile(join(K8S_DIR, 'base/tenant-load-credentials.env.example'));
     const env: Record<string, string> = { ...((cm?.data as Record<string, string>) ?? {}), ...Object.fromEntries(secret) };
-    for (const e of specOf(testRunOf(overlay)).runner.env ?? []) env[e.name] = String(e.value);
+    // valueFrom entries (the pod name for the summaries' subPathExpr) are for Kubernetes, not the bundle.
+    for (const e of specOf(testRunOf(overlay)).runner.env ?? []) if (e.value !== undefined) env[e.name] = String(e.value);
     return env;
   };
+
+  it.each(OVERLAYS)('%s: pushes k6 remote write to the ConfigMap’s server URL and keeps summary files per runner pod', (overlay) => {
+    const spec = specOf(testRunOf(overlay)) as TestRunSpec & { runner: { volumes?: Array<Record<string, unknown>>; volumeMounts?: Array<Record<string, unknown>>; env?: Array<{ name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }> } };
+    expect(spec.arguments?.split(/\s+/)).toEqual(expect.arrayContaining(['-o', 'experimental-prometheus-rw']));
+    const env = runnerEnv(overlay);
+    expect(env.K6_PROMETHEUS_RW_SERVER_URL).toMatch(/^https?:\/\/[^/]+\/api\/v1\/(write|push)$/);
+    expect(env.K6_PROMETHEUS_RW_TREND_STATS?.split(',')).toEqual(expect.arrayContaining(['p(95)', 'p(99)']));
+    expect(env.SUMMARY_JSON).toBe('/summaries/summary.json');
+    expect(env.JUNIT_XML).toBe('/summaries/junit.xml');
+    expect(spec.runner.volumeMounts).toEqual([{ name: 'summaries', mountPath: '/summaries', subPathExpr: '$(POD_NAME)' }]);
+    expect(spec.runner.volumes?.map((v) => v.name)).toEqual(['summaries']);
+    expect(spec.runner.env?.find((e) => e.name === 'POD_NAME')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
+  });
 
   it.each(OVERLAYS)('%s: sets only env names the bundle reads (or k6 K6_* settings), and the bundle accepts them all', (overlay) => {
     const env = runnerEnv(overlay);
@@ -296,7 +310,7 @@ describe('the TestRuns', () => {
     for (const name of Object.keys(env)) expect(read.has(name) || name.startsWith('K6_'), `${name} is not read by lib/config.ts`).toBe(true);
     expect(config.rate).toBe(5000);
     expect(config.chaos.enabled).toBe(true);
-    expect(config.outputs).toEqual({ summaryJson: undefined, junitXml: undefined });
+    expect(config.outputs).toEqual({ summaryJson: '/summaries/summary.json', junitXml: '/summaries/junit.xml' });
     if (overlay === 'disruptor') {
       const role = objectsOfKind(rendered(overlay), 'Role')[0];
       expect(config.chaos.namespace).toBe(role?.metadata?.namespace);
