@@ -4,6 +4,7 @@
 #   (the linter) shellcheck (Debian: shellcheck) - lint of every shell script in ops/
 #   ip, iptables          (Debian: iproute2, iptables) - jwks-chaos.sh iptables mode in network namespaces
 #   curl                  (Debian: curl)        - jwks-chaos.sh talks to the fault agent and k6's REST API
+#   chromium              (Debian: chromium)    - tenant-verdict's HTML report checked in a real browser (playwright-core)
 # and, with the argument `bench` (npm run bench):
 #   wrk                   (Debian: wrk)         - the closed-loop reference the platform and runner are measured against
 # Installs what is missing with apt-get when running as root; otherwise fails with the command to run.
@@ -17,6 +18,7 @@ declare -A PACKAGE_OF=(
   [ip]=iproute2
   [iptables]=iptables
   [curl]=curl
+  [chromium]=chromium
 )
 if [ "${1:-}" = "bench" ]; then PACKAGE_OF[wrk]=wrk; fi
 

@@ -103,7 +103,7 @@ export function renderText(v: Verdict, info: RunInfo, { maxTenants = 10 } = {}):
       const samples = r.unit === 'count' ? '' : `  (${r.samples.toLocaleString('en-US')} samples)`;
       const w = r.scope.window;
       const when = w ? `  ${hhmmss(w.start)}–${hhmmss(w.end)} UTC` : '';
-      lines.push(`      ${r.ok ? OK : FAIL} ${label.padEnd(28, ' ')} ${describe(r).padEnd(10, ' ')}${samples}${when}`);
+      lines.push(`      ${r.ok ? OK : FAIL} ${label.padEnd(32, ' ')} ${describe(r).padEnd(10, ' ')}${samples}${when}`);
     }
   }
   if (tenantsHidden > 0) lines.push(`    … ${tenantsHidden} more tenants, every SLO held (--json lists them all)`);

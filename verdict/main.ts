@@ -12,6 +12,7 @@ import { UsageError, verdictConfig, type VerdictConfig } from './config';
 import { evaluate, type Verdict } from './evaluate';
 import { renderJson, renderJunit, renderMarkdown, renderText, type RunInfo } from './format';
 import { InputError, readK6Json } from './k6-json';
+import { renderReport } from './report';
 import { RunData, VERDICT_METRICS } from './run-data';
 
 export const EXIT_OK = 0;
@@ -30,6 +31,7 @@ Options:
   --json FILE        { ok, slos: [{ name, scope, value, limit, ok, samples }] }
   --junit FILE       JUnit XML, one testcase per SLO and scope
   --markdown FILE    Markdown (e.g. $GITHUB_STEP_SUMMARY)
+  --report FILE      one self-contained HTML report with charts (open it in a browser)
   -q, --quiet        no text verdict on stdout
   -h, --help         this text
 
@@ -72,6 +74,7 @@ export function parseVerdictArgs(argv: readonly string[]): ParsedArgs {
         json: { type: 'string' },
         junit: { type: 'string' },
         markdown: { type: 'string' },
+        report: { type: 'string' },
         window: { type: 'string' },
         step: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
@@ -87,6 +90,7 @@ export function parseVerdictArgs(argv: readonly string[]): ParsedArgs {
     json: v.json,
     junit: v.junit,
     markdown: v.markdown,
+    report: v.report,
     quiet: v.quiet ?? false,
     windowMs: duration('--window', v.window),
     stepMs: duration('--step', v.step),
@@ -141,7 +145,7 @@ export async function judge(args: ParsedArgs, env: Env): Promise<VerdictRun> {
   if (args.json) await write(args.json, renderJson(verdict), '--json');
   if (args.junit) await write(args.junit, renderJunit(verdict, info), '--junit');
   if (args.markdown) await write(args.markdown, renderMarkdown(verdict, info), '--markdown');
-  // REPORT
+  if (args.report) await write(args.report, renderReport({ verdict, data, info, cfg }), '--report');
   return { verdict, data, info, cfg };
 }
 
