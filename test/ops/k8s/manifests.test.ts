@@ -74,7 +74,7 @@ type RunnerSpec = {
   image: string;
   serviceAccountName?: string;
   automountServiceAccountToken?: string;
-  env?: { name: string; value?: string }[];
+  env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 };
@@ -281,7 +281,7 @@ describe('the TestRuns', () => {
   };
 
   it.each(OVERLAYS)('%s: pushes k6 remote write to the ConfigMap’s server URL and keeps summary files per runner pod', (overlay) => {
-    const spec = specOf(testRunOf(overlay)) as TestRunSpec & { runner: { volumes?: Array<Record<string, unknown>>; volumeMounts?: Array<Record<string, unknown>>; env?: Array<{ name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }> } };
+    const spec = specOf(testRunOf(overlay)) as TestRunSpec & { runner: { volumes?: Array<Record<string, unknown>>; volumeMounts?: Array<Record<string, unknown>> } };
     expect(spec.arguments?.split(/\s+/)).toEqual(expect.arrayContaining(['-o', 'experimental-prometheus-rw']));
     const env = runnerEnv(overlay);
     expect(env.K6_PROMETHEUS_RW_SERVER_URL).toMatch(/^https?:\/\/[^/]+\/api\/v1\/(write|push)$/);
