@@ -14,7 +14,8 @@ import { bearerOf, secretEquals } from '../secrets';
 import type { TenantRegistry } from '../tenants';
 import type { KeyStore } from './key-store';
 import { OAuthError } from './oauth-error';
-import { decideTokenRequest, signAccessToken } from './token-endpoint';
+import { FailureThrottle } from './failure-throttle';
+import { claimedClientId, decideTokenRequest, signAccessToken } from './token-endpoint';
 
 export interface AuthorityOptions {
   clock: Clock;
@@ -31,14 +32,11 @@ export interface AuthorityOptions {
   logger: Logger;
 }
 
-const HOST_HEADER = /^[A-Za-z0-9.\-:[\]]{1,255}$/;
-
-function baseUrl(req: IncomingMessage, fallback: string): string {
-  const host = req.headers.host;
-  return host && HOST_HEADER.test(host) ? `http://${host}` : fallback;
-}
-
 export function createAuthorityServer(o: AuthorityOptions): Server {
+  const throttle = new FailureThrottle(o.clock);
+  /** Throttle key: the client's address and the client it claims (unknown ids share one key). */
+  const throttleKey = (req: IncomingMessage, claimed: string | null): string =>
+    `${req.socket.remoteAddress ?? '?'}\u0000${claimed !== null && o.registry.isClient(claimed) ? claimed : '?'}`;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] as string;
     const method = req.method ?? 'GET';
@@ -48,7 +46,9 @@ export function createAuthorityServer(o: AuthorityOptions): Server {
     switch (path) {
       case '/.well-known/openid-configuration': {
         allow(['GET']);
-        const base = baseUrl(req, o.issuer());
+        // From the configured issuer, never the Host header: a client that follows discovery
+        // must not be sent to an address of the requester's choosing.
+        const base = o.issuer();
         sendJson(res, 200, {
           issuer: o.issuer(),
           jwks_uri: `${base}/jwks`,
@@ -70,15 +70,29 @@ export function createAuthorityServer(o: AuthorityOptions): Server {
       case '/connect/token': {
         allow(['POST']);
         const traceId = traceIdFrom(req.headers.traceparent);
+        let key: string | null = null;
         try {
           const body = (await readBody(req, 16 * 1024)).toString('utf8');
-          const grant = decideTokenRequest({ contentType: req.headers['content-type'], authorization: req.headers.authorization, body }, o.registry, o.clientSecret);
+          const tokenRequest = { contentType: req.headers['content-type'], authorization: req.headers.authorization, body };
+          key = throttleKey(req, claimedClientId(tokenRequest));
+          const allowed = throttle.check(key);
+          if (!allowed.ok) {
+            sendJson(
+              res,
+              429,
+              { error: 'slow_down', error_description: `too many failed client authentications; retry after ${allowed.retryAfterS} s` },
+              { 'retry-after': String(allowed.retryAfterS), 'cache-control': 'no-store', pragma: 'no-cache' },
+            );
+            return;
+          }
+          const grant = decideTokenRequest(tokenRequest, o.registry, o.clientSecret);
           const { token, expiresIn } = await signAccessToken(grant, { key: o.keys.signing, issuer: o.issuer(), nowMs: o.clock.now(), lifetimeMs: o.tokenLifetimeMs });
           o.audit.record({ tenant: grant.tenant, subject: grant.clientId, action: 'token.issued', resource: 'connect/token', result: 'success', traceId });
           sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: grant.scopes.join(' ') }, { 'cache-control': 'no-store', pragma: 'no-cache' });
         } catch (err) {
           if (err instanceof OAuthError) {
             if (err.code === 'invalid_client') {
+              if (key !== null) throttle.fail(key);
               o.audit.record({ tenant: '*', subject: 'anonymous', action: 'auth.failed', resource: 'connect/token', result: 'failure', traceId, reason: err.code });
             }
             sendJson(res, err.status, err.body(), err.headers);

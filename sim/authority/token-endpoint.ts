@@ -38,6 +38,20 @@ function parseBasic(header: string): { id: string; secret: string } | null {
   }
 }
 
+/**
+ * The client a token request claims to be (HTTP Basic first, else the `client_id` form field),
+ * before any check: the key of the brute-force throttle. Null when none can be read.
+ */
+export function claimedClientId(req: TokenRequest): string | null {
+  const basic = req.authorization ? parseBasic(req.authorization) : null;
+  if (basic) return basic.id;
+  try {
+    return new URLSearchParams(req.body).get('client_id');
+  } catch {
+    return null;
+  }
+}
+
 /** Validates a token request and authenticates the client; throws OAuthError per RFC 6749 §5.2. */
 export function decideTokenRequest(req: TokenRequest, registry: TenantRegistry, clientSecret: string): TokenGrant {
   const type = (req.contentType ?? '').split(';')[0]?.trim().toLowerCase();

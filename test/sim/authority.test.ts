@@ -25,7 +25,7 @@ async function token(form: Record<string, string> | string, headers: Record<stri
 const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 describe('discovery and JWKS', () => {
-  it('publishes the discovery document with URLs of the address the request came in on', async () => {
+  it('publishes the discovery document with URLs of the configured issuer, also through the agent', async () => {
     const direct = (await (await fetch(`${sim.authority}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(direct).toMatchObject({
       issuer: sim.issuer,
@@ -36,7 +36,7 @@ describe('discovery and JWKS', () => {
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
     });
     const viaAgent = (await (await fetch(`${sim.authorityViaAgent}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
-    expect(viaAgent.jwks_uri).toBe(`${sim.authorityViaAgent}/jwks`);
+    expect(viaAgent.jwks_uri).toBe(`${sim.issuer}/jwks`);
     expect(viaAgent.issuer).toBe(sim.issuer);
   });
 
