@@ -35,7 +35,7 @@ export const K6_OPTIONS = {
   platform: 'neutral',
   mainFields: ['module', 'main'],
   // Sobek supports ES2020-level syntax plus async/await, but not async generators, `for await`,
-  // or newer built-ins (reference/k6-facts.md §1.3); lowering to es2020 turns the unsupported
+  // or newer built-ins (docs/k6-semantics.md#sobek); lowering to es2020 turns the unsupported
   // syntax into supported syntax. Built-ins are not polyfilled: test/bundle forbids them.
   target: 'es2020',
   // k6 modules, extensions and remote jslibs are resolved by k6 at run time.

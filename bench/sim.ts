@@ -1,6 +1,6 @@
 /**
  * Benchmark of the reference platform's read path with full per-request auth (bearer token →
- * verified-token cache → tenant guard → rate limit → handler → metrics), DESIGN.md §7:
+ * verified-token cache → tenant guard → rate limit → handler → metrics), docs/architecture.md#quality-bars:
  *
  * 1. max RPS on one core: tenant-sim pinned with `taskset -c 1`, wrk pinned to core 0, 64
  *    keep-alive connections, requests spread over 10 tenants and 4 read routes (Lua script);

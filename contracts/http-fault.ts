@@ -1,5 +1,5 @@
 /**
- * xk6-disruptor's HTTP fault model, written once and shared (DESIGN.md §2): the k6 bundle builds
+ * xk6-disruptor's HTTP fault model, written once and shared (docs/architecture.md#boundaries): the k6 bundle builds
  * and validates the fault it injects, the fault agent (sim/fault-agent) validates what its control
  * API receives, and the offline runner's `k6/x/disruptor` module validates `injectHTTPFaults`
  * arguments — all three with these functions, so they cannot disagree.
@@ -7,7 +7,7 @@
  * Contract: this module is pure. It imports nothing but contracts/ (no `k6`, no Node built-ins) and
  * uses only ES2020 built-ins, so it bundles into k6 scripts and runs in Node unchanged.
  *
- * Field names and rules follow xk6-disruptor v0.3.17 (reference/k6-facts.md §9.2): durations are
+ * Field names and rules follow xk6-disruptor v0.3.17 (docs/k6-semantics.md#disruptor-api): durations are
  * Go duration strings (`'50ms'`, `'5m'`), numbers where a duration is expected are rejected (the
  * classic `averageDelay: 500` mistake, xk6-disruptor issue #46), unknown fields are rejected, and
  * a fault duration must be at least one second.

@@ -2,7 +2,7 @@
  * k6's metric vocabulary, shared by the bundle, the offline runner and the launcher: the metric and
  * value types, every built-in metric k6 registers (name, type, what it holds), the rule for metric
  * names and the aggregations a threshold may use per metric type. Spellings are k6's exactly
- * (docs/k6-semantics.md#metrics; grafana/k6 `metrics/builtin.go`, `metrics/metric_type.go`).
+ * (docs/k6-semantics.md#builtin-metrics; grafana/k6 `metrics/builtin.go`, `metrics/metric_type.go`).
  *
  * Pure data: imports nothing, ES2020 only.
  */
@@ -75,7 +75,7 @@ export const BUILTIN_METRICS: readonly BuiltinMetricDefinition[] = [
   { name: DATA_RECEIVED, type: 'counter', contains: 'data' },
 ];
 
-/** Custom metric names: `^[a-zA-Z_][a-zA-Z0-9_]{1,128}$`, i.e. 2–129 chars (k6-facts §2.3). */
+/** Custom metric names: `^[a-zA-Z_][a-zA-Z0-9_]{1,128}$`, i.e. 2–129 chars (docs/k6-semantics.md#metrics-api). */
 export const METRIC_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]{1,128}$/;
 
 export const METRIC_TYPES: readonly MetricType[] = ['counter', 'gauge', 'rate', 'trend'];
@@ -83,11 +83,11 @@ export const VALUE_TYPES: readonly ValueType[] = ['default', 'time', 'data'];
 
 /**
  * The sub-metric k6 registers by itself when the `expected_response` system tag is enabled, so it
- * always shows in the summary (k6-facts §3.1, k6 `internal/metrics/engine/engine.go`).
+ * always shows in the summary (docs/k6-semantics.md#builtin-metrics, k6 `internal/metrics/engine/engine.go`).
  */
 export const EXPECTED_RESPONSE_SUBMETRIC = 'http_req_duration{expected_response:true}';
 
-/** Summary-only lines of the v1+ text summary; not metrics, not usable in thresholds (§3.1). */
+/** Summary-only lines of the v1+ text summary; not metrics, not usable in thresholds (k6-semantics.md#builtin-metrics). */
 export const CHECKS_TOTAL = 'checks_total';
 export const CHECKS_SUCCEEDED = 'checks_succeeded';
 export const CHECKS_FAILED = 'checks_failed';

@@ -1,6 +1,6 @@
 /**
  * The one parser of metric keys `name` and `name{tag:value,...}` (threshold keys and sub-metric
- * definitions), with k6's rules (reference/k6-facts.md §5.1; k6 `metrics/metric.go`
+ * definitions), with k6's rules (docs/k6-semantics.md#threshold-grammar; k6 `metrics/metric.go`
  * ParseMetricName + AddSubmetric, `internal/metrics/engine/engine.go`):
  *
  *   key       -> name | name "{" selector "}"        the first "{" starts the selector and

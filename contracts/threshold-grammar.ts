@@ -3,7 +3,7 @@
  * tests before k6 sees them; k6 would stop with exit 104) and the offline runner, which evaluates
  * them: scan → parse → type check (`supportsAggregation`) → compare. Threshold keys
  * (`metric{tag:value}`) are parsed by metric-key.ts. Pure: imports only contracts/.
- * Rules are k6's (reference/k6-facts.md §5.1; k6 `metrics/thresholds_parser.go`).
+ * Rules are k6's (docs/k6-semantics.md#threshold-grammar; k6 `metrics/thresholds_parser.go`).
  *
  * Grammar:
  *

@@ -1,5 +1,5 @@
 /**
- * One injector interface, several backends (STYLE.md §9): xk6-disruptor on Kubernetes, the fault
+ * One injector interface, several backends (docs/architecture.md#conventions): xk6-disruptor on Kubernetes, the fault
  * agent's HTTP control API anywhere else, and none for `CHAOS=off`. The chaos scenario calls
  * `inject` once (1 VU x 1 iteration) and records the witness.
  */
@@ -9,7 +9,7 @@ export type BackendName = 'xk6-disruptor' | 'fault-agent' | 'none';
 
 /**
  * Evidence that the fault really happened: an injector's "applied" receipt is not proof the
- * target experienced the fault (reference/user-asks.md §5.7).
+ * target experienced the fault (a chaos run without proof of the fault proves nothing).
  */
 export interface FaultWitness {
   backend: BackendName;

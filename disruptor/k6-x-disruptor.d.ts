@@ -1,6 +1,6 @@
 /**
  * Ambient types for xk6-disruptor v0.3.17 (`k6/x/disruptor`), which @types/k6 does not cover
- * (reference/k6-facts.md §9.2). Only what the bundle uses, with the documented argument types.
+ * (docs/k6-semantics.md#disruptor-api). Only what the bundle uses, with the documented argument types.
  */
 declare module 'k6/x/disruptor' {
   /** The fault model's one definition (contracts/http-fault.ts), not a mirror of it. */

@@ -5,7 +5,7 @@
  * init: the disruptor attaches agents to pods when used, and one instance must do it once).
  *
  * Witness: `injectHTTPFaults` returned without its "did not receive any request" error, which
- * xk6-disruptor raises when its proxy saw no traffic in the window (reference/k6-facts.md §9.2).
+ * xk6-disruptor raises when its proxy saw no traffic in the window (docs/k6-semantics.md#disruptor-api).
  */
 import { ServiceDisruptor } from 'k6/x/disruptor';
 import type { FaultInjector, FaultWitness } from './fault-injector';

@@ -1,6 +1,5 @@
 /**
- * Reading several instances' summary.json files as one run. k6 leaves this to the user (reference/
- * k6-facts.md §6: thresholds and metrics are per instance), so the rules are stated here once:
+ * Reading several instances' summary.json files as one run. k6 leaves this to the user (docs/k6-semantics.md#execution-segments: thresholds and metrics are per instance), so the rules are stated here once:
  * counts sum; a Rate is sum(passes) / sum(passes + fails) (k6's Rate counts non-zero samples as
  * `passes`); a percentile cannot be rebuilt from percentiles, so the highest instance value is
  * reported — an upper bound on the whole run's, to be labelled as such. Pure.

@@ -1,5 +1,5 @@
 /**
- * Several runner processes for one run, the k6 Operator's way (reference/k6-facts.md §6): runner
+ * Several runner processes for one run, the k6 Operator's way (docs/k6-semantics.md#execution-segments): runner
  * i of N gets the segment `(i-1)/N:i/N` and the full sequence (`K6_EXECUTION_SEGMENT` / `_SEQUENCE`), so
  * the arrival rate is striped across them, the 1-VU fault scenario lands on instance 1 only, and
  * every instance runs setup/teardown and evaluates its own thresholds. Pure: test/launch checks it.

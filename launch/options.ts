@@ -1,6 +1,6 @@
 /**
  * `npm start` options: parsed, defaulted and validated in one pure function. Every problem is
- * reported at once, naming the flag and its allowed values (STYLE.md point 7).
+ * reported at once, naming the flag and its allowed values (docs/architecture.md#conventions).
  *
  * Precedence: DEFAULT_START_OPTIONS < flags.
  */

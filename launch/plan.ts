@@ -77,7 +77,7 @@ export function simEnv(secrets: RunSecrets): Record<string, string> {
 }
 
 /**
- * The bundle's environment (DESIGN.md §3 names). k6 and the offline runner both put the process
+ * The bundle's environment (docs/architecture.md#k6-side names). k6 and the offline runner both put the process
  * environment into `__ENV`, so nothing secret needs `-e` on the command line.
  */
 export function bundleEnv(

@@ -67,7 +67,7 @@ export function startProcess(name: string, command: string, args: string[], opts
 }
 
 /**
- * Waits for the first stdout line that parses as JSON with `ready: true` (DESIGN.md §4) and
+ * Waits for the first stdout line that parses as JSON with `ready: true` (docs/architecture.md#platform) and
  * returns it. Other stdout lines go to `onLine`. Fails with the process's last stderr lines if it
  * exits or stays silent for `timeoutMs`.
  */

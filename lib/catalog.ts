@@ -1,6 +1,6 @@
 /**
  * The endpoint catalog: what one load iteration can call. The built-in catalog covers the nine
- * routes of the reference platform (DESIGN.md §4, docs/platform-api.md); an operator can replace
+ * routes of the reference platform (docs/architecture.md#platform, docs/platform-api.md); an operator can replace
  * it with a JSON file (`CATALOG_FILE`) of the same shape for their own deployment.
  *
  * Placeholders in `path` and in string values of `body`:

@@ -1,6 +1,6 @@
 /**
  * Response checks: status and body shape per operation (check names are `<op id>: ...`, never
- * containing `::`, reference/k6-facts.md §2.1). Pure predicates, so tests table them.
+ * containing `::`, docs/k6-semantics.md#k6-module). Pure predicates, so tests table them.
  */
 import type { Operation } from './catalog';
 

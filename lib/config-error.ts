@@ -1,5 +1,5 @@
 /**
- * Bad configuration, reported once with every problem found (STYLE.md §7). Thrown in the init
+ * Bad configuration, reported once with every problem found (docs/architecture.md#conventions). Thrown in the init
  * context, so k6 stops with exit code 107 before any request is sent.
  */
 import type { ConfigProblem } from '../contracts/env-reader';

@@ -1,7 +1,7 @@
 /**
  * The one typed configuration of the k6 side, read from `__ENV` (through lib/k6-env.ts) in the
  * init context. Every problem is collected and thrown at once as a ConfigError naming the
- * variable and the allowed values, so k6 exits 107 before any request (STYLE.md §7). Defaults
+ * variable and the allowed values, so k6 exits 107 before any request (docs/architecture.md#conventions). Defaults
  * point at the reference platform on loopback (`npm run sim`): they are demo values, documented
  * as such in the README; the platform refuses to listen beyond loopback while they are in use.
  */
@@ -99,7 +99,7 @@ export interface NoisyConfig {
   durationMs: number;
 }
 
-/** The loopback demo defaults (reference platform, DESIGN.md §4). */
+/** The loopback demo defaults (reference platform, docs/architecture.md#platform). */
 export const DEFAULTS = {
   BASE_URL: 'http://127.0.0.1:8080',
   AUTH_URL: 'http://127.0.0.1:8441',
@@ -130,7 +130,7 @@ export const DEFAULTS = {
 } as const;
 
 /**
- * The documented sizing formula (k6 docs, arrival-rate VU allocation; reference/k6-facts.md §4.4):
+ * The documented sizing formula (k6 docs, arrival-rate VU allocation; docs/k6-semantics.md#dropped-iterations):
  * a VU runs one iteration at a time, so VUs needed ~ rate x iteration time; add 50 % for latency
  * variance plus 10 spare. maxVUs defaults to twice that: k6 only initialises the extra VUs when
  * the pre-allocated ones are all busy (and logs "Insufficient VUs" when even those run out).

@@ -1,7 +1,7 @@
 /**
  * Which instance of a distributed run executes the 1-VU `jwks_chaos` scenario. k6 hands the units
  * of an integer quantity to segments in a fixed order that starts with the first segment when the
- * segments are equal (reference/k6-facts.md §6), as the k6 Operator makes them: runner 1
+ * segments are equal (docs/k6-semantics.md#execution-segments), as the k6 Operator makes them: runner 1
  * (`0:1/N`) gets the single VU and the others skip the scenario silently.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The only place on the k6 side that reads `k6/execution`: the run clock and the ids that keep
- * write bodies unique across VUs and Operator instances (reference/k6-facts.md §2.4). Tests alias
+ * write bodies unique across VUs and Operator instances (docs/k6-semantics.md#k6-execution). Tests alias
  * `k6/execution` to a fake they drive.
  */
 import exec from 'k6/execution';

@@ -1,6 +1,6 @@
 /**
  * The bundle's custom metrics, declared once at module evaluation (k6 requires the init context,
- * reference/k6-facts.md §2.3). Names live in lib/metric-names.ts.
+ * docs/k6-semantics.md#metrics-api). Names live in lib/metric-names.ts.
  */
 import { Counter, Rate } from 'k6/metrics';
 import { METRIC } from './metric-names';

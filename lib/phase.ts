@@ -1,5 +1,5 @@
 /**
- * Phase tagging from the run clock and the chaos window (DESIGN.md §3):
+ * Phase tagging from the run clock and the chaos window (docs/architecture.md#k6-side):
  *
  *   baseline | transition | chaos | transition | [settling] | recovery
  *   0 ... start-margin ... start+margin ... end-margin ... end+margin ... +recoveryTime ...

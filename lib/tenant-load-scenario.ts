@@ -5,7 +5,7 @@
  * iteration, the chaos iteration, teardown and handleSummary. The bundles differ only in the
  * FaultInjector they pass in.
  *
- * Scenarios (reference/k6-facts.md §4, §9.6):
+ * Scenarios (docs/k6-semantics.md#scenarios, #fault-and-load-pattern):
  * - `tenant_load`: constant-arrival-rate, RATE/s for DURATION, exec `tenantLoad`;
  * - `jwks_chaos`: shared-iterations, 1 VU x 1 iteration at CHAOS_START, exec `jwksChaos`
  *   (absent with CHAOS=off). In an Operator run it executes on instance 1 only.

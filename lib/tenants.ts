@@ -4,7 +4,7 @@
  * (JSON with optional per-tenant OAuth2 client credentials and weights). Picking is by weight
  * (lib/tenant-weights.ts, uniform by default);
  * the `tenant` tag is capped so a pool of 50,000 tenants cannot explode k6's time series
- * (reference/user-asks.md §6).
+ * (docs/k6-semantics.md#system-tags: k6 warns at 100,000 time series).
  */
 import { TENANT_ID_PATTERN } from '../contracts/tenant-id';
 import type { ConfigProblem } from './config-error';
@@ -23,7 +23,7 @@ export interface Tenant {
 /** The `tenant` tag value shared by every tenant past `TENANT_TAG_CAP` (same as the platform's label). */
 export const OVERFLOW_TENANT_TAG = '__overflow__';
 
-/** The design's floor: the load speaks for at least ten tenants (DESIGN.md §1). */
+/** The design's floor: the load speaks for at least ten tenants (docs/architecture.md#what-it-is). */
 export const MIN_LOAD_TENANTS = 10;
 
 /** `tenant-01` ... `tenant-NN`, zero-padded to at least two digits like the reference platform. */

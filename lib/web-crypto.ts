@@ -1,6 +1,6 @@
 /**
- * The only place on the k6 side that touches k6's global WebCrypto (`crypto`, reference/k6-facts.md
- * §1.3; the offline runner provides the same global). Typed here because the k6 side compiles
+ * The only place on the k6 side that touches k6's global WebCrypto (`crypto`,
+ * docs/k6-semantics.md#sobek; the offline runner provides the same global). Typed here because the k6 side compiles
  * without DOM types, and limited to what every k6 build with the global has had since it
  * graduated from `k6/experimental/webcrypto`: HMAC and AES-GCM with raw keys, `getRandomValues`.
  * (k6 gained PBKDF2 only in 2026 and has no HKDF, so the xk6-disruptor image on k6 v1.x cannot

@@ -1,7 +1,7 @@
 /**
  * `k6-offline` entry point (built to build/k6-offline.js). Parses the command line, runs the
  * test, and is the one place where errors become an exit code and a message without a stack
- * trace (STYLE.md §6).
+ * trace (docs/architecture.md#conventions).
  */
 import { EXIT_CODES } from './constants';
 import { RunnerError } from './errors';

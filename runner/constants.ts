@@ -1,8 +1,8 @@
 /**
- * k6's vocabulary, defined once (STYLE.md §2). Every built-in metric name, system tag, executor
+ * k6's vocabulary, defined once (docs/architecture.md#conventions). Every built-in metric name, system tag, executor
  * type, scenario option key, threshold config key, summary setting and exit code the offline runner
  * uses comes from here; the engine, the metrics core and the tests import these names instead of
- * retyping the strings. Spellings are k6's exactly (reference/k6-facts.md §3, §4, §5, §14;
+ * retyping the strings. Spellings are k6's exactly (docs/k6-semantics.md#builtin-metrics, #scenarios, #threshold-grammar, #option-defaults;
  * grafana/k6 `metrics/builtin.go`, `errext/exitcodes/codes.go`, `lib/executor/*.go`).
  *
  * Contract: pure data plus two tiny pure helpers; imports only types.
@@ -14,7 +14,7 @@
 export * from '../contracts/k6-metrics';
 
 // ---------------------------------------------------------------------------------------------
-// Tags (k6-facts §3.2, k6 `metrics/system_tag.go`)
+// Tags (docs/k6-semantics.md#system-tags, k6 `metrics/system_tag.go`)
 // ---------------------------------------------------------------------------------------------
 
 export const TAG_PROTO = 'proto';
@@ -59,20 +59,20 @@ export const ALL_SYSTEM_TAGS: readonly string[] = [...DEFAULT_SYSTEM_TAGS, TAG_V
 
 /**
  * Metadata, not tags, since k6 v0.41: a threshold selector on them logs a warning and never
- * matches (k6-facts §5.1).
+ * matches (docs/k6-semantics.md#threshold-grammar).
  */
 export const NON_INDEXABLE_TAGS: readonly string[] = [TAG_VU, TAG_ITER];
 
-/** Group path separator and the group paths of setup/teardown samples (k6-facts §2.7). */
+/** Group path separator and the group paths of setup/teardown samples (docs/k6-semantics.md#lifecycle). */
 export const GROUP_SEPARATOR = '::';
 export const SETUP_GROUP = '::setup';
 export const TEARDOWN_GROUP = '::teardown';
 
-/** k6 warns once a run has this many distinct time series (k6-facts §3.2). */
+/** k6 warns once a run has this many distinct time series (docs/k6-semantics.md#system-tags). */
 export const TIME_SERIES_WARNING_LIMIT = 100_000;
 
 // ---------------------------------------------------------------------------------------------
-// Executors and scenario options (k6-facts §4.1, §4.2)
+// Executors and scenario options (docs/k6-semantics.md#scenarios, #executors)
 // ---------------------------------------------------------------------------------------------
 
 export const SHARED_ITERATIONS = 'shared-iterations';
@@ -143,7 +143,7 @@ export const EXECUTOR_KEYS: Readonly<Record<ExecutorType, readonly string[]>> = 
   [RAMPING_ARRIVAL_RATE]: [OPT_START_RATE, OPT_TIME_UNIT, OPT_STAGES, OPT_PRE_ALLOCATED_VUS, OPT_MAX_VUS],
 };
 
-/** Defaults of the scenario options (k6-facts §4.1, §4.2); durations as k6 writes them. */
+/** Defaults of the scenario options (docs/k6-semantics.md#durations, #executors); durations as k6 writes them. */
 export const SCENARIO_DEFAULTS = {
   startTime: '0s',
   gracefulStop: '30s',
@@ -160,15 +160,15 @@ export const SCENARIO_DEFAULTS = {
 /** `duration`/`maxDuration` shorter than this is rejected (k6 `constant_vus.go` `minDuration`). */
 export const MIN_SCENARIO_DURATION_MS = 1000;
 
-/** Warning logged once per arrival-rate scenario when all `maxVUs` are busy (k6-facts §4.4). */
+/** Warning logged once per arrival-rate scenario when all `maxVUs` are busy (docs/k6-semantics.md#dropped-iterations). */
 export const insufficientVusMessage = (maxVUs: number): string =>
   `Insufficient VUs, reached ${maxVUs} active VUs and cannot initialize more`;
 
-/** Warning at the end of a run without any full iteration (k6-facts §2.7). */
+/** Warning at the end of a run without any full iteration (docs/k6-semantics.md#lifecycle). */
 export const NO_ITERATIONS_WARNING = 'No script iterations fully finished, consider making the test duration longer';
 
 // ---------------------------------------------------------------------------------------------
-// Test-wide option keys and defaults (k6-facts §14)
+// Test-wide option keys and defaults (docs/k6-semantics.md#option-defaults)
 // ---------------------------------------------------------------------------------------------
 
 export const OPT_SCENARIOS = 'scenarios';
@@ -187,7 +187,7 @@ export const DEFAULT_TEARDOWN_TIMEOUT = '60s';
 export const DEFAULT_HANDLE_SUMMARY_TIMEOUT = '120s';
 
 // ---------------------------------------------------------------------------------------------
-// Thresholds (k6-facts §5.1–§5.3)
+// Thresholds (docs/k6-semantics.md#threshold-grammar–k6-semantics.md#threshold-evaluation)
 // ---------------------------------------------------------------------------------------------
 
 /** Keys of the object form `{threshold, abortOnFail, delayAbortEval}`. */
@@ -201,7 +201,7 @@ export const THRESHOLD_EVALUATION_INTERVAL_MS = 2000;
 
 
 // ---------------------------------------------------------------------------------------------
-// Summary (k6-facts §5.5, §5.6)
+// Summary (docs/k6-semantics.md#text-summary, #summary-data)
 // ---------------------------------------------------------------------------------------------
 
 export const DEFAULT_SUMMARY_TREND_STATS: readonly string[] = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
@@ -218,7 +218,7 @@ export const SUMMARY_TIME_UNITS = ['s', 'ms', 'us'] as const;
 export type SummaryTimeUnit = (typeof SUMMARY_TIME_UNITS)[number];
 
 // ---------------------------------------------------------------------------------------------
-// Exit codes (k6-facts §5.4, k6 `errext/exitcodes/codes.go`)
+// Exit codes (docs/k6-semantics.md#exit-codes, k6 `errext/exitcodes/codes.go`)
 // ---------------------------------------------------------------------------------------------
 
 export const EXIT_CODES = {
@@ -270,7 +270,7 @@ export function resolveExitCode(outcome: RunOutcome): number {
   return EXIT_CODES.SUCCESS;
 }
 
-/** k6's abort message when an `abortOnFail` threshold stops the run (k6-facts §5.2). */
+/** k6's abort message when an `abortOnFail` threshold stops the run (docs/k6-semantics.md#threshold-abort). */
 export const thresholdsAbortMessage = (metrics: readonly string[]): string =>
   `thresholds on metrics '${metrics.join(', ')}' were crossed; at least one has abortOnFail enabled, stopping test prematurely`;
 

@@ -3,7 +3,7 @@
  * metrics core (registry, sinks, thresholds, summaries). Both halves code against these types;
  * the metrics core implements them in runner/metrics/, runner/thresholds/ and runner/summary/.
  *
- * Semantics are k6's (reference/k6-facts.md §2.3, §3, §5): names, types, `contains`, tag rules,
+ * Semantics are k6's (docs/k6-semantics.md#metrics-api, #builtin-metrics, #threshold-grammar): names, types, `contains`, tag rules,
  * sink aggregation, threshold grammar and timing, summary and export shapes.
  */
 

@@ -1,7 +1,7 @@
 /**
  * The engine's error classes. Each carries a stable `code` and the k6 exit code it maps to; the
  * CLI (runner/cli.ts) is the one place that turns them into a process exit code and a message
- * without a stack trace (STYLE.md §6). Exit code values come from runner/constants.ts.
+ * without a stack trace (docs/architecture.md#conventions). Exit code values come from runner/constants.ts.
  */
 import { EXIT_CODES } from './constants';
 

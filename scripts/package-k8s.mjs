@@ -8,7 +8,7 @@
 // Contract:
 // - Each bundle becomes one ConfigMap (BUNDLES below) holding the bundle and, when present, its
 //   source map (esbuild writes `<bundle>.map`; k6 reads the sibling map for readable stack traces).
-// - A ConfigMap's data may not exceed 1 MiB (1,048,576 bytes, keys + values, k6-facts.md §7); past
+// - A ConfigMap's data may not exceed 1 MiB (1,048,576 bytes, keys + values, docs/k6-semantics.md#k6-operator); past
 //   that the API server rejects it, so this script fails first, naming the ConfigMap, its size and
 //   the ways out. Every problem is reported at once; nothing is written unless everything fits.
 // - Exit codes: 0 written, 1 packaging problem (missing bundle, too large, not UTF-8), 2 bad usage.

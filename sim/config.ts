@@ -178,7 +178,7 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-/** Refuses a non-loopback host while a local default secret is unchanged (DESIGN.md §4). */
+/** Refuses a non-loopback host while a local default secret is unchanged (docs/architecture.md#platform). */
 export function checkExposure(config: Pick<SimConfig, 'host' | 'clientSecret' | 'adminToken'>): void {
   if (isLoopbackHost(config.host)) return;
   const unchanged = [

@@ -1,5 +1,5 @@
 /**
- * The reference tenant platform in one process (DESIGN.md §4): Authority, fault agent in front of
+ * The reference tenant platform in one process (docs/architecture.md#platform): Authority, fault agent in front of
  * it, APIs with their JWKS cache (fetching through the agent, so an injected fault is a JWKS
  * outage), audit, metrics. `startSim` is what tests and the CLI call.
  *

@@ -1,5 +1,5 @@
 /**
- * The SLO table -> k6 `options.thresholds` (reference/k6-facts.md §5). Pure: the same config
+ * The SLO table -> k6 `options.thresholds` (docs/k6-semantics.md#threshold-grammar). Pure: the same config
  * always gives the same thresholds, and the summary rebuilds the rows to print the verdict.
  *
  * Rules:

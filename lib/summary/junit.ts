@@ -1,5 +1,5 @@
 /**
- * JUnit XML with one testcase per threshold (reference/user-asks.md §2.3): the key and expression
+ * JUnit XML with one testcase per threshold (what CI systems render as test results): the key and expression
  * as the name, the measured value in the failure message, so CI shows what failed and by how
  * much. Breakdown guards are not testcases.
  */

@@ -1,7 +1,7 @@
 /**
  * The plain SLO verdict: each SLO row with its target, the measured value and pass/fail, plus the
  * chaos evidence (fault witness, audit events, alerts). "no data" fails: a threshold k6 would
- * pass on an empty selector is never reported as met here (reference/user-asks.md §1.5).
+ * pass on an empty selector is never reported as met here (docs/k6-semantics.md#threshold-evaluation).
  */
 import type { SloRow } from '../../thresholds/build-thresholds';
 import { METRIC } from '../metric-names';

@@ -1,5 +1,5 @@
 /**
- * The `handleSummary(data)` shape k6 passes (legacy shape, reference/k6-facts.md §5.6), typed as
+ * The `handleSummary(data)` shape k6 passes (legacy shape, docs/k6-semantics.md#summary-data), typed as
  * far as this bundle reads it.
  */
 export interface SummaryMetric {

@@ -11,7 +11,7 @@ import { buildTenantAuditDashboard, renderDashboardJson, TENANT_AUDIT_UID } from
 
 export const DEFAULT_OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'dashboards');
 
-/** File stem = dashboard uid (style-anchors §8). */
+/** File stem = dashboard uid, so a provisioned file and its dashboard are found by one name. */
 export const DASHBOARDS: ReadonlyArray<{ file: string; render: () => string }> = [
   { file: `${TENANT_AUDIT_UID}.json`, render: () => renderDashboardJson(buildTenantAuditDashboard()) },
 ];

@@ -3,7 +3,7 @@
  * (sim/README.md), built with @grafana/grafana-foundation-sdk. `npm run dashboards` writes it to
  * ops/grafana/dashboards/tenant-audit.json; a test fails when that file is stale.
  *
- * Contracts the tests hold this file to (grafana/dashboard-linter's rules, reference §5.4):
+ * Contracts the tests hold this file to (the rules of grafana/dashboard-linter, https://github.com/grafana/dashboard-linter):
  * - one datasource variable named `datasource`; every panel and target uses `${datasource}`;
  * - every rate() uses `$__rate_interval`; every `*_total` counter is wrapped in rate();
  * - every panel has a title, a description and a unit; ids and refIds are set for stable diffs;

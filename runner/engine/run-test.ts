@@ -1,5 +1,5 @@
 /**
- * One `k6-offline run`: the k6 lifecycle (k6-facts §2.7) — init for options, option
+ * One `k6-offline run`: the k6 lifecycle (docs/k6-semantics.md#lifecycle) — init for options, option
  * consolidation, thresholds validation, VU initialisation, setup() in a fresh VU, the scenarios
  * (with periodic threshold evaluation every 2 s and live progress), teardown() in a fresh VU, the
  * final threshold pass, handleSummary() in a fresh VU or the text summary, `--summary-export`,
@@ -394,7 +394,7 @@ function scenarioStart(options: ConsolidatedOptions, e: Executor): number {
   return options.scenarios.find((s) => s.name === e.name)?.startTimeMs ?? 0;
 }
 
-/** Writes what handleSummary returned: `stdout`, `stderr`, or file paths (k6-facts §2.7). */
+/** Writes what handleSummary returned: `stdout`, `stderr`, or file paths (docs/k6-semantics.md#lifecycle). */
 function writeSummaryOutputs(out: unknown, io: RunIO, cwd: string): void {
   if (out === undefined || out === null) return;
   if (typeof out !== 'object') throw new ScriptExceptionError('handleSummary() must return an object of {stdout|stderr|<path>: string | ArrayBuffer}');

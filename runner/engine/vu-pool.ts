@@ -1,7 +1,7 @@
 /**
  * The VUs of this instance. k6 initialises every VU the scenarios can need at once before the
  * test starts (`vus_max`), hands idle ones to scenarios and takes them back; arrival-rate
- * scenarios may initialise more during the run, up to their `maxVUs` (k6-facts §4.4).
+ * scenarios may initialise more during the run, up to their `maxVUs` (docs/k6-semantics.md#dropped-iterations).
  */
 import type { ExecutionTuple } from '../options/execution-segment';
 import type { EngineServices } from '../vu/engine-services';

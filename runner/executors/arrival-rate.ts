@@ -1,5 +1,5 @@
 /**
- * The open-model loop shared by both arrival-rate executors (k6-facts §4.3, §4.4).
+ * The open-model loop shared by both arrival-rate executors (docs/k6-semantics.md#arrival-rate-timing, #dropped-iterations).
  *
  * Iteration start times come from a generator of offsets (ms from the scenario start), computed
  * against absolute time — the loop never accumulates timer delays, so it does not drift at
@@ -25,7 +25,7 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
   readonly maxVUs: number;
   readonly preAllocatedVUs: number;
   readonly hasWork: boolean;
-  /** Stripes ticks across instances by their share of maxVUs (k6-facts §6). */
+  /** Stripes ticks across instances by their share of maxVUs (docs/k6-semantics.md#execution-segments). */
   protected readonly tickTuple: ExecutionTuple | undefined;
   private readonly idle: V[] = [];
   private allocated = 0;

@@ -1,6 +1,6 @@
 /**
  * Shared mechanics of every executor: the regular end / graceful stop timeline, the interrupt
- * signal, counters for progress. Timeline (k6-facts §4.3): no new iteration starts after the
+ * signal, counters for progress. Timeline (docs/k6-semantics.md#arrival-rate-timing): no new iteration starts after the
  * regular end; iterations still running get `gracefulStop`, then are interrupted.
  */
 import { StopSignal } from './stop-signal';

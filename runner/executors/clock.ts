@@ -1,6 +1,6 @@
 /**
  * The clock executors run against. Injected so that unit tests drive executors with a fake clock
- * and assert exact counts (STYLE.md §5); the real one is `performance.now()` + timers.
+ * and assert exact counts (docs/architecture.md#quality-bars); the real one is `performance.now()` + timers.
  */
 export interface Clock {
   /** Monotonic milliseconds. */

@@ -1,5 +1,5 @@
 /**
- * `constant-arrival-rate` (k6-facts §4.2–§4.4, k6 `lib/executor/constant_arrival_rate.go`):
+ * `constant-arrival-rate` (docs/k6-semantics.md#executors–k6-semantics.md#dropped-iterations, k6 `lib/executor/constant_arrival_rate.go`):
  * iteration k starts at `k × timeUnit / rate` — the first at t = 0 — for every start before
  * `duration`. With segments, global tick k runs on this instance when the maxVUs tuple owns it.
  */

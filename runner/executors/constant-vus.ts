@@ -1,5 +1,5 @@
 /**
- * `constant-vus` (k6-facts §4.2, k6 `lib/executor/constant_vus.go`): `vus` VUs loop for
+ * `constant-vus` (docs/k6-semantics.md#executors, k6 `lib/executor/constant_vus.go`): `vus` VUs loop for
  * `duration`; then `gracefulStop` for iterations in flight.
  */
 import { BaseExecutor, pad } from './base-executor';

@@ -1,8 +1,8 @@
 /**
- * `per-vu-iterations` (k6-facts §4.2, k6 `lib/executor/per_vu_iterations.go`): each of `vus`
+ * `per-vu-iterations` (docs/k6-semantics.md#executors, k6 `lib/executor/per_vu_iterations.go`): each of `vus`
  * VUs runs `iterations`; at `maxDuration` each VU's unstarted iterations are dropped (one
  * `dropped_iterations` sample per VU). With segments each instance gets its VU share and every
- * VU still runs `iterations` (k6-facts §6).
+ * VU still runs `iterations` (docs/k6-semantics.md#execution-segments).
  */
 import { BaseExecutor, pad } from './base-executor';
 import type { ScenarioHost, VuRef } from './types';

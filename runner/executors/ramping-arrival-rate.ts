@@ -1,5 +1,5 @@
 /**
- * `ramping-arrival-rate` (k6-facts §4.2–§4.4, k6 `lib/executor/ramping_arrival_rate.go` `cal`):
+ * `ramping-arrival-rate` (docs/k6-semantics.md#executors–k6-semantics.md#dropped-iterations, k6 `lib/executor/ramping_arrival_rate.go` `cal`):
  * the rate starts at `startRate` and moves linearly to each stage's `target` (iterations per
  * `timeUnit`); the n-th iteration (1-based) starts when the integral of the rate reaches n, so at
  * a constant rate r the first one starts at 1/r, not at 0.

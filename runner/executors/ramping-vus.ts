@@ -1,5 +1,5 @@
 /**
- * `ramping-vus` (k6-facts §4.2, §4.3, k6 `lib/executor/ramping_vus.go`): the VU count follows
+ * `ramping-vus` (docs/k6-semantics.md#executors, #arrival-rate-timing, k6 `lib/executor/ramping_vus.go`): the VU count follows
  * the stages linearly, one VU at a time. A VU taken away during a ramp-down finishes its current
  * iteration within `gracefulRampDown` (then it is interrupted); at the end of the last stage
  * every VU gets `gracefulStop`.

@@ -1,8 +1,8 @@
 /**
- * `shared-iterations` (k6-facts §4.2, k6 `lib/executor/shared_iterations.go`): `vus` VUs share
+ * `shared-iterations` (docs/k6-semantics.md#executors, k6 `lib/executor/shared_iterations.go`): `vus` VUs share
  * `iterations`; at `maxDuration` the iterations not started are dropped (one
  * `dropped_iterations` sample with the remainder). With segments, VUs are striped by the tuple
- * and iterations by a tuple re-derived from `vus` (k6-facts §6).
+ * and iterations by a tuple re-derived from `vus` (docs/k6-semantics.md#execution-segments).
  */
 import { BaseExecutor, pad } from './base-executor';
 import type { ScenarioHost, VuRef } from './types';

@@ -4,7 +4,7 @@
  * followed hop by hop like k6 (each hop is a request with its own metrics), and k6-style timings
  * from undici's diagnostics channels.
  *
- * Timings (ms, k6-facts §2.2): `blocked` = wait before the request was written minus
+ * Timings (ms, docs/k6-semantics.md#k6-http): `blocked` = wait before the request was written minus
  * `connecting`; `connecting` = TCP connect of a socket this request opened (0 on reuse);
  * `tls_handshaking` = 0 (TLS is inside `connecting` with undici — documented); `sending` =
  * headers written → body written; `waiting` = body written → response headers; `receiving` =

@@ -1,5 +1,5 @@
 /**
- * k6's `error_code` table (k6-facts §2.2, k6 `lib/netext/httpext/transport.go`,
+ * k6's `error_code` table (docs/k6-semantics.md#k6-http, k6 `lib/netext/httpext/transport.go`,
  * k6-docs `k6-errors-list.md`) for the errors undici and Node report, plus 1000 + status for
  * 4xx/5xx responses. Messages imitate Go's so k6 users recognise them.
  */

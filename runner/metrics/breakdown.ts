@@ -1,6 +1,5 @@
 /**
- * The per-scenario and per-group aggregates that the `full` summary mode shows (reference/
- * k6-facts.md §5.5; k6 `internal/output/summary/summary.go` flushSample): a sample tagged with a
+ * The per-scenario and per-group aggregates that the `full` summary mode shows (docs/k6-semantics.md#text-summary; k6 `internal/output/summary/summary.go` flushSample): a sample tagged with a
  * scenario other than `default` also goes into that scenario's own sinks, and a sample with a
  * non-empty `group` tag goes into the sinks of its innermost group — under its scenario, or under
  * the top level for the `default` scenario. Only the sample's own metric is broken down (not its

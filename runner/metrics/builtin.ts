@@ -1,5 +1,5 @@
 /**
- * Defines k6's built-in metrics in a registry (reference/k6-facts.md §3.1), and the
+ * Defines k6's built-in metrics in a registry (docs/k6-semantics.md#builtin-metrics), and the
  * `http_req_duration{expected_response:true}` sub-metric k6 registers whenever the
  * `expected_response` system tag is enabled (k6 `internal/metrics/engine/engine.go`), so it shows
  * in the summary as soon as a matching sample arrives. Call once, before the script's init.

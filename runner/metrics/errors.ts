@@ -1,6 +1,6 @@
 /**
  * Errors of the metrics registry. Same shape as the engine's RunnerError (a stable `code` plus
- * the k6 exit code), so the CLI maps them at its one boundary (STYLE.md §6).
+ * the k6 exit code), so the CLI maps them at its one boundary (docs/architecture.md#conventions).
  */
 import { EXIT_CODES } from '../constants';
 

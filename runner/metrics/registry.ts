@@ -1,6 +1,6 @@
 /**
  * The per-process metrics store (contract.ts MetricRegistry) with k6's registry rules
- * (reference/k6-facts.md §2.3; k6 `metrics/registry.go`, `internal/metrics/engine/ingester.go`):
+ * (docs/k6-semantics.md#metrics-api; k6 `metrics/registry.go`, `internal/metrics/engine/ingester.go`):
  *
  * - names match `^[a-zA-Z_][a-zA-Z0-9_]{1,128}$`; defining an existing name with the same type
  *   and value type returns it, anything else throws MetricDefinitionError;

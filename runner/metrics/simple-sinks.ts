@@ -1,5 +1,5 @@
 /**
- * k6's Counter, Gauge and Rate sinks (`metrics/sink.go`; reference/k6-facts.md §2.3). Each is a
+ * k6's Counter, Gauge and Rate sinks (`metrics/sink.go`; docs/k6-semantics.md#metrics-api). Each is a
  * handful of numbers: constant memory whatever the run length.
  */
 

@@ -60,7 +60,7 @@ export function sinkValues(
 
 /**
  * The aggregate a threshold reads, or undefined when k6 leaves the key out of its sinks map —
- * which makes the threshold pass (k6-facts §5.3): a Rate with no samples, a Counter's rate at
+ * which makes the threshold pass (docs/k6-semantics.md#threshold-evaluation): a Rate with no samples, a Counter's rate at
  * zero duration. An empty Trend gives 0 for every stat; an empty Counter count 0; an empty Gauge 0.
  * `percentile` is the N of `p(N)` (0–100) when `aggregation` is `p`.
  */

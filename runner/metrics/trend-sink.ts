@@ -1,5 +1,5 @@
 /**
- * k6's Trend sink (`metrics/sink.go` TrendSink; reference/k6-facts.md §2.3): count, min, max,
+ * k6's Trend sink (`metrics/sink.go` TrendSink; docs/k6-semantics.md#metrics-api): count, min, max,
  * sum/avg exactly, and percentiles by linear interpolation at index p·(n−1) over the sorted
  * values (n = 0 → 0, n = 1 → that value); `med` is p(0.5).
  *

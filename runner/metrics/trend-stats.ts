@@ -1,5 +1,5 @@
 /**
- * `summaryTrendStats` (reference/k6-facts.md §5.5, §14): which statistics of a Trend the summary
+ * `summaryTrendStats` (docs/k6-semantics.md#text-summary, #option-defaults): which statistics of a Trend the summary
  * and `handleSummary` data show. Allowed: `avg`, `min`, `med`, `max`, `count` and `p(N)` with
  * 0 ≤ N ≤ 100 (k6 `metrics.GetResolversForTrendColumns`). Keys are kept exactly as written, so
  * `p(99.9)` appears as `p(99.9)` in the data.

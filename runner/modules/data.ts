@@ -1,5 +1,5 @@
 /**
- * `k6/data` SharedArray (k6-facts §2.6, k6 `internal/js/modules/k6/data/share.go`): the
+ * `k6/data` SharedArray (docs/k6-semantics.md#open-and-sharedarray, k6 `internal/js/modules/k6/data/share.go`): the
  * constructor function runs once per process (the first VU to construct that name); elements are
  * kept as JSON strings and every index access returns a fresh, deep-frozen parse.
  */

@@ -8,7 +8,7 @@
  * `injectHTTPFaults(fault, duration)` validates with contracts/http-fault.ts (as strict as
  * xk6-disruptor: string durations, no unknown fields, ≥ 1 s), POSTs the fault, and returns a
  * promise that resolves after the duration — or rejects with k6's "disruptor did not receive any
- * request" when the agent's record shows no request in the window (k6-facts §9.2).
+ * request" when the agent's record shows no request in the window (docs/k6-semantics.md#disruptor-api).
  */
 import { parseGoDuration } from '../../contracts/duration';
 import { assertHttpFault, FaultValidationError, validateFaultDuration } from '../../contracts/http-fault';

@@ -1,5 +1,5 @@
 /**
- * `k6/execution` (k6-facts §2.4, k6 `internal/js/modules/k6/execution`): instance, scenario,
+ * `k6/execution` (docs/k6-semantics.md#k6-execution, k6 `internal/js/modules/k6/execution`): instance, scenario,
  * test and vu views over the VU's and the engine's state. Reading `instance`/`scenario`/`vu` in
  * init (or `scenario` outside a scenario) throws, as in k6.
  */
@@ -119,7 +119,7 @@ export function createExecutionModule(vu: VU): Record<string, unknown> {
   return esModule(exec, exec);
 }
 
-/** Live view of `vu.metricTags`/`metadata`: only strings, numbers and booleans (k6-facts §2.4). */
+/** Live view of `vu.metricTags`/`metadata`: only strings, numbers and booleans (docs/k6-semantics.md#k6-execution). */
 function tagProxy(vu: VU, key: 'metricTags' | 'metadata'): Record<string, unknown> {
   return new Proxy(
     {},

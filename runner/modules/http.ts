@@ -1,12 +1,12 @@
 /**
- * `k6/http`, async API (k6-facts §2.2, k6 `js/modules/k6/http`): `asyncRequest`,
+ * `k6/http`, async API (docs/k6-semantics.md#k6-http, k6 `js/modules/k6/http`): `asyncRequest`,
  * `expectedStatuses`, `setResponseCallback`, the `url` template; the synchronous functions
  * (`request`, `get`, `post`, …, `batch`) are refused with a message naming `http.asyncRequest`,
  * because a blocking call would stall every VU of the process.
  *
  * Per hop it emits http_reqs, http_req_duration and the timing trends, http_req_failed (while a
  * response callback is set), data_sent/data_received, with k6's system tags; `tags.name` (or
- * the url template) also sets the `url` tag (URL grouping, k6-facts §3.2).
+ * the url template) also sets the `url` tag (URL grouping, docs/k6-semantics.md#system-tags).
  */
 import {
   DATA_RECEIVED,

@@ -1,5 +1,5 @@
 /**
- * `https://jslib.k6.io/k6-utils/1.6.0/index.js`, offline (k6-facts §10; grafana/k6-jslib-utils
+ * `https://jslib.k6.io/k6-utils/1.6.0/index.js`, offline (docs/k6-semantics.md#jslib-utils; grafana/k6-jslib-utils
  * `src/utils.js`, `src/stages.js`, Apache-2.0). Same semantics: randomness from the VU's own
  * `Math.random` (so `randomSeed` applies), `findBetween` returns null on no match (the source's
  * behaviour, not the docs'), `check` is async-aware.

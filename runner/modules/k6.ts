@@ -1,5 +1,5 @@
 /**
- * The `k6` module: check, group, sleep, fail, randomSeed (k6-facts §2.1,
+ * The `k6` module: check, group, sleep, fail, randomSeed (docs/k6-semantics.md#k6-module,
  * k6 `internal/js/modules/k6/k6.go`).
  */
 import { CHECKS, GROUP_DURATION, GROUP_SEPARATOR, TAG_CHECK, TAG_GROUP } from '../constants';

@@ -1,5 +1,5 @@
 /**
- * `k6/metrics`: Counter, Gauge, Rate, Trend (k6-facts §2.3, k6 `internal/js/modules/k6/metrics`).
+ * `k6/metrics`: Counter, Gauge, Rate, Trend (docs/k6-semantics.md#metrics-api, k6 `internal/js/modules/k6/metrics`).
  * Declared in init only; `add(value, tags)` coerces like k6 (truthy non-numbers → 1, null/NaN
  * dropped with a warning), rejects object tags, returns true.
  */

@@ -1,5 +1,5 @@
 /**
- * k6's global `crypto` (reference/k6-facts.md §1.3) for the VUs: `getRandomValues`, `randomUUID`
+ * k6's global `crypto` (docs/k6-semantics.md#sobek) for the VUs: `getRandomValues`, `randomUUID`
  * and `subtle`, Node's WebCrypto behind a thin facade.
  *
  * Why a facade: Node runs HMAC, AES and digest jobs on the libuv thread pool and resolves the

@@ -1,5 +1,5 @@
 /**
- * Option consolidation (k6-facts §4.1, §14; k6 `lib/options.go` Apply,
+ * Option consolidation (docs/k6-semantics.md#scenarios, #option-defaults; k6 `lib/options.go` Apply,
  * `lib/executor/execution_config_shortcuts.go`).
  *
  * Precedence: defaults < script `options` < `K6_*` environment < CLI flags. As in k6, a layer
@@ -48,7 +48,7 @@ export interface ConsolidatedOptions {
   setupTimeoutMs: number;
   teardownTimeoutMs: number;
   handleSummaryTimeoutMs: number;
-  /** `minIterationDuration`: an iteration never ends sooner (k6-facts §14). */
+  /** `minIterationDuration`: an iteration never ends sooner (docs/k6-semantics.md#option-defaults). */
   minIterationDurationMs: number;
   discardResponseBodies: boolean;
   maxRedirects: number;
@@ -246,7 +246,7 @@ export function consolidate(input: ConsolidateInput): ConsolidatedOptions {
   const thresholds = merged.thresholds;
   if (thresholds !== undefined && (typeof thresholds !== 'object' || Array.isArray(thresholds))) problems.push('thresholds must be an object keyed by metric');
 
-  // Execution segment (k6-facts §6).
+  // Execution segment (docs/k6-semantics.md#execution-segments).
   let tuple = ExecutionTuple.full();
   const segText = merged.executionSegment as string | undefined;
   const seqText = merged.executionSegmentSequence as string | undefined;

@@ -1,5 +1,5 @@
 /**
- * Execution segments and k6's striping (k6-facts §6, k6 `lib/execution_segment.go`).
+ * Execution segments and k6's striping (docs/k6-semantics.md#execution-segments, k6 `lib/execution_segment.go`).
  *
  * A segment is `(from, to]` of the whole test; the sequence lists every instance's boundaries.
  * Integer quantities (VUs, iterations, arrival ticks) are handed out unit by unit in a fixed

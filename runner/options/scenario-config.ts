@@ -1,6 +1,6 @@
 /**
- * Scenario configs: strict validation and normalisation of `options.scenarios` (k6-facts §4.1,
- * §4.2; k6 `lib/executor/*.go` Validate). Unknown keys, bad names, bad numbers and bad durations
+ * Scenario configs: strict validation and normalisation of `options.scenarios` (docs/k6-semantics.md#scenarios,
+ * k6-semantics.md#executors; k6 `lib/executor/*.go` Validate). Unknown keys, bad names, bad numbers and bad durations
  * are all reported at once, each naming `scenarios.<name>.<key>` (exit 104 at the boundary).
  */
 import {

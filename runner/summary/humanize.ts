@@ -1,5 +1,5 @@
 /**
- * Value formatting of k6's end-of-test text summary (reference/k6-facts.md §5.5; k6
+ * Value formatting of k6's end-of-test text summary (docs/k6-semantics.md#text-summary; k6
  * `internal/js/summary.js` humanizeValue): Rate metrics as a percentage truncated to two
  * decimals, `data` metrics in decimal byte units, `time` metrics in mixed units (or the fixed
  * `summaryTimeUnit`), anything else with at most six decimals and no trailing zeros.

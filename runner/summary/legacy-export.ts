@@ -1,5 +1,5 @@
 /**
- * The `--summary-export` file (reference/k6-facts.md §5.6; k6 `internal/js/summary-wrapper.js`
+ * The `--summary-export` file (docs/k6-semantics.md#summary-data; k6 `internal/js/summary-wrapper.js`
  * oldJSONSummary): the handleSummary data with `options` and `state` removed, each
  * `metrics[name]` flattened to its `values` object, Rate `rate` renamed to `value`, thresholds
  * turned into `{<expression>: true-if-FAILED}` (present only when the metric has thresholds),

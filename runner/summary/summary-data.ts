@@ -1,6 +1,5 @@
 /**
- * The object `handleSummary(data)` receives, in k6's default (legacy) shape (reference/
- * k6-facts.md §5.6; k6 `internal/js/summary.go` summarizeMetricsToObject):
+ * The object `handleSummary(data)` receives, in k6's default (legacy) shape (docs/k6-semantics.md#summary-data; k6 `internal/js/summary.go` summarizeMetricsToObject):
  *
  *   { root_group, options: {summaryTrendStats, summaryTimeUnit, noColor},
  *     state: {isStdOutTTY, isStdErrTTY, testRunDurationMs}, metrics, setup_data? }

@@ -1,5 +1,5 @@
 /**
- * k6's end-of-test text summary, v1+ layout (reference/k6-facts.md §5.5; k6 docs
+ * k6's end-of-test text summary, v1+ layout (docs/k6-semantics.md#text-summary; k6 docs
  * `results-output/end-of-test/_index.md`, k6 `internal/output/summary/data.go`):
  *
  *   █ THRESHOLDS     per thresholded metric: its name, then `✓ 'p(95)<300' p(95)=148.21ms`

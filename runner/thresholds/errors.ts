@@ -1,6 +1,6 @@
 /**
  * Invalid `options.thresholds`: exit 104 (InvalidConfig), as k6 wraps threshold validation
- * errors (reference/k6-facts.md §5.1, §5.4). Carries every problem found, each naming the
+ * errors (docs/k6-semantics.md#threshold-grammar, #exit-codes). Carries every problem found, each naming the
  * threshold key and, where there is one, the expression.
  */
 import { EXIT_CODES } from '../constants';

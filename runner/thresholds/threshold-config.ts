@@ -1,5 +1,5 @@
 /**
- * The shape of `options.thresholds` (reference/k6-facts.md §5.1, §5.2; k6 `metrics/thresholds.go`
+ * The shape of `options.thresholds` (docs/k6-semantics.md#threshold-grammar, #threshold-abort; k6 `metrics/thresholds.go`
  * thresholdConfig): an object from metric key to an ARRAY whose items are either an expression
  * string or `{threshold, abortOnFail?, delayAbortEval?}`. This stage only reads that shape; the
  * expressions are parsed by contracts/threshold-grammar.ts.

@@ -1,6 +1,6 @@
 /**
  * `options.thresholds`, parsed, validated and evaluated (contract.ts ThresholdSet) with k6's
- * timing (reference/k6-facts.md §5.1–§5.3; k6 `metrics/thresholds.go`,
+ * timing (docs/k6-semantics.md#threshold-grammar–k6-semantics.md#threshold-evaluation; k6 `metrics/thresholds.go`,
  * `internal/metrics/engine/engine.go`):
  *
  * - creation runs every stage over every key and expression and throws one

@@ -2,7 +2,7 @@
  * Loads a k6 script for node:vm without --experimental-vm-modules: esbuild transforms the ES
  * module (or `.ts`) into a CommonJS-style function body once, compiled once as a `vm.Script`;
  * every VU runs that compiled script in its own context and calls the resulting function with a
- * per-VU `require` that hands out the runner's k6 modules (DESIGN.md §5).
+ * per-VU `require` that hands out the runner's k6 modules (docs/architecture.md#offline-runner).
  *
  * Imports: `k6`, `k6/*` → runner modules; the pinned k6-utils URL → runner/modules/jslib-utils;
  * relative files → loaded the same way; any other `https://` import is refused (no network).

@@ -1,5 +1,5 @@
 /**
- * One virtual user: its own node:vm context holding only k6's globals (k6-facts §1.3), its
+ * One virtual user: its own node:vm context holding only k6's globals (docs/k6-semantics.md#sobek), its
  * module instances, and the bookkeeping that makes async iterations end when k6 ends them — when
  * the exec function's promise settles AND the VU's pending timers and requests are done.
  *
@@ -498,7 +498,7 @@ export class VU {
     return this.scenarioIteration;
   }
 
-  /** `setup()` data, parsed once per VU on its first iteration (k6-facts §2.7). */
+  /** `setup()` data, parsed once per VU on its first iteration (docs/k6-semantics.md#lifecycle). */
   dataFor(setupJSON: string | undefined): unknown {
     if (!this.setupParsed) {
       this.setupParsed = true;

@@ -1,5 +1,5 @@
 /**
- * Bounded-volume auth audit events (DESIGN.md §4). A JWKS outage at 5,000 RPS must not write
+ * Bounded-volume auth audit events (docs/architecture.md#platform). A JWKS outage at 5,000 RPS must not write
  * 5,000 lines a second, so:
  * - `auth.degraded` (a request served with last-known-good keys) is aggregated: one event per
  *   tenant per interval carrying `count`;

@@ -1,6 +1,6 @@
 /**
- * The API's JWKS cache. jose's remote key set never serves stale keys (auth-observability-facts.md
- * §1.1), so this wraps a *local* jose key set with the policy the platform needs:
+ * The API's JWKS cache. jose's remote key set never serves stale keys (jose
+ * `createRemoteJWKSet`, https://github.com/panva/jose/blob/main/docs/jwks/remote/functions/createRemoteJWKSet.md), so this wraps a *local* jose key set with the policy the platform needs:
  *
  * - refresh every `refreshMs` (single-flight; concurrent callers share one fetch);
  * - an unknown `kid` triggers one refetch, at most once per `refetchCooldownMs`;

@@ -120,7 +120,7 @@ export interface SignOptions {
   lifetimeMs: number;
 }
 
-/** Signs an RS256 access token with the claims of DESIGN.md §4. */
+/** Signs an RS256 access token with the claims of docs/architecture.md#platform. */
 export async function signAccessToken(grant: TokenGrant, o: SignOptions): Promise<{ token: string; expiresIn: number }> {
   const iat = Math.floor(o.nowMs / 1000);
   const expiresIn = Math.floor(o.lifetimeMs / 1000);

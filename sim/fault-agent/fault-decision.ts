@@ -1,6 +1,6 @@
 /**
  * What the fault agent does with one request under a fault — xk6-disruptor's HTTP fault model
- * (reference/k6-facts.md §9.2): excluded paths pass untouched; every other request is delayed by
+ * (docs/k6-semantics.md#disruptor-api): excluded paths pass untouched; every other request is delayed by
  * `averageDelay` ± a uniform draw within `delayVariation` (never below 0); a fraction `errorRate`
  * is answered with `errorCode` / `errorBody` (after the delay) instead of being proxied.
  * Pure: the random source is passed in.

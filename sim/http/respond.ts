@@ -1,5 +1,5 @@
 /**
- * The one boundary where errors become HTTP responses (STYLE.md §6): a SimError answers with its
+ * The one boundary where errors become HTTP responses (docs/architecture.md#conventions): a SimError answers with its
  * status, `{error: code, message, ...fields}` and its headers; anything else is logged (message
  * only — never a request header) and answered with a generic 500.
  */

@@ -1,5 +1,5 @@
 /**
- * Caps the `tenant` label's cardinality (auth-observability-facts.md §3.4): the first `cap`
+ * Caps the `tenant` label's cardinality (https://prometheus.io/docs/practices/naming/#labels): the first `cap`
  * distinct tenants keep their own label value, every later one shares `__overflow__`, and each
  * folded observation increments `tenant_label_overflow_total`. Admission is first come, for the
  * life of the process (label sets are never removed, so no re-admission churn).

@@ -1,5 +1,5 @@
 /**
- * The contract of the files users hand to k6 (DESIGN.md §3, reference/k6-facts.md §1.3, §4, §5):
+ * The contract of the files users hand to k6 (docs/architecture.md#k6-side, docs/k6-semantics.md#sobek, #scenarios, #threshold-grammar):
  * each bundle is built with the project's own esbuild options, parsed with acorn and walked:
  * only k6 modules, the extension and pinned jslib URLs are imported; nothing Sobek lacks (syntax
  * or globals) appears; the exported functions match the scenarios' `exec`; `options` is valid
@@ -23,7 +23,7 @@ import * as loadXk6 from '../../scenarios/tenant-load';
 import * as smoke from '../../scenarios/tenant-smoke';
 
 /**
- * Budget per bundle: k6 evaluates the bundle in every VU (reference/k6-facts.md §11.3) and a
+ * Budget per bundle: k6 evaluates the bundle in every VU (docs/k6-semantics.md#bundling) and a
  * 5,000/s run needs ~400 VUs; 150 KB keeps per-VU code well under a megabyte. Now ~55-85 KB.
  */
 const SIZE_BUDGET_BYTES = 150 * 1024;
@@ -31,7 +31,7 @@ const SIZE_BUDGET_BYTES = 150 * 1024;
 const K6_MODULES = ['k6', 'k6/http', 'k6/metrics', 'k6/execution', 'k6/data', 'k6/timers', 'k6/encoding', 'k6/crypto'];
 const PINNED_JSLIB = /^https:\/\/jslib\.k6\.io\/[a-z0-9-]+\/\d+\.\d+\.\d+\/index\.js$/;
 
-/** Globals k6 does not provide (reference/k6-facts.md §1.3). */
+/** Globals k6 does not provide (docs/k6-semantics.md#sobek). */
 const FORBIDDEN_GLOBALS = [
   'process', 'require', 'module', 'exports', 'Buffer', 'global', 'window', 'self', 'document', 'navigator',
   'fetch', 'URL', 'URLSearchParams', 'structuredClone', 'performance', 'atob', 'btoa', 'WeakRef',
@@ -220,7 +220,7 @@ describe('bundle contract', () => {
   });
 });
 
-describe('options shape (reference/k6-facts.md §4.1, §4.2, §5.1)', () => {
+describe('options shape (docs/k6-semantics.md#scenarios, #executors, #threshold-grammar)', () => {
   const modules = { 'tenant-load': loadXk6, 'tenant-load-agent': loadAgent, 'tenant-smoke': smoke } as Record<string, { options: import('k6/options').Options } & Record<string, unknown>>;
 
   it.each(NAMES)('%s: scenarios use valid names, executors, keys and durations, and exec exported functions', (name) => {

@@ -1,11 +1,11 @@
 /**
- * The one sub-metric selector parser (reference/k6-facts.md §5.1; k6 `metrics/metric.go`
+ * The one sub-metric selector parser (docs/k6-semantics.md#threshold-grammar; k6 `metrics/metric.go`
  * ParseMetricName + AddSubmetric).
  */
 import { describe, expect, it } from 'vitest';
 import { parseMetricKey, tagSetIdentity } from '../../contracts/metric-key';
 
-describe('parseMetricKey (k6-facts §5.1 selectors)', () => {
+describe('parseMetricKey (docs/k6-semantics.md#threshold-grammar selectors)', () => {
   it.each([
     ['a plain name has no selector', 'http_req_duration', { parent: 'http_req_duration' }],
     ['one tag', 'http_req_duration{kind:read}', { parent: 'http_req_duration', submetric: 'http_req_duration{kind:read}', tags: { kind: 'read' } }],

@@ -1,5 +1,5 @@
 /**
- * Stages 1–2 of the threshold pipeline: scan and parse (reference/k6-facts.md §5.1; cases after
+ * Stages 1–2 of the threshold pipeline: scan and parse (docs/k6-semantics.md#threshold-grammar; cases after
  * k6 `metrics/thresholds_parser_test.go`).
  */
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import {
 } from '../../contracts/threshold-grammar';
 import type { MetricType } from '../../contracts/k6-metrics';
 
-describe('scanThresholdExpression (k6-facts §5.1: operator scan order)', () => {
+describe('scanThresholdExpression (docs/k6-semantics.md#threshold-grammar: operator scan order)', () => {
   it.each([
     ['a less-than splits at <', 'p(95)<300', 'p(95)', '<', '300'],
     ['a less-or-equal is not split at its <', 'p(95)<=300', 'p(95)', '<=', '300'],
@@ -61,7 +61,7 @@ describe('parseGoFloat (Go strconv.ParseFloat, base 10)', () => {
   });
 });
 
-describe('parseThresholdExpression (k6-facts §5.1 grammar)', () => {
+describe('parseThresholdExpression (docs/k6-semantics.md#threshold-grammar grammar)', () => {
   type Row = [string, string, Record<string, unknown> | null, RegExp | null];
   const rows: Row[] = [
     // valid

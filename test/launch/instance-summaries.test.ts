@@ -1,5 +1,5 @@
 /**
- * Aggregating per-instance summaries (reference/k6-facts.md §6: metrics are reported per
+ * Aggregating per-instance summaries (docs/k6-semantics.md#execution-segments: metrics are reported per
  * instance; the user aggregates).
  */
 import { describe, expect, it } from 'vitest';

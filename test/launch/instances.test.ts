@@ -1,5 +1,5 @@
 /**
- * Splitting a run over several runner processes the k6 Operator's way (reference/k6-facts.md §6).
+ * Splitting a run over several runner processes the k6 Operator's way (docs/k6-semantics.md#execution-segments).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import {
   segmentSequence,
 } from '../../launch/instances';
 
-describe('segments (k6-facts.md §6: runner i of N gets (i-1)/N:i/N and the full sequence)', () => {
+describe('segments (docs/k6-semantics.md#execution-segments: runner i of N gets (i-1)/N:i/N and the full sequence)', () => {
   it.each([
     [2, '0,1/2,1', ['0:1/2', '1/2:1']],
     [3, '0,1/3,2/3,1', ['0:1/3', '1/3:2/3', '2/3:1']],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSegment, runsFaultScenario, segmentShare } from '../../lib/instance-share';
 
-describe('runsFaultScenario (reference/k6-facts.md §6: a 1-VU scenario runs on the segment that starts at 0)', () => {
+describe('runsFaultScenario (docs/k6-semantics.md#execution-segments: a 1-VU scenario runs on the segment that starts at 0)', () => {
   it.each<[string | undefined, boolean]>([
     [undefined, true],
     ['', true],

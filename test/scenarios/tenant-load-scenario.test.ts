@@ -37,7 +37,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('load scenario options (reference/k6-facts.md §4, §9.6)', () => {
+describe('load scenario options (docs/k6-semantics.md#scenarios, #fault-and-load-pattern)', () => {
   it('ramps tenant_load to RATE over RAMP_UP, holds it with the sized VUs, and runs jwks_chaos as 1 VU x 1 iteration at CHAOS_START', () => {
     const s = agentScenario({ ...COMPRESSED, RAMP_UP: '5s' });
     expect(s.options.scenarios).toEqual({
@@ -277,7 +277,7 @@ describe('the load iteration', () => {
     expect(new Set(fakeK6.requests.map((r) => r.params.tags?.phase))).toEqual(new Set(['baseline']));
   });
 
-  it('tags a request with the phase it is sent in when its token refresh ran across a phase edge (DESIGN.md §3)', async () => {
+  it('tags a request with the phase it is sent in when its token refresh ran across a phase edge (docs/architecture.md#k6-side)', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(0);
     const platform = fakePlatform();

@@ -252,7 +252,7 @@ describe('operations endpoints', () => {
     expect(badQuery.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['limit', 'since']);
   });
 
-  it('exposes the metric families of DESIGN.md §4 with 0.3 and 0.6 latency buckets', async () => {
+  it('exposes the metric families of docs/architecture.md#platform with 0.3 and 0.6 latency buckets', async () => {
     const res = await fetch(`${sim.api}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();

@@ -51,7 +51,7 @@ describe('discovery and JWKS', () => {
 });
 
 describe('POST /connect/token', () => {
-  it('issues an RS256 token with the claims of DESIGN.md §4 to the multi-tenant client', async () => {
+  it('issues an RS256 token with the claims of docs/architecture.md#platform to the multi-tenant client', async () => {
     const res = await token({ grant_type: 'client_credentials', client_id: 'tenant-load', client_secret: SECRET, tenant: 'tenant-07', scope: 'vuln:read notify:read' });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');

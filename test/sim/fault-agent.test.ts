@@ -1,5 +1,5 @@
 /**
- * The fault agent (xk6-disruptor HTTP fault model, reference/k6-facts.md §9.2) in front of a small
+ * The fault agent (xk6-disruptor HTTP fault model, docs/k6-semantics.md#disruptor-api) in front of a small
  * upstream: pass-through, errorRate statistics, delays, exclude, deadline, replacement, validation,
  * control-API auth, 502 on an unreachable upstream.
  */

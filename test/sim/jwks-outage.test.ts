@@ -1,5 +1,5 @@
 /**
- * The JWKS outage story under a fake clock (DESIGN.md §4, issue #3 item 5): the API fetches its
+ * The JWKS outage story under a fake clock (docs/architecture.md#platform, issue #3 item 5): the API fetches its
  * JWKS through the embedded fault agent, so a 5-minute `errorRate: 1` fault is a JWKS outage.
  * Inside the TTL requests keep succeeding on last-known-good keys (degraded metric, bounded
  * auth.degraded audit); past the TTL they fail closed with 401 jwks_unavailable; when the fault

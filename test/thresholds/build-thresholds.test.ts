@@ -14,7 +14,7 @@ function expressions(t: Record<string, unknown[]>, key: string): string[] {
   return (t[key] ?? []).map((x) => (typeof x === 'string' ? x : (x as { threshold: string }).threshold));
 }
 
-describe('SLO table -> k6 thresholds (reference/k6-facts.md §5.1)', () => {
+describe('SLO table -> k6 thresholds (docs/k6-semantics.md#threshold-grammar)', () => {
   it('gives the design SLOs in fallback mode, each paired with a count>0 guard', () => {
     const { thresholds: t } = buildLoadThresholds(cfg({}));
     expect(expressions(t, 'http_req_duration{kind:read,expected_response:true}')).toEqual(['p(95)<300']);

@@ -2,7 +2,7 @@
 # strip-setup-data.sh FILE — removes the top-level "setup_data" member from a k6 --summary-export
 # file, in place.
 #
-# Why: k6's legacy export (k6-facts.md §5.6) keeps whatever setup() returned. The tenant load
+# Why: k6's legacy export (docs/k6-semantics.md#summary-data) keeps whatever setup() returned. The tenant load
 # bundle's setup() returns the tenants' tokens sealed (AES-256-GCM, key derived from the client
 # secret: lib/token-seal.ts), so nothing usable; the export is published as a GitLab report and kept
 # as an artefact, so setup data is dropped anyway as defence in depth, and for scripts that do not

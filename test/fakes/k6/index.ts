@@ -1,4 +1,4 @@
-/** Fake of the `k6` module: `check` records one sample per key like k6 (reference/k6-facts.md §2.1). */
+/** Fake of the `k6` module: `check` records one sample per key like k6 (docs/k6-semantics.md#k6-module). */
 import { fakeK6 } from './recorder';
 
 type Checker = ((v: unknown) => unknown) | unknown;

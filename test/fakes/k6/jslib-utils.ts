@@ -1,4 +1,4 @@
-/** Fake of https://jslib.k6.io/k6-utils/1.6.0/index.js with the jslib's semantics (reference/k6-facts.md §10). */
+/** Fake of https://jslib.k6.io/k6-utils/1.6.0/index.js with the jslib's semantics (docs/k6-semantics.md#jslib-utils). */
 import { randomUUID } from 'node:crypto';
 
 export function randomIntBetween(min: number, max: number): number {

@@ -1,7 +1,7 @@
 /**
  * Fake of xk6-disruptor's `k6/x/disruptor`: records construction and injection and runs
  * `fakeK6.disruptor.behaviour` (throw "disruptor did not receive any request" to simulate a
- * window without traffic, reference/k6-facts.md §9.2).
+ * window without traffic, docs/k6-semantics.md#disruptor-api).
  */
 import { parseGoDuration } from '../../../contracts/duration';
 import { validateHttpFault } from '../../../contracts/http-fault';

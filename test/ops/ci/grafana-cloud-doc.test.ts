@@ -1,7 +1,7 @@
 /**
  * ops/docs/grafana-cloud.md stays true to the bundle: the `k6 cloud run` example, fed through the
  * bundle's own config loader (lib/config.ts), produces exactly the `options.cloud` the page shows,
- * and the page's table names every CLOUD_* variable the loader reads (k6-facts.md §8).
+ * and the page's table names every CLOUD_* variable the loader reads (docs/k6-semantics.md#grafana-cloud).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * ops/ci/gitlab/strip-setup-data.sh: k6's legacy --summary-export keeps setup()'s data (the
- * bundle's bearer tokens, k6-facts.md §5.6); the GitLab job strips it before publishing. Tables of
+ * bundle's bearer tokens, docs/k6-semantics.md#summary-data); the GitLab job strips it before publishing. Tables of
  * export layouts, and the whole GitLab job script run for real with the project's offline runner
  * standing in for the k6 binary (k6 cannot be installed here).
  */

@@ -1,7 +1,7 @@
 /**
  * The CI threshold gate users copy (ops/ci): the GitHub workflow and the GitLab snippet parse,
  * pin every action and image, run the agent bundle with k6 so that the exit code (99 on crossed
- * thresholds, k6-facts.md §5.4, §12) gates the job, inject the outage only behind a human, and
+ * thresholds, docs/k6-semantics.md#exit-codes, #ci) gates the job, inject the outage only behind a human, and
  * publish what the bundle writes. Every `run:` block passes shellcheck.
  */
 import { spawnSync } from 'node:child_process';
@@ -60,7 +60,7 @@ describe('the GitHub workflow', () => {
     expect(stepUsing('grafana/setup-k6-action').with?.['k6-version']).toMatch(/^2\.\d+\.\d+$/);
     const run = stepUsing('grafana/run-k6-action');
     expect(run.with?.path).toBe('dist/tenant-load-agent.js');
-    // run-k6-action switches to Grafana Cloud when K6_CLOUD_TOKEN is set (k6-facts.md §12).
+    // run-k6-action switches to Grafana Cloud when K6_CLOUD_TOKEN is set (docs/k6-semantics.md#ci).
     expect(Object.keys(run.env ?? {})).not.toContain('K6_CLOUD_TOKEN');
     // No step swallows the failure: the k6 exit code (99) fails the step and the job.
     expect(run['continue-on-error' as keyof Step]).toBeUndefined();

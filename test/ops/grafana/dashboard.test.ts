@@ -2,7 +2,7 @@
  * The generated Grafana dashboard (ops/grafana/dashboards/tenant-audit.json) and its provisioning:
  * the committed JSON is what the generator produces now, every panel query is valid PromQL
  * (promtool 2.42), reads only metrics the platform exports (sim/metrics), and the dashboard follows
- * grafana/dashboard-linter's rules (reference §5.4), re-implemented here since the linter is a Go
+ * grafana/dashboard-linter's rules (https://github.com/grafana/dashboard-linter), re-implemented here since the linter is a Go
  * binary without an npm package.
  */
 import { describe, expect, it } from 'vitest';

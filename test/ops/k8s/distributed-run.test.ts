@@ -2,7 +2,7 @@
  * What ops/k8s/README.md promises about a 4-runner operator run, checked on the bundle's real
  * options (built from the exact environment the TestRuns give it) with the project's own
  * implementation of k6's execution-segment striping (runner/options/execution-segment.ts,
- * k6-facts.md §6): runner i of N gets segment (i-1)/N:i/N inside 0,1/N,...,1 (k6-facts.md §7).
+ * docs/k6-semantics.md#execution-segments): runner i of N gets segment (i-1)/N:i/N inside 0,1/N,...,1 (docs/k6-semantics.md#k6-operator).
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
- * The k6 Operator manifests in ops/k8s: TestRuns valid against the operator's CRD (k6-facts.md §7),
+ * The k6 Operator manifests in ops/k8s: TestRuns valid against the operator's CRD (docs/k6-semantics.md#k6-operator),
  * basic Kubernetes object rules, a kustomize tree that lists every file, and RBAC that grants
- * exactly what xk6-disruptor needs (k6-facts.md §9.4) — no more, no less.
+ * exactly what xk6-disruptor needs (docs/k6-semantics.md#xk6-disruptor) — no more, no less.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
-/** What xk6-disruptor v0.3.17's ServiceDisruptor needs (issue #7; k6-facts.md §9.4). */
+/** What xk6-disruptor v0.3.17's ServiceDisruptor needs (issue #7; docs/k6-semantics.md#xk6-disruptor). */
 const DISRUPTOR_NEEDS = [
   'pods:get',
   'pods:list',
@@ -320,7 +320,7 @@ describe('the TestRuns', () => {
     }
   });
 
-  it('keeps MAX_VUS and PRE_ALLOCATED_VUS divisible by the parallelism, so the rate splits evenly (k6-facts.md §6)', () => {
+  it('keeps MAX_VUS and PRE_ALLOCATED_VUS divisible by the parallelism, so the rate splits evenly (docs/k6-semantics.md#execution-segments)', () => {
     const cm = objectsOfKind(rendered('disruptor'), 'ConfigMap').find((o) => o.metadata?.name === 'tenant-load-env');
     const data = cm?.data as Record<string, string>;
     for (const overlay of OVERLAYS) {

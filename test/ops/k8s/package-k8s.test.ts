@@ -1,6 +1,6 @@
 /**
  * scripts/package-k8s.mjs (`npm run package:k8s`): dist/ bundles -> ConfigMaps for the TestRuns,
- * byte-exact, and a clear failure past the 1 MiB ConfigMap limit (k6-facts.md §7) or when a
+ * byte-exact, and a clear failure past the 1 MiB ConfigMap limit (docs/k6-semantics.md#k6-operator) or when a
  * bundle is missing. Driven as users run it: a node process, its exit code and its output.
  */
 import { spawnSync } from 'node:child_process';

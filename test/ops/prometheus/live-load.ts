@@ -2,7 +2,7 @@
  * Load for the live observability test, two ways:
  * - `runTenantLoadBundle`: the product path - the offline runner executing the k6 bundle
  *   (`node build/k6-offline.js run dist/tenant-load-agent.js`), its JWKS outage driven through
- *   the fault agent's control API, configured by the bundle's environment (DESIGN.md §3);
+ *   the fault agent's control API, configured by the bundle's environment (docs/architecture.md#k6-side);
  * - `driveTenantTraffic`: a small open-model undici loop - real tokens from the Authority, real
  *   API requests with the 90/10 read/write mix, the same fault-agent outage - used while the
  *   runner path cannot carry the load (which one ran is printed by the test).

@@ -1,6 +1,6 @@
 /**
  * The reference platform as a real process (`node build/tenant-sim.js`), started on free loopback
- * ports; its JSON ready line (DESIGN.md §4) gives the URLs. Local-default secrets only (loopback).
+ * ports; its JSON ready line (docs/architecture.md#platform) gives the URLs. Local-default secrets only (loopback).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -2,7 +2,8 @@
  * A real Prometheus 2.42 (Debian's /usr/bin/prometheus) on a free loopback port, for the live
  * observability test: scrapes the given targets and evaluates the given rule files every
  * `interval`, in a throwaway TSDB directory. Plus the few HTTP API calls the test needs
- * (reference §6: /api/v1/query, /api/v1/alerts, /api/v1/rules).
+ * (https://prometheus.io/docs/prometheus/latest/querying/api/: /api/v1/query, /api/v1/alerts,
+ * /api/v1/rules).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -41,7 +41,7 @@ export function promtool(args: readonly string[], cwd?: string): ToolResult {
 
 /**
  * Checks PromQL expressions offline: wraps each in a recording rule of a throwaway rule file and
- * runs `promtool check rules`, which parses every expression (reference §3.3).
+ * runs `promtool check rules`, which parses every expression (https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/).
  */
 export function checkPromqlExpressions(exprs: readonly { name: string; expr: string }[]): ToolResult {
   const dir = mkdtempSync(join(tmpdir(), 'promql-check-'));

@@ -2,7 +2,7 @@
  * The Prometheus rule files in ops/prometheus/ are checked by the real promtool 2.42 (Debian 12):
  * `promtool check rules --lint=all` and `promtool test rules` over the promtool test files next to
  * this file (one per rule file), plus the structural conventions promtool cannot see
- * (style-anchors §7 and §10 point 13). A mutation case proves the promtool tests can fail.
+ * (ops/README.md). A mutation case proves the promtool tests can fail.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -216,7 +216,7 @@ describe('every promtool test case follows the test conventions', () => {
     '"%s" in %s is named as a sentence and sets its interval',
     (name, _file, group) => {
       expect(name.split(' ').length).toBeGreaterThanOrEqual(6);
-      // Prometheus 2.42 loads the series with a zero interval when it is missing (reference §3.3).
+      // Prometheus 2.42 loads the series with a zero interval when it is missing (promtool unit-testing docs).
       expect(group.interval).toMatch(/^[0-9]+[smh]$/);
     },
   );

@@ -1,7 +1,7 @@
 /**
  * k6 conformance: small plain-JS k6 scripts run through the real `k6-offline` CLI against a
  * loopback server, each with its expected outcome and the k6 fact it checks
- * (shared/reference/k6-facts.md §…). Real-time cases state their tolerance in `note`.
+ * (a section of docs/k6-semantics.md). Real-time cases state their tolerance in `note`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { startServer } from './server';
 
 interface Case {
   name: string;
-  /** The k6-facts section the case checks. */
+  /** The docs/k6-semantics.md section the case checks. */
   fact: string;
   script: string;
   args?: string[];
@@ -35,22 +35,22 @@ let closedUrl = '';
 let server: Server;
 
 const cases: Case[] = [
-  // ---- exit codes and precedence (§5.4) ----
-  { name: 'failed checks still exit 0', fact: '§5.4, §12', script: 'check-fails-exit-0.js', exit: 0, extra: (r) => expect(r.exported?.root_group.checks['one is two']).toMatchObject({ passes: 0, fails: 2 }) },
-  { name: 'an exception inside an iteration is logged, counted as a full iteration, and exits 0', fact: '§2.7, §5.4', script: 'iteration-exception-exit-0.js', exit: 0, metrics: { iterations: { count: 3 } }, stderr: ['boom in iteration'] },
-  { name: 'an exception in init exits 107', fact: '§5.4', script: 'init-exception-107.js', exit: 107, stderr: ['boom in init'] },
-  { name: 'an exception in setup exits 107 and skips teardown', fact: '§2.7, §5.4', script: 'setup-exception-107.js', exit: 107, stderr: ['boom in setup'], notStderr: ['TEARDOWN RAN'] },
-  { name: 'an exception in teardown exits 107', fact: '§5.4', script: 'teardown-exception-107.js', exit: 107, stderr: ['boom in teardown'] },
-  { name: 'exec.test.abort() exits 108 and teardown still runs', fact: '§2.4, §5.2', script: 'abort-108.js', exit: 108, stderr: ['enough', 'TEARDOWN RAN'], metrics: { iterations: { count: 1 } } },
-  { name: 'exec.test.fail() exits 110 and the run continues', fact: '§2.4, §5.4', script: 'fail-110.js', exit: 110, metrics: { iterations: { count: 3 } }, stderr: ['marked failed'] },
-  { name: 'setup() over setupTimeout exits 100', fact: '§5.4, §14', script: 'setup-timeout-100.js', exit: 100, stderr: ['setup() execution timed out after 1 seconds'] },
-  { name: 'teardown() over teardownTimeout exits 101', fact: '§5.4, §14', script: 'teardown-timeout-101.js', exit: 101, stderr: ['teardown() execution timed out after 1 seconds'] },
-  { name: 'crossed thresholds exit 99', fact: '§5.4', script: 'thresholds-fail-99.js', exit: 99, thresholds: { things: { 'count>5': true } }, stderr: ["thresholds on metrics 'things' have been crossed"] },
-  { name: 'abort (108) wins over crossed thresholds (99)', fact: '§5.4 precedence', script: 'abort-beats-thresholds.js', exit: 108 },
-  { name: 'a run marked failed (110) wins over crossed thresholds (99)', fact: '§5.4 precedence', script: 'fail-beats-thresholds.js', exit: 110 },
+  // ---- exit codes and precedence (k6-semantics.md#exit-codes) ----
+  { name: 'failed checks still exit 0', fact: 'k6-semantics.md#exit-codes, #ci', script: 'check-fails-exit-0.js', exit: 0, extra: (r) => expect(r.exported?.root_group.checks['one is two']).toMatchObject({ passes: 0, fails: 2 }) },
+  { name: 'an exception inside an iteration is logged, counted as a full iteration, and exits 0', fact: 'k6-semantics.md#lifecycle, #exit-codes', script: 'iteration-exception-exit-0.js', exit: 0, metrics: { iterations: { count: 3 } }, stderr: ['boom in iteration'] },
+  { name: 'an exception in init exits 107', fact: 'k6-semantics.md#exit-codes', script: 'init-exception-107.js', exit: 107, stderr: ['boom in init'] },
+  { name: 'an exception in setup exits 107 and skips teardown', fact: 'k6-semantics.md#lifecycle, #exit-codes', script: 'setup-exception-107.js', exit: 107, stderr: ['boom in setup'], notStderr: ['TEARDOWN RAN'] },
+  { name: 'an exception in teardown exits 107', fact: 'k6-semantics.md#exit-codes', script: 'teardown-exception-107.js', exit: 107, stderr: ['boom in teardown'] },
+  { name: 'exec.test.abort() exits 108 and teardown still runs', fact: 'k6-semantics.md#k6-execution, #threshold-abort', script: 'abort-108.js', exit: 108, stderr: ['enough', 'TEARDOWN RAN'], metrics: { iterations: { count: 1 } } },
+  { name: 'exec.test.fail() exits 110 and the run continues', fact: 'k6-semantics.md#k6-execution, #exit-codes', script: 'fail-110.js', exit: 110, metrics: { iterations: { count: 3 } }, stderr: ['marked failed'] },
+  { name: 'setup() over setupTimeout exits 100', fact: 'k6-semantics.md#exit-codes, #option-defaults', script: 'setup-timeout-100.js', exit: 100, stderr: ['setup() execution timed out after 1 seconds'] },
+  { name: 'teardown() over teardownTimeout exits 101', fact: 'k6-semantics.md#exit-codes, #option-defaults', script: 'teardown-timeout-101.js', exit: 101, stderr: ['teardown() execution timed out after 1 seconds'] },
+  { name: 'crossed thresholds exit 99', fact: 'k6-semantics.md#exit-codes', script: 'thresholds-fail-99.js', exit: 99, thresholds: { things: { 'count>5': true } }, stderr: ["thresholds on metrics 'things' have been crossed"] },
+  { name: 'abort (108) wins over crossed thresholds (99)', fact: 'k6-semantics.md#exit-codes precedence', script: 'abort-beats-thresholds.js', exit: 108 },
+  { name: 'a run marked failed (110) wins over crossed thresholds (99)', fact: 'k6-semantics.md#exit-codes precedence', script: 'fail-beats-thresholds.js', exit: 110 },
   {
     name: 'abortOnFail stops the run at the periodic evaluation with 99 and teardown runs',
-    fact: '§5.2, §5.3',
+    fact: 'k6-semantics.md#threshold-abort, #threshold-evaluation',
     script: 'abort-on-fail-99.js',
     exit: 99,
     stderr: ['at least one has abortOnFail enabled', 'TEARDOWN RAN'],
@@ -61,42 +61,42 @@ const cases: Case[] = [
       expect(it.count).toBeLessThan(200); // 50 ms iterations: < 10 s of running
     },
   },
-  { name: '--no-thresholds ignores crossed thresholds', fact: '§5.1', script: 'thresholds-fail-99.js', args: ['--no-thresholds'], exit: 0 },
-  // ---- config validation (§4.1, §5.1) ----
-  { name: 'a malformed threshold expression exits 104 naming it', fact: '§5.1', script: 'invalid-threshold-104.js', exit: 104, stderr: ['http_req_duration', 'p(95)=<300'] },
-  { name: 'a threshold on an unknown metric exits 104', fact: '§5.1', script: 'unknown-metric-threshold-104.js', exit: 104, stderr: ['no_such_metric'] },
-  { name: 'an unknown scenario key exits 104 naming the key', fact: '§4.1 strict JSON', script: 'unknown-scenario-key-104.js', exit: 104, stderr: ['scenarios.s1', '"rate"'] },
-  { name: 'an unknown executor exits 104', fact: '§4.2', script: 'bad-executor-104.js', exit: 104, stderr: ['constant-vuz'] },
-  { name: 'a bad duration exits 104 naming the key', fact: '§4.1', script: 'bad-duration-104.js', exit: 104, stderr: ['scenarios.s1.duration'] },
-  { name: 'a bad scenario name exits 104', fact: '§4.1', script: 'bad-scenario-name-104.js', exit: 104, stderr: ['bad name!'] },
-  { name: 'an exec function that is not exported exits 104', fact: '§4.1', script: 'missing-exec-104.js', exit: 104, stderr: ["function 'nope' not found"] },
-  { name: 'an invalid custom metric name is a script exception (107)', fact: '§2.3', script: 'invalid-metric-name-107.js', exit: 107, stderr: ["invalid metric name 'x'"] },
-  { name: 'a remote import other than the pinned k6-utils is refused', fact: '§2.6, §10', script: 'remote-import-refused.js', exit: 107, stderr: ['https://example.com/lib.js', 'no network'] },
-  { name: 'a throwing check records false, stops the remaining checks and rethrows', fact: '§2.1', script: 'check-rethrow.js', exit: 0, stderr: ['checker exploded'], notStderr: ['AFTER EVALUATED', 'NOT REACHED'], extra: (r) => expect(r.exported!.root_group.checks.after).toBeUndefined() },
-  { name: 'Metric.add coerces like k6: truthy → 1, numeric strings parsed, null/NaN dropped with a warning', fact: '§2.3', script: 'metric-add-coercion.js', exit: 0, stderr: ['is not a number; the sample was dropped'], extra: (r) => expect(r.exported!.metrics.coerced_trend).toMatchObject({ max: 1 }) },
-  { name: 'an iteration ends only when its pending timers have fired', fact: '§2.2 asyncRequest (iteration waits for pending async work)', script: 'pending-async-work.js', exit: 0 },
-  { name: 'relative imports and open() (text and binary, init only) work', fact: '§2.6, §1.4', script: 'relative-import-and-open.js', exit: 0, checksAllPass: true },
-  { name: 'a .ts script has its types stripped and runs', fact: '§1.4', script: 'typescript-script.ts', exit: 0, checksAllPass: true, metrics: { http_reqs: { count: 2 } } },
-  { name: '--tag adds a test-wide tag and replaces the script tags', fact: '§3.2', script: 'cli-tags.js', args: ['--tag', 'env=staging'], exit: 0 },
+  { name: '--no-thresholds ignores crossed thresholds', fact: 'k6-semantics.md#threshold-grammar', script: 'thresholds-fail-99.js', args: ['--no-thresholds'], exit: 0 },
+  // ---- config validation (k6-semantics.md#scenarios, #threshold-grammar) ----
+  { name: 'a malformed threshold expression exits 104 naming it', fact: 'k6-semantics.md#threshold-grammar', script: 'invalid-threshold-104.js', exit: 104, stderr: ['http_req_duration', 'p(95)=<300'] },
+  { name: 'a threshold on an unknown metric exits 104', fact: 'k6-semantics.md#threshold-grammar', script: 'unknown-metric-threshold-104.js', exit: 104, stderr: ['no_such_metric'] },
+  { name: 'an unknown scenario key exits 104 naming the key', fact: 'k6-semantics.md#scenarios strict JSON', script: 'unknown-scenario-key-104.js', exit: 104, stderr: ['scenarios.s1', '"rate"'] },
+  { name: 'an unknown executor exits 104', fact: 'k6-semantics.md#executors', script: 'bad-executor-104.js', exit: 104, stderr: ['constant-vuz'] },
+  { name: 'a bad duration exits 104 naming the key', fact: 'k6-semantics.md#durations', script: 'bad-duration-104.js', exit: 104, stderr: ['scenarios.s1.duration'] },
+  { name: 'a bad scenario name exits 104', fact: 'k6-semantics.md#scenarios', script: 'bad-scenario-name-104.js', exit: 104, stderr: ['bad name!'] },
+  { name: 'an exec function that is not exported exits 104', fact: 'k6-semantics.md#scenarios', script: 'missing-exec-104.js', exit: 104, stderr: ["function 'nope' not found"] },
+  { name: 'an invalid custom metric name is a script exception (107)', fact: 'k6-semantics.md#metrics-api', script: 'invalid-metric-name-107.js', exit: 107, stderr: ["invalid metric name 'x'"] },
+  { name: 'a remote import other than the pinned k6-utils is refused', fact: 'k6-semantics.md#open-and-sharedarray, #jslib-utils', script: 'remote-import-refused.js', exit: 107, stderr: ['https://example.com/lib.js', 'no network'] },
+  { name: 'a throwing check records false, stops the remaining checks and rethrows', fact: 'k6-semantics.md#k6-module', script: 'check-rethrow.js', exit: 0, stderr: ['checker exploded'], notStderr: ['AFTER EVALUATED', 'NOT REACHED'], extra: (r) => expect(r.exported!.root_group.checks.after).toBeUndefined() },
+  { name: 'Metric.add coerces like k6: truthy → 1, numeric strings parsed, null/NaN dropped with a warning', fact: 'k6-semantics.md#metrics-api', script: 'metric-add-coercion.js', exit: 0, stderr: ['is not a number; the sample was dropped'], extra: (r) => expect(r.exported!.metrics.coerced_trend).toMatchObject({ max: 1 }) },
+  { name: 'an iteration ends only when its pending timers have fired', fact: 'k6-semantics.md#k6-http asyncRequest (iteration waits for pending async work)', script: 'pending-async-work.js', exit: 0 },
+  { name: 'relative imports and open() (text and binary, init only) work', fact: 'k6-semantics.md#open-and-sharedarray, #typescript-and-modules', script: 'relative-import-and-open.js', exit: 0, checksAllPass: true },
+  { name: 'a .ts script has its types stripped and runs', fact: 'k6-semantics.md#typescript-and-modules', script: 'typescript-script.ts', exit: 0, checksAllPass: true, metrics: { http_reqs: { count: 2 } } },
+  { name: '--tag adds a test-wide tag and replaces the script tags', fact: 'k6-semantics.md#system-tags', script: 'cli-tags.js', args: ['--tag', 'env=staging'], exit: 0 },
   {
     name: 'group() and check() reject async functions; an exception in a timer callback fails the iteration',
-    fact: '§1.3 (async restrictions), §2.1',
+    fact: 'k6-semantics.md#sobek (async restrictions), k6-semantics.md#k6-module',
     script: 'async-restrictions.js',
     exit: 0,
     stderr: ['group() does not support async functions', 'check() does not accept async functions', 'thrown in a timer callback'],
     metrics: { iterations: { count: 3 } },
     extra: (r) => expect(r.exported!.metrics.reached_after_async_group).toBeUndefined(),
   },
-  { name: 'minIterationDuration stretches short iterations', fact: '§14', script: 'min-iteration-duration.js', exit: 0, metrics: { iterations: { count: [3, 4] } }, note: '1 s / 300 ms: 3 full iterations plus one finishing in gracefulStop' },
-  // ---- executors (§4) ----
-  { name: 'shared-iterations runs exactly the iterations', fact: '§4.2', script: 'shared-iterations.js', exit: 0, metrics: { iterations: { count: 10 }, vus_max: { value: 3 } } },
-  { name: 'per-vu-iterations runs iterations × vus', fact: '§4.2', script: 'per-vu-iterations.js', exit: 0, metrics: { iterations: { count: 12 } } },
-  { name: 'constant-vus loops for the duration (sync sleep delays the iteration end)', fact: '§4.2, §2.1', script: 'constant-vus-sleep.js', exit: 0, metrics: { iterations: { count: [6, 8] } }, note: '2 VUs × 1 s / 250 ms = 8; tolerance for start-up jitter' },
-  { name: 'ramping-vus ramps up to the stage target', fact: '§4.2, §4.3', script: 'ramping-vus.js', exit: 0, metrics: { vus_max: { value: 3 }, iterations: { count: [15, 40] } }, note: '≈ (0.5 avg VUs × 1 s + 3 × 0.5 s) / 100 ms ≈ 25' },
-  { name: 'constant-arrival-rate starts rate × duration iterations, the first at t=0', fact: '§4.3', script: 'constant-arrival-rate.js', exit: 0, metrics: { iterations: { count: 20 } }, extra: (r) => expect(r.exported!.metrics.dropped_iterations).toBeUndefined() },
+  { name: 'minIterationDuration stretches short iterations', fact: 'k6-semantics.md#option-defaults', script: 'min-iteration-duration.js', exit: 0, metrics: { iterations: { count: [3, 4] } }, note: '1 s / 300 ms: 3 full iterations plus one finishing in gracefulStop' },
+  // ---- executors (k6-semantics.md#scenarios) ----
+  { name: 'shared-iterations runs exactly the iterations', fact: 'k6-semantics.md#executors', script: 'shared-iterations.js', exit: 0, metrics: { iterations: { count: 10 }, vus_max: { value: 3 } } },
+  { name: 'per-vu-iterations runs iterations × vus', fact: 'k6-semantics.md#executors', script: 'per-vu-iterations.js', exit: 0, metrics: { iterations: { count: 12 } } },
+  { name: 'constant-vus loops for the duration (sync sleep delays the iteration end)', fact: 'k6-semantics.md#executors, #k6-module', script: 'constant-vus-sleep.js', exit: 0, metrics: { iterations: { count: [6, 8] } }, note: '2 VUs × 1 s / 250 ms = 8; tolerance for start-up jitter' },
+  { name: 'ramping-vus ramps up to the stage target', fact: 'k6-semantics.md#executors, #arrival-rate-timing', script: 'ramping-vus.js', exit: 0, metrics: { vus_max: { value: 3 }, iterations: { count: [15, 40] } }, note: '≈ (0.5 avg VUs × 1 s + 3 × 0.5 s) / 100 ms ≈ 25' },
+  { name: 'constant-arrival-rate starts rate × duration iterations, the first at t=0', fact: 'k6-semantics.md#arrival-rate-timing', script: 'constant-arrival-rate.js', exit: 0, metrics: { iterations: { count: 20 } }, extra: (r) => expect(r.exported!.metrics.dropped_iterations).toBeUndefined() },
   {
     name: 'arrival-rate drops iterations when no VU is free and warns Insufficient VUs',
-    fact: '§4.4',
+    fact: 'k6-semantics.md#dropped-iterations',
     script: 'arrival-rate-dropped.js',
     exit: 0,
     metrics: { iterations: { count: [4, 7] }, dropped_iterations: { count: [13, 16] } },
@@ -107,10 +107,10 @@ const cases: Case[] = [
       expect((m.iterations!.count as number) + (m.dropped_iterations!.count as number)).toBe(20);
     },
   },
-  { name: 'ramping-arrival-rate starts the integral of the rate (0→20/s over 1 s = 10)', fact: '§4.3', script: 'ramping-arrival-rate.js', exit: 0, metrics: { iterations: { count: 10 } } },
+  { name: 'ramping-arrival-rate starts the integral of the rate (0→20/s over 1 s = 10)', fact: 'k6-semantics.md#arrival-rate-timing', script: 'ramping-arrival-rate.js', exit: 0, metrics: { iterations: { count: 10 } } },
   {
     name: 'shared-iterations drops the unstarted iterations at maxDuration',
-    fact: '§4.4',
+    fact: 'k6-semantics.md#dropped-iterations',
     script: 'shared-iterations-max-duration.js',
     exit: 0,
     note: '300 ms iterations in a 1 s window with gracefulStop 0: 3 complete, 1 interrupted',
@@ -124,38 +124,38 @@ const cases: Case[] = [
       expect(done + dropped).toBeGreaterThanOrEqual(99);
     },
   },
-  { name: 'gracefulStop 0 interrupts the iteration in flight (not counted)', fact: '§4.3', script: 'graceful-stop-interrupts.js', exit: 0, metrics: { iterations: { count: 1 } }, stderr: ['TEARDOWN RAN'], note: '700 ms iterations in a 1 s window: one full, one interrupted' },
-  { name: 'startTime delays a scenario', fact: '§4.1', script: 'start-time.js', exit: 0, checksAllPass: true },
-  // ---- metrics and thresholds (§2.3, §5.1–5.3) ----
-  { name: 'every Trend aggregation passes on 1..100', fact: '§2.3, §5.1', script: 'trend-aggregations.js', exit: 0, thresholds: { values_trend: { 'avg==50.5': false, 'med==50.5': false, 'min==1': false, 'max==100': false, 'p(95)<96': false, 'p(95)>95': false } } },
-  { name: 'percentiles interpolate at p×(n−1)', fact: '§2.3', script: 'percentile-interpolation.js', exit: 0, metrics: { four_values: { 'p(90)': 37, 'p(50)': 25, 'p(0)': 10, 'p(100)': 40 } } },
-  { name: 'Counter count/rate, Gauge value (last) and Rate rate thresholds pass', fact: '§2.3, §5.1', script: 'counter-gauge-rate.js', exit: 0, metrics: { my_count: { count: 8 }, my_gauge: { value: 3, min: 3, max: 9 }, my_rate: { value: 0.75 } } },
+  { name: 'gracefulStop 0 interrupts the iteration in flight (not counted)', fact: 'k6-semantics.md#arrival-rate-timing', script: 'graceful-stop-interrupts.js', exit: 0, metrics: { iterations: { count: 1 } }, stderr: ['TEARDOWN RAN'], note: '700 ms iterations in a 1 s window: one full, one interrupted' },
+  { name: 'startTime delays a scenario', fact: 'k6-semantics.md#scenarios', script: 'start-time.js', exit: 0, checksAllPass: true },
+  // ---- metrics and thresholds (k6-semantics.md#metrics-api, #threshold-grammar–5.3) ----
+  { name: 'every Trend aggregation passes on 1..100', fact: 'k6-semantics.md#metrics-api, #threshold-grammar', script: 'trend-aggregations.js', exit: 0, thresholds: { values_trend: { 'avg==50.5': false, 'med==50.5': false, 'min==1': false, 'max==100': false, 'p(95)<96': false, 'p(95)>95': false } } },
+  { name: 'percentiles interpolate at p×(n−1)', fact: 'k6-semantics.md#metrics-api', script: 'percentile-interpolation.js', exit: 0, metrics: { four_values: { 'p(90)': 37, 'p(50)': 25, 'p(0)': 10, 'p(100)': 40 } } },
+  { name: 'Counter count/rate, Gauge value (last) and Rate rate thresholds pass', fact: 'k6-semantics.md#metrics-api, #threshold-grammar', script: 'counter-gauge-rate.js', exit: 0, metrics: { my_count: { count: 8 }, my_gauge: { value: 3, min: 3, max: 9 }, my_rate: { value: 0.75 } } },
   {
     name: 'every aggregation fails when crossed (exit 99)',
-    fact: '§5.1',
+    fact: 'k6-semantics.md#threshold-grammar',
     script: 'aggregations-failing.js',
     exit: 99,
     thresholds: { f_count: { 'count>1': true, 'rate>1000': true }, f_gauge: { 'value<0': true }, f_rate: { 'rate>0.5': true }, f_trend: { 'avg<1': true, 'min<1': true, 'max<1': true, 'med<1': true, 'p(99)<1': true } },
   },
-  { name: 'empty metrics at the end: Trend stats are 0, an empty Rate passes, an empty Counter is 0', fact: '§5.3', script: 'empty-metric-rules.js', exit: 99, thresholds: { empty_trend: { 'p(95)<100': false, 'avg>1': true }, empty_rate: { 'rate>0.9': false }, empty_counter: { 'count>0': true } } },
+  { name: 'empty metrics at the end: Trend stats are 0, an empty Rate passes, an empty Counter is 0', fact: 'k6-semantics.md#threshold-evaluation', script: 'empty-metric-rules.js', exit: 99, thresholds: { empty_trend: { 'p(95)<100': false, 'avg>1': true }, empty_rate: { 'rate>0.9': false }, empty_counter: { 'count>0': true } } },
   {
     name: 'sub-metric selectors match samples whose tags contain the listed pairs',
-    fact: '§5.1',
+    fact: 'k6-semantics.md#threshold-grammar',
     script: 'submetric-selectors.js',
     exit: 0,
     thresholds: { 'http_req_duration{name:fast}': { 'max<5000': false }, 'http_reqs{kind:read}': { 'count==2': false }, 'http_reqs{kind:write}': { 'count==1': false }, 'checks{area:x}': { 'rate==1': false } },
   },
-  // ---- HTTP (§2.2, §3) ----
-  { name: 'http_req_failed follows the response callback; null removes it', fact: '§2.2', script: 'http-failed-callback.js', exit: 0, metrics: { http_reqs: { count: 3 }, http_req_failed: { value: 0.5, passes: 1, fails: 1 } } },
-  { name: 'expectedStatuses accepts statuses and {min,max} ranges', fact: '§2.2', script: 'expected-statuses.js', exit: 0 },
-  { name: 'tags.name and the url template set the url tag (URL grouping)', fact: '§3.2', script: 'url-grouping.js', exit: 0, checksAllPass: true },
-  { name: 'connection refused gives status 0 and error_code 1212', fact: '§2.2 error codes', script: 'error-code-refused.js', exit: 0, checksAllPass: true },
-  { name: 'Response fields: json(), selector, canonical headers, timings (connecting only on a new connection), redirects', fact: '§2.2', script: 'http-response-fields.js', exit: 0, checksAllPass: true, metrics: { http_reqs: { count: 4 } } },
-  { name: 'synchronous http.get is refused with a message naming http.asyncRequest', fact: 'DESIGN §5 (async subset)', script: 'sync-http-refused.js', exit: 0, stderr: ['http.get() is synchronous', 'http.asyncRequest'] },
-  // ---- summary shapes (§5.6) ----
+  // ---- HTTP (k6-semantics.md#k6-http, #builtin-metrics) ----
+  { name: 'http_req_failed follows the response callback; null removes it', fact: 'k6-semantics.md#k6-http', script: 'http-failed-callback.js', exit: 0, metrics: { http_reqs: { count: 3 }, http_req_failed: { value: 0.5, passes: 1, fails: 1 } } },
+  { name: 'expectedStatuses accepts statuses and {min,max} ranges', fact: 'k6-semantics.md#k6-http', script: 'expected-statuses.js', exit: 0 },
+  { name: 'tags.name and the url template set the url tag (URL grouping)', fact: 'k6-semantics.md#system-tags', script: 'url-grouping.js', exit: 0, checksAllPass: true },
+  { name: 'connection refused gives status 0 and error_code 1212', fact: 'k6-semantics.md#k6-http error codes', script: 'error-code-refused.js', exit: 0, checksAllPass: true },
+  { name: 'Response fields: json(), selector, canonical headers, timings (connecting only on a new connection), redirects', fact: 'k6-semantics.md#k6-http', script: 'http-response-fields.js', exit: 0, checksAllPass: true, metrics: { http_reqs: { count: 4 } } },
+  { name: 'synchronous http.get is refused with a message naming http.asyncRequest', fact: 'DESIGN k6-semantics.md#threshold-grammar (async subset)', script: 'sync-http-refused.js', exit: 0, stderr: ['http.get() is synchronous', 'http.asyncRequest'] },
+  // ---- summary shapes (k6-semantics.md#summary-data) ----
   {
     name: 'handleSummary gets k6 data and its outputs are written; --summary-export still written',
-    fact: '§2.7, §5.6',
+    fact: 'k6-semantics.md#lifecycle, #summary-data',
     script: 'handle-summary.js',
     env: { OUT: 'summary.json' },
     exit: 0,
@@ -175,7 +175,7 @@ const cases: Case[] = [
   },
   {
     name: '--summary-export uses the legacy shape: flattened values, Rate value, thresholds true = failed',
-    fact: '§5.6',
+    fact: 'k6-semantics.md#summary-data',
     script: 'summary-export.js',
     exit: 0,
     extra: (r) => {
@@ -185,30 +185,30 @@ const cases: Case[] = [
       expect(r.exported!.root_group.checks['a check']).toMatchObject({ passes: 4, fails: 0 });
     },
   },
-  { name: 'test-wide, scenario and exec.vu.metrics.tags tags are on every sample', fact: '§3.2, §2.4', script: 'vu-and-scenario-tags.js', exit: 0, note: 'the VU tag is set after the first add, so 3 of 4 samples carry it' },
-  { name: '--summary-mode=full adds per-scenario sections', fact: '§5.5', script: 'start-time.js', args: ['--summary-mode', 'full'], exit: 0, stdout: ['SCENARIO: first', 'SCENARIO: later'] },
-  { name: 'without handleSummary the text summary is printed', fact: '§5.5', script: 'shared-iterations.js', exit: 0, stdout: ['TOTAL RESULTS', 'iterations'] },
-  { name: '--summary-mode=disabled prints no summary', fact: '§5.5', script: 'shared-iterations.js', args: ['--summary-mode', 'disabled'], exit: 0, extra: (r) => expect(r.stdout).not.toContain('TOTAL RESULTS') },
-  // ---- lifecycle, env and options (§2.5, §2.7, §4.1) ----
-  { name: 'setup data is copied per VU: mutations stay in one VU and never reach teardown', fact: '§2.7', script: 'setup-data-isolation.js', exit: 0, checksAllPass: true },
-  { name: '--no-setup skips setup()', fact: '§14', script: 'no-setup-flag.js', args: ['--no-setup'], exit: 0, notStderr: ['SETUP RAN'] },
-  { name: '-e wins over the system environment in __ENV', fact: '§2.5', script: 'env-precedence.js', args: ['-e', 'FOO=from-flag'], env: { FOO: 'from-system', ONLY_SYSTEM: 'sys' }, exit: 0, checksAllPass: true },
-  { name: '--include-system-env-vars=false keeps the system environment out of __ENV', fact: '§2.5', script: 'no-system-env.js', args: ['--include-system-env-vars=false', '-e', 'FOO=flag'], env: { ONLY_SYSTEM: 'sys' }, exit: 0, checksAllPass: true },
-  { name: 'script options apply when nothing overrides them', fact: '§4.1 precedence', script: 'option-precedence.js', exit: 0, metrics: { iterations: { count: 2 } } },
-  { name: 'K6_* environment wins over script options', fact: '§4.1 precedence', script: 'option-precedence.js', env: { K6_ITERATIONS: '4' }, exit: 0, metrics: { iterations: { count: 4 } } },
-  { name: 'CLI flags win over K6_* environment', fact: '§4.1 precedence', script: 'option-precedence.js', args: ['--iterations', '6'], env: { K6_ITERATIONS: '4' }, exit: 0, metrics: { iterations: { count: 6 } } },
-  { name: '--duration in a higher layer replaces script iterations (execution override)', fact: '§4.1', script: 'option-precedence.js', args: ['--duration', '1s', '--vus', '1'], exit: 0, extra: (r) => expect(r.exported!.metrics.iterations!.count as number).toBeGreaterThan(2) },
-  // ---- execution segments (§6) ----
-  { name: 'segment 0:1/4 of 4 gets 3 of 10 VUs and 6 of 20 iterations; the 1-VU scenario runs here', fact: '§6', script: 'segments.js', args: ['--execution-segment', '0:1/4', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 7 }, vus_max: { value: 4 } }, stderr: ['SINGLE RAN'] },
-  { name: 'segment 1/4:1/2 skips the 1-VU scenario and gets 6 iterations', fact: '§6', script: 'segments.js', args: ['--execution-segment', '1/4:1/2', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 6 } }, notStderr: ['SINGLE RAN'] },
-  { name: 'segment 3/4:1 gets 2 of 10 VUs and 4 of 20 iterations', fact: '§6', script: 'segments.js', args: ['--execution-segment', '3/4:1', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 4 } } },
-  // ---- k6/execution, modules, isolation (§1.3, §2.4, §2.6, §10) ----
-  { name: 'exec.* values: scenario, vu ids, __ITER, options, scenario env', fact: '§2.4', script: 'exec-values.js', exit: 0, checksAllPass: true },
-  { name: "Node's globals are absent and k6's are present", fact: '§1.3', script: 'node-globals-absent.js', exit: 0, checksAllPass: true },
-  { name: 'sleep() in async code fails the iteration with advice', fact: '§1.3 (async restrictions)', script: 'sleep-in-async.js', exit: 0, stderr: ['setTimeout'] },
-  { name: 'groups nest with :: paths and emit group_duration', fact: '§2.1', script: 'groups-and-checks.js', exit: 0, thresholds: { 'group_duration{group:::outer::inner}': { 'max>=0': false } } },
-  { name: 'k6/data, k6/encoding and the k6-utils jslib behave as k6', fact: '§2.6, §10', script: 'modules-data-encoding-utils.js', exit: 0, checksAllPass: true },
-  { name: 'k6/x/disruptor without a configured fault agent fails clearly', fact: '§9.2', script: 'disruptor-without-agent.js', exit: 0, stderr: ['K6_OFFLINE_FAULT_AGENT_URL'] },
+  { name: 'test-wide, scenario and exec.vu.metrics.tags tags are on every sample', fact: 'k6-semantics.md#system-tags, #k6-execution', script: 'vu-and-scenario-tags.js', exit: 0, note: 'the VU tag is set after the first add, so 3 of 4 samples carry it' },
+  { name: '--summary-mode=full adds per-scenario sections', fact: 'k6-semantics.md#text-summary', script: 'start-time.js', args: ['--summary-mode', 'full'], exit: 0, stdout: ['SCENARIO: first', 'SCENARIO: later'] },
+  { name: 'without handleSummary the text summary is printed', fact: 'k6-semantics.md#text-summary', script: 'shared-iterations.js', exit: 0, stdout: ['TOTAL RESULTS', 'iterations'] },
+  { name: '--summary-mode=disabled prints no summary', fact: 'k6-semantics.md#text-summary', script: 'shared-iterations.js', args: ['--summary-mode', 'disabled'], exit: 0, extra: (r) => expect(r.stdout).not.toContain('TOTAL RESULTS') },
+  // ---- lifecycle, env and options (k6-semantics.md#globals, #lifecycle, #scenarios) ----
+  { name: 'setup data is copied per VU: mutations stay in one VU and never reach teardown', fact: 'k6-semantics.md#lifecycle', script: 'setup-data-isolation.js', exit: 0, checksAllPass: true },
+  { name: '--no-setup skips setup()', fact: 'k6-semantics.md#option-defaults', script: 'no-setup-flag.js', args: ['--no-setup'], exit: 0, notStderr: ['SETUP RAN'] },
+  { name: '-e wins over the system environment in __ENV', fact: 'k6-semantics.md#globals', script: 'env-precedence.js', args: ['-e', 'FOO=from-flag'], env: { FOO: 'from-system', ONLY_SYSTEM: 'sys' }, exit: 0, checksAllPass: true },
+  { name: '--include-system-env-vars=false keeps the system environment out of __ENV', fact: 'k6-semantics.md#globals', script: 'no-system-env.js', args: ['--include-system-env-vars=false', '-e', 'FOO=flag'], env: { ONLY_SYSTEM: 'sys' }, exit: 0, checksAllPass: true },
+  { name: 'script options apply when nothing overrides them', fact: 'k6-semantics.md#scenarios precedence', script: 'option-precedence.js', exit: 0, metrics: { iterations: { count: 2 } } },
+  { name: 'K6_* environment wins over script options', fact: 'k6-semantics.md#scenarios precedence', script: 'option-precedence.js', env: { K6_ITERATIONS: '4' }, exit: 0, metrics: { iterations: { count: 4 } } },
+  { name: 'CLI flags win over K6_* environment', fact: 'k6-semantics.md#scenarios precedence', script: 'option-precedence.js', args: ['--iterations', '6'], env: { K6_ITERATIONS: '4' }, exit: 0, metrics: { iterations: { count: 6 } } },
+  { name: '--duration in a higher layer replaces script iterations (execution override)', fact: 'k6-semantics.md#durations', script: 'option-precedence.js', args: ['--duration', '1s', '--vus', '1'], exit: 0, extra: (r) => expect(r.exported!.metrics.iterations!.count as number).toBeGreaterThan(2) },
+  // ---- execution segments (k6-semantics.md#execution-segments) ----
+  { name: 'segment 0:1/4 of 4 gets 3 of 10 VUs and 6 of 20 iterations; the 1-VU scenario runs here', fact: 'k6-semantics.md#execution-segments', script: 'segments.js', args: ['--execution-segment', '0:1/4', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 7 }, vus_max: { value: 4 } }, stderr: ['SINGLE RAN'] },
+  { name: 'segment 1/4:1/2 skips the 1-VU scenario and gets 6 iterations', fact: 'k6-semantics.md#execution-segments', script: 'segments.js', args: ['--execution-segment', '1/4:1/2', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 6 } }, notStderr: ['SINGLE RAN'] },
+  { name: 'segment 3/4:1 gets 2 of 10 VUs and 4 of 20 iterations', fact: 'k6-semantics.md#execution-segments', script: 'segments.js', args: ['--execution-segment', '3/4:1', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 4 } } },
+  // ---- k6/execution, modules, isolation (k6-semantics.md#sobek, #k6-execution, #open-and-sharedarray, #jslib-utils) ----
+  { name: 'exec.* values: scenario, vu ids, __ITER, options, scenario env', fact: 'k6-semantics.md#k6-execution', script: 'exec-values.js', exit: 0, checksAllPass: true },
+  { name: "Node's globals are absent and k6's are present", fact: 'k6-semantics.md#sobek', script: 'node-globals-absent.js', exit: 0, checksAllPass: true },
+  { name: 'sleep() in async code fails the iteration with advice', fact: 'k6-semantics.md#sobek (async restrictions)', script: 'sleep-in-async.js', exit: 0, stderr: ['setTimeout'] },
+  { name: 'groups nest with :: paths and emit group_duration', fact: 'k6-semantics.md#k6-module', script: 'groups-and-checks.js', exit: 0, thresholds: { 'group_duration{group:::outer::inner}': { 'max>=0': false } } },
+  { name: 'k6/data, k6/encoding and the k6-utils jslib behave as k6', fact: 'k6-semantics.md#open-and-sharedarray, #jslib-utils', script: 'modules-data-encoding-utils.js', exit: 0, checksAllPass: true },
+  { name: 'k6/x/disruptor without a configured fault agent fails clearly', fact: 'k6-semantics.md#disruptor-api', script: 'disruptor-without-agent.js', exit: 0, stderr: ['K6_OFFLINE_FAULT_AGENT_URL'] },
 ];
 
 beforeAll(async () => {
@@ -229,7 +229,7 @@ describe('k6-offline conformance', () => {
   });
 
   // One `it` per case (not it.each) so that titles are the full sentences.
-  for (const c of cases) it(`${c.name} (k6-facts ${c.fact})`, async () => {
+  for (const c of cases) it(`${c.name} (docs/k6-semantics.md ${c.fact})`, async () => {
     const r = await runCli(c.script, ['-e', `BASE=${base}`, '-e', `CLOSED=${closedUrl}`, ...(c.args ?? [])], c.env ?? {});
     const context = `exit ${r.code}\nstderr:\n${r.stderr}\nstdout:\n${r.stdout.slice(0, 2000)}`;
     expect(r.code, context).toBe(c.exit);

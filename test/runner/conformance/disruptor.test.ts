@@ -1,5 +1,5 @@
 /**
- * `k6/x/disruptor` mapped onto a fault agent (k6-facts §9.2, docs/platform-api.md "Fault agent
+ * `k6/x/disruptor` mapped onto a fault agent (docs/k6-semantics.md#disruptor-api, docs/platform-api.md "Fault agent
  * control API"): a fake agent on loopback records what the runner sends and answers with a
  * configurable request count.
  */
@@ -50,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-describe('k6/x/disruptor through the fault agent (k6-facts §9.2)', () => {
+describe('k6/x/disruptor through the fault agent (docs/k6-semantics.md#disruptor-api)', () => {
   it('injectHTTPFaults posts the validated fault with the token and resolves after the duration', async () => {
     requestsSeen = 42;
     received.length = 0;

@@ -1,5 +1,5 @@
 /**
- * External abort (k6-facts §5.2, §5.4): the first SIGINT stops the run, teardown and the summary
+ * External abort (docs/k6-semantics.md#threshold-abort, #exit-codes): the first SIGINT stops the run, teardown and the summary
  * still happen, and the exit code is 105. Real time: the signal is sent after ~1.5 s of a 30 s
  * run; the run must end well before the 30 s.
  */

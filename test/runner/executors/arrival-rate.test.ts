@@ -1,5 +1,5 @@
 /**
- * Arrival-rate executors under a fake clock: exact start times and counts (k6-facts §4.3, §4.4).
+ * Arrival-rate executors under a fake clock: exact start times and counts (docs/k6-semantics.md#arrival-rate-timing, #dropped-iterations).
  */
 import { describe, expect, it } from 'vitest';
 import { insufficientVusMessage } from '../../../runner/constants';
@@ -36,7 +36,7 @@ const carBase: ConstantArrivalRateConfig = {
   maxVUs: 10,
 };
 
-describe('constant-arrival-rate plan (k6-facts §4.3)', () => {
+describe('constant-arrival-rate plan (docs/k6-semantics.md#arrival-rate-timing)', () => {
   it('starts the first iteration at t=0 and spaces them timeUnit/rate apart', () => {
     const ticks = [...constantArrivalTicks(10, 1000, 1000, full)];
     expect(ticks.map((t) => t.atMs)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
@@ -66,7 +66,7 @@ describe('constant-arrival-rate plan (k6-facts §4.3)', () => {
   });
 });
 
-describe('ramping-arrival-rate plan (k6-facts §4.3)', () => {
+describe('ramping-arrival-rate plan (docs/k6-semantics.md#arrival-rate-timing)', () => {
   it('at a constant rate the first iteration starts at 1/rate, not at 0', () => {
     const ticks = [...rampingArrivalTicks(10, 1000, [{ durationMs: 1000, target: 10 }], full)];
     expect(ticks).toHaveLength(10);
@@ -96,7 +96,7 @@ describe('ramping-arrival-rate plan (k6-facts §4.3)', () => {
   });
 });
 
-describe('arrival-rate run loop (k6-facts §4.4)', () => {
+describe('arrival-rate run loop (docs/k6-semantics.md#dropped-iterations)', () => {
   it('runs every start when VUs are free and drops nothing', async () => {
     const clock = new FakeClock();
     const host = fakeHost(clock, { iterationMs: 5 });

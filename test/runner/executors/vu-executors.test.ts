@@ -1,5 +1,5 @@
 /**
- * The VU-based executors under a fake clock (k6-facts §4.2–§4.4): exact iteration counts,
+ * The VU-based executors under a fake clock (docs/k6-semantics.md#executors–k6-semantics.md#dropped-iterations): exact iteration counts,
  * drops at maxDuration, graceful stop and ramping plans.
  */
 import { describe, expect, it } from 'vitest';
@@ -57,11 +57,11 @@ describe('shared-iterations', () => {
     ['1/4:1/2', 3, 6],
     ['1/2:3/4', 2, 4],
     ['3/4:1', 2, 4],
-  ])('segment %s of 10 VUs × 20 iterations gets %i VUs and %i iterations (k6-facts §6)', (segment, vus, iterations) => {
+  ])('segment %s of 10 VUs × 20 iterations gets %i VUs and %i iterations (docs/k6-semantics.md#execution-segments)', (segment, vus, iterations) => {
     expect(planSharedIterations({ ...cfg, vus: 10, iterations: 20 }, tupleFor(segment))).toMatchObject({ vus, iterations });
   });
 
-  it('a 1 VU × 1 iteration scenario runs only on the first of 4 instances (k6-facts §6)', () => {
+  it('a 1 VU × 1 iteration scenario runs only on the first of 4 instances (docs/k6-semantics.md#execution-segments)', () => {
     const plans = ['0:1/4', '1/4:1/2', '1/2:3/4', '3/4:1'].map((s) => planSharedIterations({ ...cfg, vus: 1, iterations: 1 }, tupleFor(s)));
     expect(plans.map((p) => [p.vus, p.iterations])).toEqual([[1, 1], [0, 0], [0, 0], [0, 0]]);
   });

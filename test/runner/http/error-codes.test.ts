@@ -1,4 +1,4 @@
-/** k6's error_code table for network errors and statuses (k6-facts §2.2). */
+/** k6's error_code table for network errors and statuses (docs/k6-semantics.md#k6-http). */
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, mapNetworkError, statusErrorCode } from '../../../runner/http/error-codes';
 import { canonicalHeader } from '../../../runner/http/client';

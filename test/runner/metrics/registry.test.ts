@@ -1,7 +1,7 @@
 /**
- * The metrics registry: k6's name and redefinition rules (reference/k6-facts.md §2.3), built-in
- * definitions (§3.1), sample routing into sub-metrics (§5.1), observed metrics and root_group
- * (§5.6).
+ * The metrics registry: k6's name and redefinition rules (docs/k6-semantics.md#metrics-api), built-in
+ * definitions (k6-semantics.md#builtin-metrics), sample routing into sub-metrics (k6-semantics.md#threshold-grammar), observed metrics and root_group
+ * (k6-semantics.md#summary-data).
  */
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_METRICS, EXPECTED_RESPONSE_SUBMETRIC } from '../../../runner/constants';
@@ -11,7 +11,7 @@ import { createMetricRegistry } from '../../../runner/metrics/registry';
 
 const sample = (metric: string, value: number, tags: Record<string, string> = {}) => ({ metric, value, tags, time: 0 });
 
-describe('define (k6-facts §2.3 name rules)', () => {
+describe('define (docs/k6-semantics.md#metrics-api name rules)', () => {
   it.each([['ab'], ['_x'], ['my_metric_1'], ['A'.repeat(129)], ['_9']])('accepts the name %j', (name) => {
     expect(createMetricRegistry().define(name, 'counter').name).toBe(name);
   });
@@ -48,7 +48,7 @@ describe('define (k6-facts §2.3 name rules)', () => {
     }
   });
 
-  it('makes a script redefining a built-in with another type fail as k6 (k6-facts §3.1)', () => {
+  it('makes a script redefining a built-in with another type fail as k6 (docs/k6-semantics.md#builtin-metrics)', () => {
     const r = createMetricRegistry();
     defineBuiltinMetrics(r);
     expect(() => r.define('http_req_duration', 'counter')).toThrow(/already exists but with type trend/);
@@ -72,7 +72,7 @@ describe('define (k6-facts §2.3 name rules)', () => {
   });
 });
 
-describe('sub-metric routing (k6-facts §5.1: tags must contain the selector)', () => {
+describe('sub-metric routing (docs/k6-semantics.md#threshold-grammar: tags must contain the selector)', () => {
   const setup = () => {
     const r = createMetricRegistry();
     defineBuiltinMetrics(r);
@@ -158,7 +158,7 @@ describe('list (observed metrics)', () => {
   });
 });
 
-describe('root_group from checks and group_duration samples (k6-facts §5.6)', () => {
+describe('root_group from checks and group_duration samples (docs/k6-semantics.md#summary-data)', () => {
   it('builds groups from group tags and counts check passes and fails with k6 ids', () => {
     const r = createMetricRegistry();
     defineBuiltinMetrics(r);
@@ -200,7 +200,7 @@ describe('root_group from checks and group_duration samples (k6-facts §5.6)', (
   });
 });
 
-describe('breakdown for the full summary (k6-facts §5.5)', () => {
+describe('breakdown for the full summary (docs/k6-semantics.md#text-summary)', () => {
   it('aggregates per non-default scenario and per innermost group, only when enabled', () => {
     const r = createMetricRegistry({ breakdown: true });
     defineBuiltinMetrics(r);
@@ -221,7 +221,7 @@ describe('breakdown for the full summary (k6-facts §5.5)', () => {
   });
 });
 
-describe('routing agrees with a brute-force matcher (k6-facts §5.1)', () => {
+describe('routing agrees with a brute-force matcher (docs/k6-semantics.md#threshold-grammar)', () => {
   it('every sub-metric gets exactly the samples whose tags contain its selector', () => {
     let seed = 12345;
     const rand = (n: number): number => {
@@ -260,7 +260,7 @@ describe('routing agrees with a brute-force matcher (k6-facts §5.1)', () => {
   });
 });
 
-describe('addValue routes like add (k6-facts §5.1)', () => {
+describe('addValue routes like add (docs/k6-semantics.md#threshold-grammar)', () => {
   it('feeds every sub-metric whose selector the tags contain, whatever its first key, among many siblings', () => {
     const r = createMetricRegistry();
     r.define('lat', 'trend');

@@ -1,8 +1,8 @@
 /**
- * Sink math (reference/k6-facts.md §2.3 aggregation; k6 `metrics/sink.go`): counter sum and
+ * Sink math (docs/k6-semantics.md#metrics-api aggregation; k6 `metrics/sink.go`): counter sum and
  * rate, gauge last/min/max, rate share of non-zero values, trend percentiles by linear
  * interpolation at p·(n−1) — against hand-computed values — and the summary `values` shapes
- * (§5.6).
+ * (k6-semantics.md#summary-data).
  */
 import { describe, expect, it } from 'vitest';
 import { createSink, isSinkEmpty, sinkValues, thresholdAggregate } from '../../../runner/metrics/sink';
@@ -16,7 +16,7 @@ const trend = (values: number[]): TrendSink => {
   return s;
 };
 
-describe('Trend percentiles (k6-facts §2.3: index p*(n-1), linear interpolation)', () => {
+describe('Trend percentiles (docs/k6-semantics.md#metrics-api: index p*(n-1), linear interpolation)', () => {
   it.each([
     // [values, pct, expected, how]
     [[50, 10, 40, 20, 30], 0.5, 30, 'p(50) of 5 values is the middle one'],
@@ -78,13 +78,13 @@ describe('Trend percentiles (k6-facts §2.3: index p*(n-1), linear interpolation
     }
   });
 
-  it('an empty trend reports 0 for every stat (k6-facts §5.3)', () => {
+  it('an empty trend reports 0 for every stat (docs/k6-semantics.md#threshold-evaluation)', () => {
     const s = new TrendSink();
     expect([s.avg, s.min, s.max, s.med, s.p(0.95)]).toEqual([0, 0, 0, 0, 0]);
   });
 });
 
-describe('Counter, Gauge and Rate sinks (k6-facts §2.3)', () => {
+describe('Counter, Gauge and Rate sinks (docs/k6-semantics.md#metrics-api)', () => {
   it('a counter sums values; its rate is per second of run time, 0 at zero duration', () => {
     const c = new CounterSink();
     [1, 2, 3.5].forEach((v) => c.add(v));
@@ -140,7 +140,7 @@ describe('Counter, Gauge and Rate sinks (k6-facts §2.3)', () => {
   });
 });
 
-describe('summaryTrendStats validation (k6-facts §5.5)', () => {
+describe('summaryTrendStats validation (docs/k6-semantics.md#text-summary)', () => {
   it('accepts k6 stats', () => {
     expect(validateTrendStats(['avg', 'min', 'med', 'max', 'count', 'p(90)', 'p(99.99)', 'p(0)', 'p(100)'])).toEqual([]);
   });

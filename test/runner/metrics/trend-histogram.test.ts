@@ -1,7 +1,7 @@
 /**
  * Bounded Trend memory (issue #4 §7, DIFFERENCES.md): past the raw-value cap a Trend switches to
  * a log-linear histogram. Percentiles are checked against exact values computed from the raw
- * samples with k6's own rule (reference/k6-facts.md §2.3), for several distributions: the
+ * samples with k6's own rule (docs/k6-semantics.md#metrics-api), for several distributions: the
  * promised bound is a relative error of at most 0.1 %.
  */
 import { describe, expect, it } from 'vitest';

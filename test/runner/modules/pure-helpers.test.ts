@@ -5,7 +5,7 @@ import { expectedStatuses } from '../../../runner/modules/http';
 import { seededRandom, tagsFromArg } from '../../../runner/modules/k6';
 import { coerceMetricValue } from '../../../runner/modules/metrics';
 
-describe('Metric.add value coercion (k6-facts §2.3)', () => {
+describe('Metric.add value coercion (docs/k6-semantics.md#metrics-api)', () => {
   it.each([
     [5, 5],
     [2.5, 2.5],
@@ -22,7 +22,7 @@ describe('Metric.add value coercion (k6-facts §2.3)', () => {
   it.each([[null], [undefined], ['abc'], [{}], [NaN]])('%j is dropped', (input) => expect(coerceMetricValue(input)).toBeUndefined());
 });
 
-describe('http.expectedStatuses (k6-facts §2.2)', () => {
+describe('http.expectedStatuses (docs/k6-semantics.md#k6-http)', () => {
   it('accepts integers and {min, max} ranges', () => expect(() => expectedStatuses(200, { min: 300, max: 399 })).not.toThrow());
   it.each([[[]], [['200']], [[{ min: 1 }]], [[2.5]]])('rejects %j naming the argument', (args) => expect(() => expectedStatuses(...(args as unknown[]))).toThrow(/expectedStatuses/));
 });
@@ -51,13 +51,13 @@ describe('k6 helpers', () => {
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
   });
 
-  it('tags are stringified; objects are refused (k6-facts §2.3)', () => {
+  it('tags are stringified; objects are refused (docs/k6-semantics.md#metrics-api)', () => {
     expect(tagsFromArg({ a: 1, b: true, c: 'x' }, 't')).toEqual({ a: '1', b: 'true', c: 'x' });
     expect(() => tagsFromArg({ a: { b: 1 } }, 'Trend.add()')).toThrow('Trend.add(): invalid value for tag a');
   });
 });
 
-describe('tagsFromArg reads the tags at call time although it reuses copies (k6-facts §3.2)', () => {
+describe('tagsFromArg reads the tags at call time although it reuses copies (docs/k6-semantics.md#system-tags)', () => {
   it('returns the same shared set for a repeated object and for an equal object of another VU', () => {
     const mine = { kind: 'read', tenant: 't1' };
     const first = tagsFromArg(mine, 't');

@@ -1,5 +1,5 @@
 /**
- * Option consolidation (k6-facts §4.1, §14): defaults < script options < K6_* env < CLI flags;
+ * Option consolidation (docs/k6-semantics.md#scenarios, #option-defaults): defaults < script options < K6_* env < CLI flags;
  * shortcuts become the `default` scenario; a higher layer's execution options replace the lower
  * layers'; shortcuts and scenarios in one layer are an error.
  */
@@ -28,7 +28,7 @@ function problems(fn: () => unknown): string[] {
   throw new Error('expected InvalidOptionsError');
 }
 
-describe('shortcuts become the default scenario (k6-facts §4.1)', () => {
+describe('shortcuts become the default scenario (docs/k6-semantics.md#scenarios)', () => {
   it.each([
     ['nothing → per-vu-iterations 1×1', {}, { executor: 'per-vu-iterations', vus: 1, iterations: 1 }],
     ['iterations → shared-iterations', { vus: 2, iterations: 10 }, { executor: 'shared-iterations', vus: 2, iterations: 10 }],
@@ -76,7 +76,7 @@ describe('precedence: defaults < script options < K6_* env < CLI flags', () => {
     expect(run({ thresholds: { x: ['count>0'] } }).thresholds).toEqual({ x: ['count>0'] });
   });
 
-  it('--tag replaces script tags wholesale (k6-facts §3.2: one source wins)', () => {
+  it('--tag replaces script tags wholesale (docs/k6-semantics.md#system-tags: one source wins)', () => {
     expect(run({ tags: { a: '1', b: '2' } }, {}, ['--tag', 'a=9']).tags).toEqual({ a: '9' });
   });
 

@@ -1,4 +1,4 @@
-/** Execution segments and k6's striping (k6-facts §6). */
+/** Execution segments and k6's striping (docs/k6-semantics.md#execution-segments). */
 import { describe, expect, it } from 'vitest';
 import { ExecutionTuple, parseRational, parseSegment, parseSequence, rat, resolveSequence, stripePattern } from '../../../runner/options/execution-segment';
 

@@ -1,5 +1,5 @@
 /**
- * Strict scenario validation (k6-facts §4.1, §4.2): every problem reported at once, each naming
+ * Strict scenario validation (docs/k6-semantics.md#scenarios, #executors): every problem reported at once, each naming
  * `scenarios.<name>.<key>`; the consolidated error is exit 104.
  */
 import { describe, expect, it } from 'vitest';

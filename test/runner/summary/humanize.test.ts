@@ -1,4 +1,4 @@
-/** Value formatting of the text summary (reference/k6-facts.md §5.5; k6 docs summary examples). */
+/** Value formatting of the text summary (docs/k6-semantics.md#text-summary; k6 docs summary examples). */
 import { describe, expect, it } from 'vitest';
 import { humanizeBytes, humanizeDuration, humanizeValue } from '../../../runner/summary/humanize';
 

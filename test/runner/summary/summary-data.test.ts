@@ -1,5 +1,5 @@
 /**
- * handleSummary data and the legacy --summary-export shape (reference/k6-facts.md §5.6).
+ * handleSummary data and the legacy --summary-export shape (docs/k6-semantics.md#summary-data).
  */
 import { describe, expect, it } from 'vitest';
 import { buildSummaryData } from '../../../runner/summary/summary-data';
@@ -11,7 +11,7 @@ const fixtureData = () => {
   return buildSummaryData(registry, thresholds, state);
 };
 
-describe('buildSummaryData (k6-facts §5.6 handleSummary data)', () => {
+describe('buildSummaryData (docs/k6-semantics.md#summary-data handleSummary data)', () => {
   it('has exactly k6 top-level keys, options and state', () => {
     const { registry, thresholds, state } = summaryFixture();
     const data = buildSummaryData(registry, thresholds, { ...state, noColor: true });
@@ -78,7 +78,7 @@ describe('buildSummaryData (k6-facts §5.6 handleSummary data)', () => {
   });
 });
 
-describe('legacyExport (k6-facts §5.6 --summary-export)', () => {
+describe('legacyExport (docs/k6-semantics.md#summary-data --summary-export)', () => {
   const data = () => fixtureData();
 
   it('drops options and state and keeps root_group and metrics', () => {

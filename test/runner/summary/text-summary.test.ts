@@ -1,5 +1,5 @@
 /**
- * The end-of-test text summary, k6 v1+ layout (reference/k6-facts.md §5.5; k6 docs
+ * The end-of-test text summary, k6 v1+ layout (docs/k6-semantics.md#text-summary; k6 docs
  * `results-output/end-of-test/_index.md`).
  */
 import { describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ function smallRun() {
   return { registry, thresholds, state };
 }
 
-describe('compact summary (k6-facts §5.5)', () => {
+describe('compact summary (docs/k6-semantics.md#text-summary)', () => {
   it('renders thresholds, checks and metrics by category exactly', () => {
     const expected = [
       '',
@@ -108,7 +108,7 @@ describe('compact summary (k6-facts §5.5)', () => {
   });
 });
 
-describe('full summary (k6-facts §5.5)', () => {
+describe('full summary (docs/k6-semantics.md#text-summary)', () => {
   it('adds the detailed HTTP timings and per-group and per-scenario sections', () => {
     const text = renderTextSummary({ ...summaryFixture({ breakdown: true }), mode: 'full' });
     expect(text).toMatch(/\n    http_req_waiting\.+: avg=112ms/);
@@ -165,7 +165,7 @@ describe('categories and ordering (k6 internal/output/summary/data.go)', () => {
   });
 });
 
-describe('threshold lines by metric type (k6-facts §5.5 line format)', () => {
+describe('threshold lines by metric type (docs/k6-semantics.md#text-summary line format)', () => {
   it.each([
     ['a counter count', 'reqs', 'counter', 'default', [3, 4], 'count<10', "✓ 'count<10' count=7"],
     ['a counter rate per second', 'reqs', 'counter', 'default', [3, 4], 'rate>5', "✗ 'rate>5' rate=3.5/s"],

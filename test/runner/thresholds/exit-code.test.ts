@@ -1,11 +1,11 @@
 /**
- * Exit codes and their precedence (reference/k6-facts.md §5.4; k6 `internal/cmd/run.go`): the
+ * Exit codes and their precedence (docs/k6-semantics.md#exit-codes; k6 `internal/cmd/run.go`): the
  * error the run stopped with wins, then `exec.test.fail()` (110), then crossed thresholds (99).
  */
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES, resolveExitCode, thresholdsAbortMessage, thresholdsCrossedMessage } from '../../../runner/constants';
 
-describe('resolveExitCode (k6-facts §5.4 precedence)', () => {
+describe('resolveExitCode (docs/k6-semantics.md#exit-codes precedence)', () => {
   it.each([
     ['a clean run exits 0', { markedAsFailed: false, thresholdsFailed: false }, 0],
     ['crossed thresholds exit 99', { markedAsFailed: false, thresholdsFailed: true }, 99],
@@ -34,7 +34,7 @@ describe('resolveExitCode (k6-facts §5.4 precedence)', () => {
     });
   });
 
-  it('words the threshold errors as k6 does (k6-facts §5.2)', () => {
+  it('words the threshold errors as k6 does (docs/k6-semantics.md#threshold-abort)', () => {
     expect(thresholdsAbortMessage(['http_req_failed', 'checks'])).toBe(
       "thresholds on metrics 'http_req_failed, checks' were crossed; at least one has abortOnFail enabled, stopping test prematurely",
     );

@@ -1,6 +1,6 @@
 /**
- * Stages 3–4 of the threshold pipeline and k6's evaluation timing (reference/k6-facts.md
- * §5.1 validation → exit 104, §5.2 abortOnFail/delayAbortEval, §5.3 periodic vs final passes
+ * Stages 3–4 of the threshold pipeline and k6's evaluation timing (docs/k6-semantics.md
+ * #threshold-grammar validation → exit 104, k6-semantics.md#threshold-abort abortOnFail/delayAbortEval, k6-semantics.md#threshold-evaluation periodic vs final passes
  * and empty-sink rules).
  */
 import { describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ function caught(fn: () => unknown): InvalidThresholdsError {
   throw new Error('expected InvalidThresholdsError');
 }
 
-describe('evaluation of every aggregation (k6-facts §5.1, §5.3)', () => {
+describe('evaluation of every aggregation (docs/k6-semantics.md#threshold-grammar, #threshold-evaluation)', () => {
   // my_trend: 10, 20, 30, 40, 50 -> avg 30, min 10, med 30, max 50, p(90) 46, p(95) 48
   // my_counter: 3 + 7 = 10 over 5 s -> count 10, rate 2/s
   // my_gauge: 5 then 3 -> value 3
@@ -79,7 +79,7 @@ describe('evaluation of every aggregation (k6-facts §5.1, §5.3)', () => {
   });
 });
 
-describe('empty sinks (k6-facts §5.3)', () => {
+describe('empty sinks (docs/k6-semantics.md#threshold-evaluation)', () => {
   it.each([
     ['an empty trend reports 0 for avg at the end', 'my_trend', 'avg>0', false],
     ['an empty trend reports 0 for p(95) at the end', 'my_trend', 'p(95)<1', true],
@@ -118,7 +118,7 @@ describe('empty sinks (k6-facts §5.3)', () => {
   });
 });
 
-describe('abortOnFail and delayAbortEval (k6-facts §5.2)', () => {
+describe('abortOnFail and delayAbortEval (docs/k6-semantics.md#threshold-abort)', () => {
   const failing = (option: unknown, elapsedMs: number, final = false): { failed: boolean; abort: boolean } => {
     const r = registry();
     add(r, 'my_rate', [0, 0, 1]);
@@ -165,7 +165,7 @@ describe('abortOnFail and delayAbortEval (k6-facts §5.2)', () => {
   });
 });
 
-describe('validation: exit 104 naming the key and the expression (k6-facts §5.1, §5.4)', () => {
+describe('validation: exit 104 naming the key and the expression (docs/k6-semantics.md#threshold-grammar, #exit-codes)', () => {
   it.each([
     ['an unknown metric', { no_such_metric: ['avg<1'] }, 'no_such_metric', undefined, /no metric name 'no_such_metric' found.*init context/],
     ['a sub-metric of an unknown metric', { 'nope{a:b}': ['avg<1'] }, 'nope{a:b}', undefined, /no metric name 'nope' found/],
@@ -216,7 +216,7 @@ describe('validation: exit 104 naming the key and the expression (k6-facts §5.1
   });
 });
 
-describe('sub-metric thresholds (k6-facts §5.1 selectors)', () => {
+describe('sub-metric thresholds (docs/k6-semantics.md#threshold-grammar selectors)', () => {
   it('evaluate only the samples whose tags contain the selector', () => {
     const r = registry();
     const set = createThresholdSet({ 'http_req_duration{kind:read}': ['max<200'], 'http_req_duration{kind:write}': ['max<200'], http_req_duration: ['max<1000'] }, r);
