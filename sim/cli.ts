@@ -78,6 +78,9 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${JSON.stringify({ ready: true, api: sim.api, authority: sim.authority, authorityViaAgent: sim.authorityViaAgent, agentControl: sim.agentControl })}\n`);
   logger.info(`API ${sim.api}, Authority ${sim.authority} (via fault agent ${sim.authorityViaAgent}), agent control ${sim.agentControl}; ${config.tenants} tenants`);
+  for (const d of config.degrade) {
+    logger.info(`degraded on purpose (--degrade): ${d.tenant}${d.latencyMs ? ` +${d.latencyMs} ms per answer` : ''}${d.errorRate ? `, ${d.errorRate * 100} % answered 503` : ''}`);
+  }
 }
 
 void main();

@@ -4,6 +4,9 @@
  * throws ConfigError naming the flag and the allowed values; the CLI prints it and exits 2.
  */
 import { formatDuration, parseGoDuration } from '../contracts/duration';
+import type { DegradeSpec } from './api/degrade';
+import { MAX_DEGRADE_ENTRIES, parseDegrade } from './api/degrade';
+import { tenantIds } from './tenants';
 
 export const LOCAL_CLIENT_SECRET = 'local-dev-secret';
 export const LOCAL_ADMIN_TOKEN = 'local-admin-token';
@@ -39,6 +42,8 @@ export interface SimConfig {
   /** File for audit lines; `null` = stdout. */
   auditLog: string | null;
   quiet: boolean;
+  /** Tenants whose API answers are slowed or failed on purpose (--degrade, repeatable). */
+  degrade: readonly DegradeSpec[];
 }
 
 export const SIM_DEFAULTS: Readonly<SimConfig> = Object.freeze({
@@ -68,6 +73,7 @@ export const SIM_DEFAULTS: Readonly<SimConfig> = Object.freeze({
   tokenCacheSize: 50_000,
   auditLog: null,
   quiet: false,
+  degrade: Object.freeze([]) as readonly DegradeSpec[],
 });
 
 export class ConfigError extends Error {
@@ -83,7 +89,7 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const WEEK_MS = 7 * DAY_MS;
 
-type Kind = 'string' | 'port' | 'int' | 'number' | 'duration' | 'ttl' | 'bool' | 'file';
+type Kind = 'string' | 'port' | 'int' | 'number' | 'duration' | 'ttl' | 'bool' | 'file' | 'degrade';
 
 interface FlagSpec {
   flag: string;
@@ -119,6 +125,12 @@ export const SIM_FLAGS: readonly FlagSpec[] = [
   { flag: 'token-cache-size', key: 'tokenCacheSize', kind: 'int', min: 0, max: 10_000_000, help: 'verified tokens kept (map lookup instead of RSA verify); 0 = verify every request' },
   { flag: 'audit-log', key: 'auditLog', kind: 'file', help: 'file that audit JSON lines are appended to' },
   { flag: 'quiet', key: 'quiet', kind: 'bool', help: 'no informational log lines on stderr' },
+  {
+    flag: 'degrade',
+    key: 'degrade',
+    kind: 'degrade',
+    help: "slow or fail one tenant's API answers: TENANT:latency=400ms[,errors=0.05]; repeatable (env: entries separated by ';')",
+  },
 ];
 
 export function envName(flag: string): string {
@@ -157,6 +169,11 @@ function parseValue(spec: FlagSpec, raw: string, source: string): unknown {
       if (raw.trim() === '' || !Number.isFinite(n)) bad(`a number${spec.min !== undefined ? ` >= ${spec.min}` : ''}`);
       range(n);
       return n;
+    }
+    case 'degrade': {
+      const spec = parseDegrade(raw);
+      if (typeof spec === 'string') throw new ConfigError(`invalid value '${raw}' for ${source}: ${spec}`);
+      return spec;
     }
     case 'ttl':
     case 'duration': {
@@ -207,6 +224,21 @@ export function checkConsistency(config: Pick<SimConfig, 'jwksTtlMs' | 'jwksRefr
   }
 }
 
+/** --degrade names tenants of this platform, each once, at most MAX_DEGRADE_ENTRIES. */
+export function checkDegrade(config: Pick<SimConfig, 'degrade' | 'tenants'>): void {
+  if (config.degrade.length > MAX_DEGRADE_ENTRIES) throw new ConfigError(`--degrade: at most ${MAX_DEGRADE_ENTRIES} tenants (got ${config.degrade.length})`);
+  const ids = new Set(tenantIds(config.tenants));
+  const seen = new Set<string>();
+  for (const d of config.degrade) {
+    if (!ids.has(d.tenant)) {
+      const list = tenantIds(Math.min(config.tenants, 2));
+      throw new ConfigError(`--degrade: '${d.tenant}' is not a tenant of this platform (--tenants ${config.tenants}: ${list.join(', ')}${config.tenants > 2 ? ' …' : ''})`);
+    }
+    if (seen.has(d.tenant)) throw new ConfigError(`--degrade: '${d.tenant}' given twice; give one entry per tenant, e.g. ${d.tenant}:latency=400ms,errors=0.05`);
+    seen.add(d.tenant);
+  }
+}
+
 export interface ParsedArgs {
   config: SimConfig;
   help: boolean;
@@ -215,13 +247,24 @@ export interface ParsedArgs {
 /** Parses argv (without node and script) and env. Precedence: defaults < env < flags. */
 export function parseSimArgs(argv: readonly string[], env: Record<string, string | undefined>): ParsedArgs {
   const config: SimConfig = { ...SIM_DEFAULTS };
+  let degradeFromFlags = false;
   const set = (spec: FlagSpec, raw: string, source: string): void => {
+    if (spec.kind === 'degrade') {
+      // Repeatable: flags add up, and replace (not extend) what the env said.
+      const fromFlag = source.startsWith('--');
+      const base = fromFlag && !degradeFromFlags ? [] : config.degrade;
+      if (fromFlag) degradeFromFlags = true;
+      config.degrade = [...base, parseValue(spec, raw, source) as DegradeSpec];
+      return;
+    }
     (config as unknown as Record<string, unknown>)[spec.key] = parseValue(spec, raw, source);
   };
   for (const spec of SIM_FLAGS) {
     const name = envName(spec.flag);
     const raw = env[name];
-    if (raw !== undefined && raw !== '') set(spec, raw, `${name}`);
+    if (raw === undefined || raw === '') continue;
+    if (spec.kind === 'degrade') for (const entry of raw.split(';').map((e) => e.trim()).filter(Boolean)) set(spec, entry, name);
+    else set(spec, raw, `${name}`);
   }
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -250,6 +293,7 @@ export function parseSimArgs(argv: readonly string[], env: Record<string, string
   }
   checkExposure(config);
   checkConsistency(config);
+  checkDegrade(config);
   return { config, help };
 }
 
@@ -261,7 +305,7 @@ export function formatGoDuration(ms: number): string {
 export function usage(): string {
   const lines = SIM_FLAGS.map((s) => {
     const def = SIM_DEFAULTS[s.key];
-    const shown = def === null ? 'stdout' : s.kind === 'duration' || s.kind === 'ttl' ? formatGoDuration(def as number) : String(def);
+    const shown = s.kind === 'degrade' ? 'none' : def === null ? 'stdout' : s.kind === 'duration' || s.kind === 'ttl' ? formatGoDuration(def as number) : String(def);
     return `  --${s.flag.padEnd(26)} ${s.help} (default ${shown}; env ${envName(s.flag)})`;
   });
   return ['Usage: tenant-sim [flags]', '', 'Runs the reference tenant platform (Authority, APIs, fault agent) on one machine.', 'Durations are Go duration strings (500ms, 30s, 15m, 1h). Flags win over env.', '', ...lines, ''].join('\n');

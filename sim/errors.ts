@@ -179,3 +179,10 @@ export class BadGatewayError extends SimError {
     super('bad_gateway', 502, message);
   }
 }
+
+/** A tenant made to fail on purpose (`tenant-sim --degrade TENANT:errors=RATE`, sim/api/degrade.ts). */
+export class DegradedError extends SimError {
+  constructor(tenant: string) {
+    super('degraded', 503, `tenant '${tenant}' is degraded (tenant-sim --degrade)`);
+  }
+}

@@ -13,6 +13,7 @@ import type { Writable } from 'node:stream';
 import { createApiServer } from './api/api-server';
 import { NotifyQueues } from './api/notify-queue';
 import { RateLimiter } from './api/rate-limiter';
+import { Degrader } from './api/degrade';
 import { TenantStore } from './api/store/tenant-store';
 import { AuditLog } from './audit/audit-log';
 import { AuthAudit } from './audit/auth-audit';
@@ -22,7 +23,7 @@ import { createAuthorityServer } from './authority/authority-server';
 import { KeyStore } from './authority/key-store';
 import { AUDIENCE, TENANT_CLAIM } from './authority/token-endpoint';
 import { systemClock, type Clock } from './clock';
-import { checkConsistency, checkExposure, ConfigError, SIM_DEFAULTS, type SimConfig } from './config';
+import { checkConsistency, checkDegrade, checkExposure, ConfigError, SIM_DEFAULTS, type SimConfig } from './config';
 import { startFaultAgent, type FaultAgent } from './fault-agent/agent';
 import type { FaultController } from './fault-agent/fault-controller';
 import { closeServer, listen, urlOf } from './http/harden';
@@ -73,6 +74,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   const config: SimConfig = { ...SIM_DEFAULTS, ...partial };
   checkExposure(config);
   checkConsistency(config);
+  checkDegrade(config);
   const clock = clockOpt ?? systemClock;
   const logger = loggerOpt ?? silentLogger;
   const metrics = new SimMetrics({ tenantLabelCap: config.tenantLabelCap, defaultMetrics: defaultMetrics ?? true });
@@ -147,6 +149,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     store: new TenantStore(),
     registry,
     limiter: new RateLimiter(config.rateLimit, config.rateBurst),
+    ...(config.degrade.length > 0 ? { degrader: new Degrader(config.degrade) } : {}),
     queues,
     metrics,
     audit,

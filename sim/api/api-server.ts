@@ -1,7 +1,8 @@
 /**
  * The API listener. The request pipeline, in order (each step its own module):
  *   match route (404/405) → tenant header (400) → authenticate (401) → tenant guard: token
- *   tenant == header tenant, scope (403) → rate limit (429) → body: read, parse, validate
+ *   tenant == header tenant, scope (403) → rate limit (429) → degraded tenant (--degrade: added
+ *   latency, 503) → body: read, parse, validate
  *   (413/415/400) → handler → respond; then metrics, and audit for writes and denials.
  * Errors become responses only in `sendError` (http/respond.ts). Allowed reads write no audit line.
  */
@@ -13,7 +14,8 @@ import type { AuthAudit } from '../audit/auth-audit';
 import type { JwksCache } from '../auth/jwks-cache';
 import type { Principal, TokenVerifier } from '../auth/token-verifier';
 import type { Clock } from '../clock';
-import { InvalidTokenError, RateLimitedError, SimError, TenantMismatchError, InsufficientScopeError, UnknownTenantError } from '../errors';
+import { DegradedError, InvalidTokenError, RateLimitedError, SimError, TenantMismatchError, InsufficientScopeError, UnknownTenantError } from '../errors';
+import type { Degrader } from './degrade';
 import { hardenServer, SERVER_OPTIONS } from '../http/harden';
 import { readJsonBody } from '../http/read-body';
 import { sendError, sendJson } from '../http/respond';
@@ -37,6 +39,8 @@ export interface ApiDeps {
   store: TenantStore;
   registry: TenantRegistry;
   limiter: RateLimiter;
+  /** Tenants slowed or failed on purpose (--degrade); absent = none. */
+  degrader?: Degrader;
   queues: NotifyQueues;
   metrics: SimMetrics;
   audit: AuditLog;
@@ -92,6 +96,11 @@ export function createApiServer(d: ApiDeps): Server {
       if (!rate.ok) {
         d.metrics.rateLimitHits.inc({ tenant: tenantLabel, service: matched.route.service });
         throw new RateLimitedError(principal.tenant, rate.retryAfterS);
+      }
+      const degraded = d.degrader?.decide(principal.tenant);
+      if (degraded) {
+        if (degraded.latencyMs > 0) await new Promise<void>((resolve) => d.clock.setTimeout(resolve, degraded.latencyMs));
+        if (degraded.fail) throw new DegradedError(principal.tenant);
       }
       if (d.jwks.degraded) {
         d.metrics.jwksStale.inc();
