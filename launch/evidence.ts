@@ -38,6 +38,8 @@ export interface PlatformEvidence {
   degradedEvents: number;
   degradedRequests: number;
   recoveredEvents: number;
+  /** `tenant_rate_limit_hits_total` summed per tenant (services added up), tenants with hits only. */
+  rateLimitHits: Record<string, number>;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -67,6 +69,17 @@ export function summarizeRequests(samples: PromSample[]): Pick<PlatformEvidence,
   return { tenantsSeen: tenants.size, requests, writeShare: requests ? writes / requests : 0, status401, status5xx };
 }
 
+/** Requests the platform refused with 429, per tenant: who was throttled, and who was not. */
+export function rateLimitHitsByTenant(samples: PromSample[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of samples) {
+    if (s.name !== 'tenant_rate_limit_hits_total' || !(s.value > 0)) continue;
+    const tenant = s.labels.tenant ?? '';
+    out[tenant] = (out[tenant] ?? 0) + s.value;
+  }
+  return out;
+}
+
 interface AuditEvent {
   action: string;
   count?: number;
@@ -87,12 +100,21 @@ export async function collectEvidence(api: string, adminToken: string, since: Da
     auditEvents(api, adminToken, 'auth.degraded', since),
     auditEvents(api, adminToken, 'auth.recovered', since),
   ]);
+  const samples = parsePromText(metricsText);
   return {
-    ...summarizeRequests(parsePromText(metricsText)),
+    ...summarizeRequests(samples),
+    rateLimitHits: rateLimitHitsByTenant(samples),
     degradedEvents: degraded.length,
     degradedRequests: degraded.reduce((n, e) => n + (e.count ?? 1), 0),
     recoveredEvents: recovered.length,
   };
+}
+
+function renderHits(hits: Record<string, number>): string {
+  const entries = Object.entries(hits).sort((a, b) => b[1] - a[1]);
+  if (entries.length === 0) return 'no tenant (tenant_rate_limit_hits_total: none)';
+  const shown = entries.slice(0, 5).map(([t, n]) => `${t} ${n}`).join(', ');
+  return `${entries.length === 1 ? 'only ' : ''}${shown}${entries.length > 5 ? ` and ${entries.length - 5} more tenants` : ''} (tenant_rate_limit_hits_total)`;
 }
 
 export function renderEvidence(e: PlatformEvidence): string {
@@ -104,5 +126,6 @@ export function renderEvidence(e: PlatformEvidence): string {
     `  401 / 5xx answers ......... ${e.status401} / ${e.status5xx}`,
     `  auth.degraded events ...... ${e.degradedEvents}  (covering ${e.degradedRequests} requests served on cached keys)`,
     `  auth.recovered events ..... ${e.recoveredEvents}`,
+    `  rate-limited (429) ........ ${renderHits(e.rateLimitHits)}`,
   ].join('\n');
 }

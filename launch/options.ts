@@ -6,6 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { parseGoDuration } from '../contracts/duration';
+import { parseDegrade } from '../sim/api/degrade';
+import { tenantIds } from '../sim/tenants';
 
 /** The longest duration any npm start flag takes. */
 export const LAUNCH_MAX_DURATION_MS = 24 * 3_600_000;
@@ -35,6 +37,12 @@ export interface StartOptions {
   /** Where summary.json, junit.xml and the platform's audit log are written. */
   outDir: string;
   quiet: boolean;
+  /** `TENANT_WEIGHTS` for the bundle (uniform when unset). */
+  tenantWeights: string | undefined;
+  /** The noisy neighbour: a tenant flooding at `rate`/s on top of the load, throttled by the platform. */
+  noisy: { tenant: string; rate: number; start: string | undefined; duration: string | undefined } | undefined;
+  /** `tenant-sim --degrade` entries: tenants whose answers are slowed or failed on purpose. */
+  degrade: string[];
 }
 
 /**
@@ -55,6 +63,9 @@ export const DEFAULT_START_OPTIONS: Readonly<StartOptions> = Object.freeze({
   instances: 'auto',
   outDir: 'out',
   quiet: false,
+  tenantWeights: undefined,
+  noisy: undefined,
+  degrade: [],
 });
 
 export const START_USAGE = `Usage: npm start -- [options]
@@ -80,6 +91,15 @@ Options:
   --instances N         runner processes 1..4, each running its k6 execution segment
                           (i-1)/N:i/N with its own thresholds and summary-<i>.json / junit-<i>.xml;
                           auto = 2 for the offline runner above 2500 req/s, else 1 (default auto)
+  --tenant-weights W    uniform | zipf:S | tenant-03=0.3,tenant-01=5 (TENANT_WEIGHTS; default uniform)
+  --noisy-tenant T      the noisy neighbour: tenant T floods on top of the load; the platform's
+                          per-tenant rate limit is set to half of --noisy-rate so T is throttled
+                          (429) while every other tenant must keep its SLOs
+  --noisy-rate N        T's extra requests per second (required with --noisy-tenant)
+  --noisy-start D       when the flood starts (default: the end of the ramp-up)
+  --noisy-duration D    how long it lasts (default: the rest of the run)
+  --degrade SPEC        tenant-sim --degrade TENANT:latency=400ms[,errors=0.05], repeatable:
+                          slow or fail one tenant's answers to see its per-tenant gate fail
   --out DIR             where summary.json, junit.xml and audit.log go (default ${DEFAULT_START_OPTIONS.outDir})
   --quiet               no live progress
   -h, --help            this text
@@ -100,7 +120,7 @@ const ENGINES: readonly Engine[] = ['auto', 'offline', 'k6'];
 
 /** Parses `npm start` arguments; throws {@link StartOptionsError} listing every problem. */
 export function parseStartArgs(argv: readonly string[]): ParsedStart {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -119,6 +139,12 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
         instances: { type: 'string' },
         out: { type: 'string' },
         quiet: { type: 'boolean' },
+        'tenant-weights': { type: 'string' },
+        'noisy-tenant': { type: 'string' },
+        'noisy-rate': { type: 'string' },
+        'noisy-start': { type: 'string' },
+        'noisy-duration': { type: 'string' },
+        degrade: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -130,6 +156,7 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
   const problems: string[] = [];
   const opts: StartOptions = { ...DEFAULT_START_OPTIONS };
   const str = (k: string): string | undefined => values[k] as string | undefined;
+
 
   const int = (flag: string, min: number, max: number): number | undefined => {
     const raw = str(flag);
@@ -188,6 +215,39 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
   }
   opts.outDir = str('out') ?? opts.outDir;
   opts.quiet = values.quiet === true;
+  const weights = str('tenant-weights');
+  if (weights !== undefined) {
+    // Checked in full by the bundle (TENANT_WEIGHTS, exit 107); here only its shape.
+    if (!/^(uniform|zipf:[0-9.eE+-]+|[a-z0-9][a-z0-9-]*=[0-9.eE+-]+(,[a-z0-9][a-z0-9-]*=[0-9.eE+-]+)*)$/.test(weights)) {
+      problems.push(`--tenant-weights: must be uniform, zipf:S or a list such as tenant-03=0.3,tenant-01=5 (got '${weights}')`);
+    } else {
+      opts.tenantWeights = weights;
+    }
+  }
+  const ids = new Set(tenantIds(opts.tenants));
+  const noisyTenant = str('noisy-tenant');
+  const noisyRate = int('noisy-rate', 1, 100_000);
+  if (noisyTenant !== undefined) {
+    if (!ids.has(noisyTenant)) problems.push(`--noisy-tenant: must be one of the ${opts.tenants} tenants, ${[...ids][0]} … ${[...ids][opts.tenants - 1]} (got '${noisyTenant}')`);
+    if (str('noisy-rate') === undefined) problems.push('--noisy-rate: required with --noisy-tenant (the extra requests per second, e.g. 2000)');
+    else if (noisyRate !== undefined) {
+      // The platform limits each tenant to half the flood; the other tenants must stay well under it.
+      const perTenant = opts.rate / opts.tenants;
+      if (noisyRate / 2 < 2 * perTenant) {
+        problems.push(`--noisy-rate: must be at least ${Math.ceil(4 * perTenant)} so the tenant's limit (half of it) is twice every other tenant's ${perTenant.toFixed(0)}/s share of --rate (got ${noisyRate})`);
+      }
+    }
+    opts.noisy = { tenant: noisyTenant, rate: noisyRate ?? 1, start: duration('noisy-start', 0), duration: duration('noisy-duration', 1_000) };
+  } else {
+    for (const f of ['noisy-rate', 'noisy-start', 'noisy-duration']) if (str(f) !== undefined) problems.push(`--${f}: needs --noisy-tenant`);
+  }
+  const degrade = (values.degrade as string[] | undefined) ?? [];
+  for (const entry of degrade) {
+    const d = parseDegrade(entry);
+    if (typeof d === 'string') problems.push(`--degrade: ${d} (got '${entry}')`);
+    else if (!ids.has(d.tenant)) problems.push(`--degrade: '${d.tenant}' is not one of the ${opts.tenants} tenants`);
+  }
+  opts.degrade = degrade;
 
   if (problems.length === 0 && (parseGoDuration(opts.rampUp) as number) >= (parseGoDuration(opts.duration) as number)) {
     problems.push(`--ramp-up: must be shorter than --duration (${opts.duration}) so the run holds the full rate (got '${opts.rampUp}'); 0s starts at the full rate`);

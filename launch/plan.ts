@@ -54,9 +54,20 @@ export function recoveryTime(opts: Pick<StartOptions, 'duration' | 'chaosStart' 
   return seconds(Math.min(30_000, Math.max(2_000, left / 3)));
 }
 
+/**
+ * The per-tenant rate limit of a noisy-neighbour run: half the flood, with a one-second burst, so
+ * the noisy tenant is answered 429 for at least half its requests while every other tenant
+ * (options.ts checks: at most half the limit) never meets it. Without a noisy tenant the
+ * platform's default (5,000/s, burst 10,000) stays.
+ */
+export function noisyRateLimit(opts: Pick<StartOptions, 'noisy'>): number | undefined {
+  return opts.noisy ? Math.max(1, Math.floor(opts.noisy.rate / 2)) : undefined;
+}
+
 /** Flags for `tenant-sim`: loopback, free ports, this run's secrets passed through the env. */
 export function simArgs(opts: StartOptions, auditLog: string): string[] {
   const t = jwksTiming(opts);
+  const limit = noisyRateLimit(opts);
   return [
     '--host', '127.0.0.1',
     '--api-port', '0',
@@ -68,6 +79,8 @@ export function simArgs(opts: StartOptions, auditLog: string): string[] {
     '--jwks-ttl', t.ttl,
     '--degraded-audit-interval', t.degradedAuditInterval,
     '--audit-log', auditLog,
+    ...(limit !== undefined ? ['--rate-limit', String(limit), '--rate-burst', String(limit)] : []),
+    ...opts.degrade.flatMap((d) => ['--degrade', d]),
   ];
 }
 
@@ -106,6 +119,15 @@ export function bundleEnv(
     ...(opts.chaos === 'expiry' ? { SLO_RECOVERY_TIME: recoveryTime(opts) } : {}),
     SUMMARY_JSON: files.summaryJson,
     JUNIT_XML: files.junitXml,
+    ...(opts.tenantWeights !== undefined ? { TENANT_WEIGHTS: opts.tenantWeights } : {}),
+    ...(opts.noisy
+      ? {
+          NOISY_TENANT: opts.noisy.tenant,
+          NOISY_RATE: String(opts.noisy.rate),
+          ...(opts.noisy.start !== undefined ? { NOISY_START: opts.noisy.start } : {}),
+          ...(opts.noisy.duration !== undefined ? { NOISY_DURATION: opts.noisy.duration } : {}),
+        }
+      : {}),
   };
 }
 

@@ -12,7 +12,7 @@ import { generatorHintFor } from './verdict-hint';
 import { rampStartRate } from '../contracts/load-profile';
 import { START_USAGE, StartOptionsError, parseStartArgs } from './options';
 import { resolveInstances, planInstances } from './instances';
-import { bundleFor } from './plan';
+import { bundleFor, noisyRateLimit } from './plan';
 import { stopAll } from './processes';
 import { REPO_ROOT, k6Available, runStack } from './stack';
 
@@ -56,6 +56,9 @@ async function main(): Promise<number> {
       (opts.chaos === 'off'
         ? 'no chaos'
         : `JWKS outage ${opts.chaosDuration} from ${opts.chaosStart} (${opts.chaos === 'fallback' ? 'cache TTL outlives it: fallback expected' : 'cache TTL expires inside it: fail-closed expected'})`) +
+      (opts.tenantWeights ? `; tenant weights ${opts.tenantWeights}` : '') +
+      (opts.noisy ? `; noisy neighbour ${opts.noisy.tenant} +${opts.noisy.rate}/s over a per-tenant limit of ${noisyRateLimit(opts)}/s` : '') +
+      (opts.degrade.length > 0 ? `; degraded on purpose: ${opts.degrade.join(' ')}` : '') +
       `; engine: ${engine === 'offline' ? 'k6-offline (no k6 on PATH)' : 'k6'}` +
       (instances > 1 ? `; ${instances} instances (execution segments ${planInstances(instances, opts.outDir).map((p) => p.segment).join(', ')})` : ''),
   );

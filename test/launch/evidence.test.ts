@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePromText, renderEvidence, summarizeRequests } from '../../launch/evidence';
+import { parsePromText, rateLimitHitsByTenant, renderEvidence, summarizeRequests } from '../../launch/evidence';
 
 const METRICS = `# HELP tenant_requests_total Requests.
 # TYPE tenant_requests_total counter
@@ -39,9 +39,29 @@ describe('summarizeRequests', () => {
 
 describe('renderEvidence', () => {
   it('states every figure on its own line', () => {
-    const text = renderEvidence({ tenantsSeen: 20, requests: 1000, writeShare: 0.1, status401: 0, status5xx: 0, degradedEvents: 4, degradedRequests: 900, recoveredEvents: 1 });
+    const text = renderEvidence({ tenantsSeen: 20, requests: 1000, writeShare: 0.1, status401: 0, status5xx: 0, degradedEvents: 4, degradedRequests: 900, recoveredEvents: 1, rateLimitHits: {} });
     expect(text).toContain('tenants served ............ 20');
     expect(text).toContain('writes 10.00%');
     expect(text).toContain('auth.degraded events ...... 4  (covering 900 requests');
+  });
+});
+
+describe('rate-limit evidence', () => {
+  const text = `tenant_rate_limit_hits_total{tenant="tenant-05",service="policy"} 300
+tenant_rate_limit_hits_total{tenant="tenant-05",service="vuln"} 700
+tenant_rate_limit_hits_total{tenant="tenant-02",service="vuln"} 0
+`;
+
+  it('sums tenant_rate_limit_hits_total per tenant over services, leaving out tenants without hits', () => {
+    expect(rateLimitHitsByTenant(parsePromText(text))).toEqual({ 'tenant-05': 1000 });
+  });
+
+  it.each([
+    [{ 'tenant-05': 1000 }, 'rate-limited (429) ........ only tenant-05 1000 (tenant_rate_limit_hits_total)'],
+    [{}, 'rate-limited (429) ........ no tenant (tenant_rate_limit_hits_total: none)'],
+    [{ 'tenant-05': 1000, 'tenant-02': 3 }, 'rate-limited (429) ........ tenant-05 1000, tenant-02 3 (tenant_rate_limit_hits_total)'],
+  ])('says which tenants the platform throttled: %j', (hits, line) => {
+    const e = { tenantsSeen: 20, requests: 1000, writeShare: 0.1, status401: 0, status5xx: 0, degradedEvents: 0, degradedRequests: 0, recoveredEvents: 0, rateLimitHits: hits };
+    expect(renderEvidence(e)).toContain(line);
   });
 });

@@ -35,7 +35,14 @@ describe('parseStartArgs', () => {
   it('reads every flag', () => {
     expect(
       parse(['--rate', '800', '--duration', '40s', '--ramp-up', '5s', '--tenants', '12', '--chaos', 'expiry', '--chaos-start', '10s', '--chaos-duration', '15s', '--read-ratio', '0.8', '--engine', 'offline', '--instances', '3', '--out', 'x', '--quiet']),
-    ).toEqual({ rate: 800, duration: '40s', rampUp: '5s', tenants: 12, chaos: 'expiry', chaosStart: '10s', chaosDuration: '15s', readRatio: 0.8, engine: 'offline', instances: 3, outDir: 'x', quiet: true });
+    ).toEqual({ rate: 800, duration: '40s', rampUp: '5s', tenants: 12, chaos: 'expiry', chaosStart: '10s', chaosDuration: '15s', readRatio: 0.8, engine: 'offline', instances: 3, outDir: 'x', quiet: true, tenantWeights: undefined, noisy: undefined, degrade: [] });
+  });
+
+  it('reads the noisy neighbour, tenant weights and repeated --degrade', () => {
+    const o = parse(['--noisy-tenant', 'tenant-05', '--noisy-rate', '2000', '--noisy-start', '15s', '--tenant-weights', 'tenant-03=0.3', '--degrade', 'tenant-03:latency=400ms', '--degrade', 'tenant-04:errors=0.05']);
+    expect(o.noisy).toEqual({ tenant: 'tenant-05', rate: 2000, start: '15s', duration: undefined });
+    expect(o.tenantWeights).toBe('tenant-03=0.3');
+    expect(o.degrade).toEqual(['tenant-03:latency=400ms', 'tenant-04:errors=0.05']);
   });
 
   it('splits over runner instances automatically unless told', () => {
@@ -66,6 +73,13 @@ describe('parseStartArgs', () => {
     ['more runner instances than 4', ['--instances', '5'], /--instances: must be auto or a whole number from 1 to 4 \(got '5'\)/],
     ['an instance count that is not a number', ['--instances', 'two'], /--instances: must be auto or a whole number from 1 to 4/],
     ['an unknown flag', ['--rps', '10'], /Unknown option '--rps'/],
+    ['a noisy tenant outside the pool', ['--noisy-tenant', 'tenant-30', '--noisy-rate', '2000'], /--noisy-tenant: must be one of the 20 tenants, tenant-01 … tenant-20 \(got 'tenant-30'\)/],
+    ['a noisy tenant without a rate', ['--noisy-tenant', 'tenant-05'], /--noisy-rate: required with --noisy-tenant/],
+    ['a noisy rate whose limit would throttle everyone', ['--rate', '5000', '--noisy-tenant', 'tenant-05', '--noisy-rate', '500'], /--noisy-rate: must be at least 1000 so the tenant's limit \(half of it\) is twice every other tenant's 250\/s share of --rate \(got 500\)/],
+    ['a noisy rate without a noisy tenant', ['--noisy-rate', '2000'], /--noisy-rate: needs --noisy-tenant/],
+    ['a malformed --degrade', ['--degrade', 'tenant-03:latency=400'], /--degrade: latency must be a Go duration from 1ms to 30s such as 400ms \(got '400'\)/],
+    ['a --degrade of a tenant outside the pool', ['--degrade', 'tenant-40:latency=1s'], /--degrade: 'tenant-40' is not one of the 20 tenants/],
+    ['malformed tenant weights', ['--tenant-weights', 'heavy'], /--tenant-weights: must be uniform, zipf:S or a list such as tenant-03=0.3,tenant-01=5 \(got 'heavy'\)/],
   ])('rejects %s, naming the flag', (_name, args, message) => {
     expect(problemsOf(args).join('\n')).toMatch(message);
   });

@@ -47,6 +47,21 @@ describe('the run plan', () => {
     expect(simEnv(secrets)).toEqual({ SIM_ADMIN_TOKEN: 'admin-xyz', SIM_CLIENT_SECRET: 'secret-xyz' });
   });
 
+  it('limits every tenant to half the noisy flood, with a one-second burst, only in a noisy run', () => {
+    const noisy = { ...DEFAULT_START_OPTIONS, noisy: { tenant: 'tenant-05', rate: 2000, start: undefined, duration: undefined } };
+    const args = simArgs(noisy, '/tmp/audit.log');
+    expect(args.slice(args.indexOf('--rate-limit'), args.indexOf('--rate-limit') + 4)).toEqual(['--rate-limit', '1000', '--rate-burst', '1000']);
+    expect(simArgs(DEFAULT_START_OPTIONS, '/tmp/audit.log')).not.toContain('--rate-limit');
+    expect(bundleEnv(noisy, urls, secrets, { summaryJson: 's', junitXml: 'j' })).toMatchObject({ NOISY_TENANT: 'tenant-05', NOISY_RATE: '2000' });
+    expect(bundleEnv(noisy, urls, secrets, { summaryJson: 's', junitXml: 'j' }).NOISY_START).toBeUndefined();
+  });
+
+  it('passes --degrade to the platform and the tenant weights to the bundle', () => {
+    const o = { ...DEFAULT_START_OPTIONS, degrade: ['tenant-03:latency=400ms'], tenantWeights: 'tenant-03=0.3' };
+    expect(simArgs(o, '/tmp/a.log').slice(-2)).toEqual(['--degrade', 'tenant-03:latency=400ms']);
+    expect(bundleEnv(o, urls, secrets, { summaryJson: 's', junitXml: 'j' }).TENANT_WEIGHTS).toBe('tenant-03=0.3');
+  });
+
   it('points the bundle at the Authority through the fault agent, so the outage reaches token refreshes too', () => {
     const env = bundleEnv(DEFAULT_START_OPTIONS, urls, secrets, { summaryJson: 's.json', junitXml: 'j.xml' });
     expect(env).toMatchObject({
