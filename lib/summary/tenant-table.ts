@@ -78,7 +78,11 @@ function overshoot(row: TenantRow): number {
 export function tenantRows(data: SummaryData, plan: readonly TenantPlan[]): TenantRow[] {
   const rows = plan.map((t): TenantRow => {
     const byId = (id: string): TenantGatePlan | undefined => t.gates.find((g) => g.slo === id);
-    const stat = (g: TenantGatePlan | undefined): number | undefined => (g ? data.metrics[g.key]?.values[g.stat] : undefined);
+    // An empty Trend sub-metric reports 0 for every stat: no latency is 0, so that is "no data".
+    const stat = (g: TenantGatePlan | undefined): number | undefined => {
+      const v = g ? data.metrics[g.key]?.values : undefined;
+      return v && !(v.max === 0 && v[g!.stat] === 0) ? v[g!.stat] : undefined;
+    };
     if (t.noisy) {
       const errors = data.metrics[t.serverErrorsKey as string];
       const requests = (errors?.values.passes ?? 0) + (errors?.values.fails ?? 0);
