@@ -1,6 +1,6 @@
 /**
  * What a gated tenant costs (issue 12): the per-tenant SLOs add 6 threshold sub-metrics per
- * tenant (read p95, write p95, error rate and their 3 sample counters, thresholds/slo-table.ts),
+ * tenant (read p95, write p95, error rate and their 3 sample counters, contracts/slo-table.ts),
  * and a k6-compatible metrics pipeline matches every sample against each sub-metric of its
  * metric — so CPU per sample grows linearly with the gated tenants, memory by a fixed amount
  * per tenant plus the Trend values of its own samples.
@@ -16,7 +16,7 @@ import type { Sample } from '../runner/contract';
 import { defineBuiltinMetrics } from '../runner/metrics/builtin';
 import { createMetricRegistry, type MetricsRegistry } from '../runner/metrics/registry';
 import { BENCH_SUBMETRICS } from '../runner/metrics/bench';
-import { TENANT_SLOS, tenantKey } from '../thresholds/slo-table';
+import { TENANT_SLOS, tenantKey } from '../contracts/slo-table';
 import { isDirectRun, writeReport, type BenchSection } from './report';
 
 const TIMINGS = ['http_req_duration', 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_waiting', 'http_req_receiving'];

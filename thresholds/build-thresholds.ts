@@ -12,7 +12,7 @@
  *   The dropped count never decreases, so aborting on it never changes the final verdict; the
  *   baseline error rate can recover, hence the `delayAbortEval` (SLO_ABORT_DELAY).
  * - Latency SLOs judge `expected_response:true` responses; error rates judge every API response
- *   (thresholds/slo-table.ts says why, per SLO).
+ *   (contracts/slo-table.ts says why, per SLO).
  * - Per-tenant gates: the first TENANT_BREAKDOWN tenants (k6 computes sub-metrics only for
  *   threshold keys, one set per tenant) get the per-tenant SLOs of TENANT_SLOS, each paired with
  *   a `count>=<minimum>` on the same samples, because k6 passes a p(95) threshold on an empty
