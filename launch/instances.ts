@@ -25,6 +25,8 @@ export interface InstancePlan {
   sequence?: string;
   summaryJson: string;
   junitXml: string;
+  /** k6's JSON output of this instance (`--out json=…`), gzip: what tenant-verdict reads. */
+  resultsJson: string;
 }
 
 /** How many runner processes: an explicit 1..4, or `auto` = 2 for the offline runner above 2,500/s. */
@@ -47,12 +49,13 @@ export function segmentOf(index: number, n: number): string {
 }
 
 /**
- * One plan per instance. Output files: `summary.json` / `junit.xml` for a single instance (as
- * before), `summary-<i>.json` / `junit-<i>.xml` for several, all in `outDir`.
+ * One plan per instance. Output files: `summary.json` / `junit.xml` / `results.json.gz` for a
+ * single instance, `summary-<i>.json` / `junit-<i>.xml` / `results-<i>.json.gz` for several, all
+ * in `outDir`.
  */
 export function planInstances(n: number, outDir: string): InstancePlan[] {
   if (!Number.isInteger(n) || n < 1 || n > MAX_INSTANCES) throw new RangeError(`instances must be 1 to ${MAX_INSTANCES} (got ${n})`);
-  if (n === 1) return [{ index: 1, count: 1, summaryJson: join(outDir, 'summary.json'), junitXml: join(outDir, 'junit.xml') }];
+  if (n === 1) return [{ index: 1, count: 1, summaryJson: join(outDir, 'summary.json'), junitXml: join(outDir, 'junit.xml'), resultsJson: join(outDir, 'results.json.gz') }];
   const sequence = segmentSequence(n);
   return Array.from({ length: n }, (_, k) => ({
     index: k + 1,
@@ -61,7 +64,28 @@ export function planInstances(n: number, outDir: string): InstancePlan[] {
     sequence,
     summaryJson: join(outDir, `summary-${k + 1}.json`),
     junitXml: join(outDir, `junit-${k + 1}.xml`),
+    resultsJson: join(outDir, `results-${k + 1}.json.gz`),
   }));
+}
+
+/**
+ * The output flags of one instance: k6's JSON output into its `resultsJson` always; with a
+ * Prometheus URL also the remote-write output, tagged `testid` (and `instance_id` when there are
+ * several, as the k6 Operator tags its runners) so the instances' series stay apart.
+ */
+export function outputArgs(plan: InstancePlan, prometheus: string | undefined, testid: string): string[] {
+  const args = ['--out', `json=${plan.resultsJson}`];
+  if (prometheus === undefined) return args;
+  args.push('--out', 'experimental-prometheus-rw', '--tag', `testid=${testid}`);
+  if (plan.count > 1) args.push('--tag', `instance_id=${plan.index}`);
+  return args;
+}
+
+/** The remote-write variables of `--prometheus` (k6's names; p95 and p99 for the dashboard's row). */
+export function remoteWriteEnv(prometheus: string | undefined): Record<string, string> {
+  return prometheus === undefined
+    ? {}
+    : { K6_PROMETHEUS_RW_SERVER_URL: prometheus, K6_PROMETHEUS_RW_PUSH_INTERVAL: '5s', K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),avg,max' };
 }
 
 /**

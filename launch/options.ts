@@ -34,8 +34,10 @@ export interface StartOptions {
    * engine is the offline runner and the rate is above 2,500/s, else 1 (launch/instances.ts).
    */
   instances: number | 'auto';
-  /** Where summary.json, junit.xml and the platform's audit log are written. */
+  /** Where summary.json, junit.xml, results.json.gz (k6's JSON output) and the audit log go. */
   outDir: string;
+  /** A Prometheus remote-write URL: when set, every instance also pushes `-o experimental-prometheus-rw`. */
+  prometheus?: string;
   quiet: boolean;
   /** `TENANT_WEIGHTS` for the bundle (uniform when unset). */
   tenantWeights: string | undefined;
@@ -100,7 +102,13 @@ Options:
   --noisy-duration D    how long it lasts (default: the rest of the run)
   --degrade SPEC        tenant-sim --degrade TENANT:latency=400ms[,errors=0.05], repeatable:
                           slow or fail one tenant's answers to see its per-tenant gate fail
-  --out DIR             where summary.json, junit.xml and audit.log go (default ${DEFAULT_START_OPTIONS.outDir})
+  --out DIR             where summary.json, junit.xml, results.json.gz (every sample, k6's
+                          JSON output; results-<i>.json.gz per instance) and audit.log go
+                          (default ${DEFAULT_START_OPTIONS.outDir})
+  --prometheus URL      also push the time series to a Prometheus remote-write endpoint
+                          (k6's experimental-prometheus-rw output), e.g. http://127.0.0.1:9090
+                          (started with --web.enable-remote-write-receiver); a URL without a path
+                          gets /api/v1/write
   --quiet               no live progress
   -h, --help            this text
 `;
@@ -117,6 +125,19 @@ export type ParsedStart = { help: true } | { help: false; options: StartOptions 
 
 const CHAOS_MODES: readonly ChaosMode[] = ['off', 'fallback', 'expiry'];
 const ENGINES: readonly Engine[] = ['auto', 'offline', 'k6'];
+
+/** The remote-write URL for `--prometheus` (a bare server URL gets /api/v1/write), or undefined if not http(s). */
+export function remoteWriteUrl(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || raw.length > 2048) return undefined;
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/api/v1/write';
+  return url.href;
+}
 
 /** Parses `npm start` arguments; throws {@link StartOptionsError} listing every problem. */
 export function parseStartArgs(argv: readonly string[]): ParsedStart {
@@ -138,6 +159,7 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
         engine: { type: 'string' },
         instances: { type: 'string' },
         out: { type: 'string' },
+        prometheus: { type: 'string' },
         quiet: { type: 'boolean' },
         'tenant-weights': { type: 'string' },
         'noisy-tenant': { type: 'string' },
@@ -214,6 +236,12 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
     }
   }
   opts.outDir = str('out') ?? opts.outDir;
+  const prometheus = str('prometheus');
+  if (prometheus !== undefined) {
+    const url = remoteWriteUrl(prometheus);
+    if (url === undefined) problems.push(`--prometheus: must be an http:// or https:// URL such as http://127.0.0.1:9090 or http://host:9090/api/v1/write (got '${prometheus.slice(0, 64)}')`);
+    else opts.prometheus = url;
+  }
   opts.quiet = values.quiet === true;
   const weights = str('tenant-weights');
   if (weights !== undefined) {

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { collectEvidence, type PlatformEvidence } from './evidence';
 import type { StartOptions } from './options';
-import { MAX_INSTANCES, instanceHeader, instancePrefix, planInstances, resolveInstances, runExitCode, segmentEnv, type InstancePlan } from './instances';
+import { MAX_INSTANCES, instanceHeader, instancePrefix, outputArgs, planInstances, remoteWriteEnv, resolveInstances, runExitCode, segmentEnv, type InstancePlan } from './instances';
 import { bundleEnv, bundleFor, runnerEnv, simArgs, simEnv, type PlatformEndpoints, type RunSecrets } from './plan';
 import { startProcess, stopAll, waitForReadyLine, type Exit, type ManagedProcess } from './processes';
 
@@ -53,6 +53,10 @@ export interface StackResult {
   summaries: string[];
   /** Every instance's junit.xml path, instance 1 first. */
   junits: string[];
+  /** k6's JSON output of each instance (results.json.gz / results-<i>.json.gz). */
+  results: string[];
+  /** The `testid` tag of the remote-write series (`--prometheus`). */
+  testid: string;
   evidence?: PlatformEvidence;
   /**
    * The runners' stdout and stderr as captured (always for several instances, each under its
@@ -82,7 +86,7 @@ export async function runStack(opts: StartOptions, overrides: StackOverrides = {
   // The platform appends to its audit log (what a collector tails); a run's evidence must not mix
   // with an earlier run's, so every run starts its files anew — the single- and multi-instance
   // names alike, so no summary of an earlier run with another instance count is left to mislead.
-  for (const f of [...planInstances(1, outDir), ...planInstances(MAX_INSTANCES, outDir)].flatMap((p) => [p.summaryJson, p.junitXml])) rmSync(f, { force: true });
+  for (const f of [...planInstances(1, outDir), ...planInstances(MAX_INSTANCES, outDir)].flatMap((p) => [p.summaryJson, p.junitXml, p.resultsJson])) rmSync(f, { force: true });
   rmSync(join(outDir, 'audit.log'), { force: true });
 
   let platform: ManagedProcess | undefined;
@@ -111,7 +115,8 @@ export async function runStack(opts: StartOptions, overrides: StackOverrides = {
     const quiet = opts.quiet ? ['--quiet'] : [];
     const stdio = overrides.stdio ?? 'inherit';
     const startedAt = new Date(Date.now() - 1000);
-    const runs = plans.map((plan) => startInstance(plan, { engine, script, quiet, stdio, opts, urls, secrets, overrides }));
+    const testid = `npm-start-${startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+    const runs = plans.map((plan) => startInstance(plan, { engine, script, quiet, stdio, opts, urls, secrets, overrides, testid }));
     const exits = await Promise.all(runs.map((r) => r.exited));
     const exitCodes = exits.map((exit) => exit.code ?? (exit.signal === 'SIGINT' ? 105 : 1));
     // Several instances: their summaries would interleave, so each one's stdout is held back and
@@ -135,6 +140,8 @@ export async function runStack(opts: StartOptions, overrides: StackOverrides = {
       junitXml: first.junitXml,
       summaries: plans.map((p) => p.summaryJson),
       junits: plans.map((p) => p.junitXml),
+      results: plans.map((p) => p.resultsJson),
+      testid,
       evidence,
       output: runs.map((r) => (plans.length > 1 ? `${instanceHeader(r.plan)}\n${r.output.join('')}` : r.output.join(''))).join('\n'),
       stop: async () => {
@@ -165,6 +172,8 @@ interface InstanceContext {
   urls: PlatformEndpoints;
   secrets: RunSecrets;
   overrides: StackOverrides;
+  /** The `testid` tag of this run's remote-write series. */
+  testid: string;
 }
 
 /**
@@ -173,8 +182,8 @@ interface InstanceContext {
  * lines) is passed through line by line with an `[i/N] ` prefix.
  */
 function startInstance(plan: InstancePlan, c: InstanceContext): InstanceRun {
-  const env = { ...bundleEnv(c.opts, c.urls, c.secrets, plan), ...segmentEnv(plan), ...(c.overrides.env ?? {}) };
-  const args = ['run', ...c.quiet, c.script];
+  const env = { ...bundleEnv(c.opts, c.urls, c.secrets, plan), ...segmentEnv(plan), ...remoteWriteEnv(c.opts.prometheus), ...(c.overrides.env ?? {}) };
+  const args = ['run', ...c.quiet, ...outputArgs(plan, c.opts.prometheus, c.testid), c.script];
   const several = plan.count > 1;
   const stdio = several ? 'pipe' : c.stdio;
   const name = several ? `${c.engine === 'offline' ? 'k6-offline' : 'k6'}#${plan.index}` : c.engine === 'offline' ? 'k6-offline' : 'k6';

@@ -82,16 +82,17 @@ async function main(): Promise<number> {
   try {
     if (result.evidence) console.log(`\n${renderEvidence(result.evidence)}`);
     if (result.summaries.length === 1) {
-      console.log(`\nsummary: ${result.summaryJson}\njunit:   ${result.junitXml}`);
+      console.log(`\nsummary: ${result.summaryJson}\njunit:   ${result.junitXml}\nresults: ${result.results[0]} (every sample, k6's JSON output)`);
     } else {
       console.log('');
       result.summaries.forEach((s, i) => {
         const code = result.exitCodes[i] ?? 1;
-        console.log(`instance ${i + 1}/${result.summaries.length}: exit ${code} (${EXIT_MEANING[code] ?? `FAIL: exit ${code}`})\n  summary: ${s}\n  junit:   ${result.junits[i]}`);
+        console.log(`instance ${i + 1}/${result.summaries.length}: exit ${code} (${EXIT_MEANING[code] ?? `FAIL: exit ${code}`})\n  summary: ${s}\n  junit:   ${result.junits[i]}\n  results: ${result.results[i]}`);
       });
       console.log('run exit code: 0 when every instance exited 0, else the first non-zero code in instance order');
     }
     console.log(`\n${EXIT_MEANING[result.exitCode] ?? `FAIL: exit ${result.exitCode}`}`);
+    if (opts.prometheus) console.log(`time series pushed to ${new URL(opts.prometheus).origin} with testid=${result.testid}`);
     const hint = result.exitCode === 99 ? generatorHintFor(result.summaries) : undefined;
     if (hint) console.log(hint);
   } finally {

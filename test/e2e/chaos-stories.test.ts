@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_START_OPTIONS, type StartOptions } from '../../launch/options';
 import { REPO_ROOT, newSecrets, runStack, type StackResult } from '../../launch/stack';
@@ -55,6 +56,14 @@ describe('baseline without chaos', () => {
   it('passes every threshold and exits 0', () => {
     expect(run.exitCode, explain(run)).toBe(0);
     expect(summaryOf(run).verdict.pass).toBe(true);
+  });
+
+  it('writes every request to results.json.gz (k6’s JSON output), as many as the summary counts', () => {
+    expect(run.results).toEqual([join(REPO_ROOT, 'out/e2e/baseline/results.json.gz')]);
+    const lines = gunzipSync(readFileSync(run.results[0]!)).toString('utf8').split('\n');
+    const reqs = lines.filter((l) => l.startsWith('{"metric":"http_reqs","type":"Point"')).length;
+    expect(reqs).toBe(metric(summaryOf(run), 'http_reqs', 'count'));
+    expect(lines.filter((l) => l.startsWith('{"type":"Metric","data":{"name":"http_reqs"'))).toHaveLength(1);
   });
 
   it('reaches at least ten tenants with a write share within 2 points of 10 %, as the platform counted them', () => {

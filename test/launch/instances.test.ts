@@ -7,7 +7,9 @@ import {
   AUTO_SPLIT_RATE,
   instanceHeader,
   instancePrefix,
+  outputArgs,
   planInstances,
+  remoteWriteEnv,
   resolveInstances,
   runExitCode,
   segmentEnv,
@@ -39,7 +41,7 @@ describe('segments (docs/k6-semantics.md#execution-segments: runner i of N gets 
 
 describe('output files', () => {
   it('keeps summary.json and junit.xml for a single instance', () => {
-    expect(planInstances(1, '/out')).toEqual([{ index: 1, count: 1, summaryJson: join('/out', 'summary.json'), junitXml: join('/out', 'junit.xml') }]);
+    expect(planInstances(1, '/out')).toEqual([{ index: 1, count: 1, summaryJson: join('/out', 'summary.json'), junitXml: join('/out', 'junit.xml'), resultsJson: join('/out', 'results.json.gz') }]);
   });
 
   it.each([2, 3, 4])('numbers them summary-<i>.json and junit-<i>.xml for %i instances', (n) => {
@@ -47,10 +49,26 @@ describe('output files', () => {
     expect(plans.map((p) => p.summaryJson)).toEqual(Array.from({ length: n }, (_, k) => join('/out', `summary-${k + 1}.json`)));
     expect(plans.map((p) => p.junitXml)).toEqual(Array.from({ length: n }, (_, k) => join('/out', `junit-${k + 1}.xml`)));
     expect(new Set(plans.map((p) => p.summaryJson)).size).toBe(n);
+    expect(plans.map((p) => p.resultsJson)).toEqual(Array.from({ length: n }, (_, k) => join('/out', `results-${k + 1}.json.gz`)));
   });
 
   it.each([0, 5, 1.5])('refuses %s instances', (n) => {
     expect(() => planInstances(n, '/out')).toThrow(/instances must be 1 to 4/);
+  });
+});
+
+describe('time-series outputs of each instance', () => {
+  it('writes k6’s JSON output into the instance’s results file, and nothing else without --prometheus', () => {
+    const [one] = planInstances(1, '/out');
+    expect(outputArgs(one!, undefined, 't')).toEqual(['--out', `json=${join('/out', 'results.json.gz')}`]);
+    expect(remoteWriteEnv(undefined)).toEqual({});
+  });
+
+  it('with --prometheus also pushes remote write, tagged testid, and instance_id when there are several (as the k6 Operator)', () => {
+    const url = 'http://127.0.0.1:9090/api/v1/write';
+    expect(outputArgs(planInstances(1, '/o')[0]!, url, 'run-1')).toEqual(['--out', `json=${join('/o', 'results.json.gz')}`, '--out', 'experimental-prometheus-rw', '--tag', 'testid=run-1']);
+    expect(outputArgs(planInstances(2, '/o')[1]!, url, 'run-1')).toEqual(['--out', `json=${join('/o', 'results-2.json.gz')}`, '--out', 'experimental-prometheus-rw', '--tag', 'testid=run-1', '--tag', 'instance_id=2']);
+    expect(remoteWriteEnv(url)).toEqual({ K6_PROMETHEUS_RW_SERVER_URL: url, K6_PROMETHEUS_RW_PUSH_INTERVAL: '5s', K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),avg,max' });
   });
 });
 

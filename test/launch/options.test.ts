@@ -45,6 +45,15 @@ describe('parseStartArgs', () => {
     expect(o.degrade).toEqual(['tenant-03:latency=400ms', 'tenant-04:errors=0.05']);
   });
 
+  it.each([
+    ['http://127.0.0.1:9090', 'http://127.0.0.1:9090/api/v1/write'],
+    ['http://127.0.0.1:9090/', 'http://127.0.0.1:9090/api/v1/write'],
+    ['https://mimir.example/api/v1/push', 'https://mimir.example/api/v1/push'],
+  ])('--prometheus %s pushes remote write to %s', (arg, url) => {
+    expect(parse(['--prometheus', arg]).prometheus).toBe(url);
+    expect(parse([]).prometheus).toBeUndefined();
+  });
+
   it('splits over runner instances automatically unless told', () => {
     expect(parse([]).instances).toBe('auto');
     expect(parse(['--instances', 'auto']).instances).toBe('auto');
@@ -80,6 +89,7 @@ describe('parseStartArgs', () => {
     ['a malformed --degrade', ['--degrade', 'tenant-03:latency=400'], /--degrade: latency must be a Go duration from 1ms to 30s such as 400ms \(got '400'\)/],
     ['a --degrade of a tenant outside the pool', ['--degrade', 'tenant-40:latency=1s'], /--degrade: 'tenant-40' is not one of the 20 tenants/],
     ['malformed tenant weights', ['--tenant-weights', 'heavy'], /--tenant-weights: must be uniform, zipf:S or a list such as tenant-03=0.3,tenant-01=5 \(got 'heavy'\)/],
+    ['a Prometheus URL that is not http(s)', ['--prometheus', 'localhost:9090'], /--prometheus: must be an http:\/\/ or https:\/\/ URL .*\(got 'localhost:9090'\)/],
   ])('rejects %s, naming the flag', (_name, args, message) => {
     expect(problemsOf(args).join('\n')).toMatch(message);
   });
