@@ -5,6 +5,8 @@
 #   ip, iptables          (Debian: iproute2, iptables) - jwks-chaos.sh iptables mode in network namespaces
 #   curl                  (Debian: curl)        - jwks-chaos.sh talks to the fault agent and k6's REST API
 #   chromium              (Debian: chromium)    - tenant-verdict's HTML report checked in a real browser (playwright-core)
+#   redis-server          (Debian: redis-server) - the audit timeline over Redis Streams (test/sim/timeline)
+#   nats-server           (Debian: nats-server)  - the audit timeline over NATS JetStream (test/sim/timeline)
 # and, with the argument `bench` (npm run bench):
 #   wrk                   (Debian: wrk)         - the closed-loop reference the platform and runner are measured against
 # Installs what is missing with apt-get when running as root; otherwise fails with the command to run.
@@ -19,6 +21,8 @@ declare -A PACKAGE_OF=(
   [iptables]=iptables
   [curl]=curl
   [chromium]=chromium
+  [redis-server]=redis-server
+  [nats-server]=nats-server
 )
 if [ "${1:-}" = "bench" ]; then PACKAGE_OF[wrk]=wrk; fi
 
@@ -50,4 +54,8 @@ apt-get install -y -qq --no-install-recommends "${missing_packages[@]}" >/dev/nu
 # own on free loopback ports, so a stray one is stopped to keep :9090 and CPU free.
 if command -v service >/dev/null 2>&1; then service prometheus stop >/dev/null 2>&1 || true; fi
 pkill -x prometheus >/dev/null 2>&1 || true
+# Likewise redis-server's package starts a server on :6379; the tests start their own.
+for svc in redis-server nats-server; do
+  if command -v service >/dev/null 2>&1; then service "$svc" stop >/dev/null 2>&1 || true; fi
+done
 echo "ensure-tools: ok" >&2

@@ -41,6 +41,20 @@ export interface SimConfig {
   tokenCacheSize: number;
   /** File for audit lines; `null` = stdout. */
   auditLog: string | null;
+  /** Where audit events travel before the store: in process, or through a broker (sim/timeline/). */
+  timelineTransport: 'memory' | 'redis' | 'nats';
+  redisUrl: string;
+  natsUrl: string;
+  /** Redis stream key / JetStream stream name of the timeline. */
+  timelineStream: string;
+  /** NATS subject prefix (`<subject>.<tenant>.<service>`). */
+  timelineSubject: string;
+  /** Redis consumer group / JetStream durable consumer of the ingester. */
+  timelineConsumer: string;
+  /** Redis stream key / JetStream stream name of refused envelopes. */
+  timelineDeadLetter: string;
+  /** Events the publisher holds while the broker is unreachable; past it new events are dropped and counted. */
+  timelineBuffer: number;
   quiet: boolean;
   /** Tenants whose API answers are slowed or failed on purpose (--degrade, repeatable). */
   degrade: readonly DegradeSpec[];
@@ -72,6 +86,15 @@ export const SIM_DEFAULTS: Readonly<SimConfig> = Object.freeze({
   maxBodyBytes: 65_536,
   tokenCacheSize: 50_000,
   auditLog: null,
+  timelineTransport: 'memory',
+  redisUrl: 'redis://127.0.0.1:6379',
+  natsUrl: 'nats://127.0.0.1:4222',
+  timelineStream: 'tenant_sim_audit',
+  timelineSubject: 'tenant-sim.audit',
+  timelineConsumer: 'timeline-ingester',
+  timelineDeadLetter: 'tenant_sim_audit_dead',
+  // 100,000 events = 200 s of the 5k profile's ~500 audit events/s, ~60 MB at worst.
+  timelineBuffer: 100_000,
   quiet: false,
   degrade: Object.freeze([]) as readonly DegradeSpec[],
 });
@@ -89,7 +112,7 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const WEEK_MS = 7 * DAY_MS;
 
-type Kind = 'string' | 'port' | 'int' | 'number' | 'duration' | 'ttl' | 'bool' | 'file' | 'degrade';
+type Kind = 'string' | 'port' | 'int' | 'number' | 'duration' | 'ttl' | 'bool' | 'file' | 'degrade' | 'enum' | 'url' | 'name' | 'subject';
 
 interface FlagSpec {
   flag: string;
@@ -97,6 +120,8 @@ interface FlagSpec {
   kind: Kind;
   min?: number;
   max?: number;
+  /** `enum`: the allowed values; `url`: the allowed schemes (without ':'). */
+  values?: readonly string[];
   help: string;
 }
 
@@ -124,6 +149,14 @@ export const SIM_FLAGS: readonly FlagSpec[] = [
   { flag: 'max-body-bytes', key: 'maxBodyBytes', kind: 'int', min: 1, max: 16 * 1024 * 1024, help: 'largest accepted request body' },
   { flag: 'token-cache-size', key: 'tokenCacheSize', kind: 'int', min: 0, max: 10_000_000, help: 'verified tokens kept (map lookup instead of RSA verify); 0 = verify every request' },
   { flag: 'audit-log', key: 'auditLog', kind: 'file', help: 'file that audit JSON lines are appended to' },
+  { flag: 'timeline-transport', key: 'timelineTransport', kind: 'enum', values: ['memory', 'redis', 'nats'], help: 'how audit events reach the store: memory (in process), redis (Redis Streams) or nats (NATS JetStream)' },
+  { flag: 'redis-url', key: 'redisUrl', kind: 'url', values: ['redis', 'rediss'], help: 'Redis server of --timeline-transport redis' },
+  { flag: 'nats-url', key: 'natsUrl', kind: 'url', values: ['nats', 'tls'], help: 'NATS server (JetStream enabled) of --timeline-transport nats' },
+  { flag: 'timeline-stream', key: 'timelineStream', kind: 'name', help: 'Redis stream key / JetStream stream name of the audit timeline' },
+  { flag: 'timeline-subject', key: 'timelineSubject', kind: 'subject', help: 'NATS subject prefix; events go to <subject>.<tenant>.<service>, dead letters to <subject>-dead' },
+  { flag: 'timeline-consumer', key: 'timelineConsumer', kind: 'name', help: 'Redis consumer group / JetStream durable consumer of the ingester' },
+  { flag: 'timeline-dead-letter', key: 'timelineDeadLetter', kind: 'name', help: 'Redis stream key / JetStream stream name for envelopes the ingester refuses' },
+  { flag: 'timeline-buffer', key: 'timelineBuffer', kind: 'int', min: 1, max: 10_000_000, help: 'audit events held while the broker is unreachable; past it new events are dropped (counted)' },
   { flag: 'quiet', key: 'quiet', kind: 'bool', help: 'no informational log lines on stderr' },
   {
     flag: 'degrade',
@@ -174,6 +207,29 @@ function parseValue(spec: FlagSpec, raw: string, source: string): unknown {
       const spec = parseDegrade(raw);
       if (typeof spec === 'string') throw new ConfigError(`invalid value '${raw}' for ${source}: ${spec}`);
       return spec;
+    }
+    case 'enum':
+      if (!spec.values?.includes(raw)) bad(`one of ${spec.values?.join(', ')}`);
+      return raw;
+    case 'name':
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) bad('1-64 characters from A-Z a-z 0-9 _ - (valid as a Redis key and a JetStream name)');
+      return raw;
+    case 'subject':
+      if (raw.length > 128 || !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(raw)) bad("dot-separated tokens of A-Z a-z 0-9 _ - (no wildcards), at most 128 characters, e.g. 'tenant-sim.audit'");
+      return raw;
+    case 'url': {
+      let u: URL | null = null;
+      try {
+        u = new URL(raw);
+      } catch {
+        /* reported below */
+      }
+      const schemes = spec.values ?? [];
+      if (!u || !schemes.includes(u.protocol.slice(0, -1)) || u.hostname === '') {
+        // The value may carry a password: name the flag and the form, never echo it.
+        throw new ConfigError(`invalid value for ${source}: expected a URL ${schemes.map((x) => `${x}://host:port`).join(' or ')}`);
+      }
+      return raw;
     }
     case 'ttl':
     case 'duration': {

@@ -30,6 +30,7 @@ import { closeServer, listen, urlOf } from './http/harden';
 import { silentLogger, type Logger } from './logger';
 import { SimMetrics } from './metrics/sim-metrics';
 import { TenantRegistry } from './tenants';
+import { startTimeline, type Timeline } from './timeline/timeline';
 
 export interface StartSimOptions extends Partial<SimConfig> {
   /** Time source for every interval and token check (default: the system clock). */
@@ -46,6 +47,8 @@ export interface StartSimOptions extends Partial<SimConfig> {
   defaultMetrics?: boolean;
   /** Replaces the JWKS HTTP fetch (tests of the cache alone). */
   fetchJwks?: (url: string, timeoutMs: number) => Promise<unknown>;
+  /** JetStream ack wait of the timeline consumer (default 10 s); restart tests shorten it. */
+  natsAckWaitMs?: number;
 }
 
 export interface Sim {
@@ -64,13 +67,15 @@ export interface Sim {
   keys: KeyStore;
   faults: FaultController;
   registry: TenantRegistry;
+  /** The broker timeline (publisher, ingester, transport); null with `--timeline-transport memory`. */
+  timeline: Timeline | null;
   /** Whether the first JWKS fetch succeeded before start resolved. */
   jwksLoaded: boolean;
   close(): Promise<void>;
 }
 
 export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
-  const { clock: clockOpt, random, auditSink, logger: loggerOpt, defaultMetrics, fetchJwks, ...partial } = options;
+  const { clock: clockOpt, random, auditSink, logger: loggerOpt, defaultMetrics, fetchJwks, natsAckWaitMs, ...partial } = options;
   const config: SimConfig = { ...SIM_DEFAULTS, ...partial };
   checkExposure(config);
   checkConsistency(config);
@@ -89,9 +94,20 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   }
   const audit = new AuditLog(clock, auditSink ?? fileSink, () => metrics.auditDropped.inc());
   const registry = new TenantRegistry(config.tenants);
+  let timeline: Timeline | null;
+  try {
+    timeline = await startTimeline({ config, audit, metrics, registry, clock, logger, ...(natsAckWaitMs ? { natsAckWaitMs } : {}) });
+  } catch (err) {
+    if (fileSink) fileSink.end();
+    // Not a bad flag value (the CLI exits 1, not 2): the broker did not answer.
+    throw new Error(`--timeline-transport ${config.timelineTransport}: ${(err as Error).message}`);
+  }
   const keys = await KeyStore.create(clock, config.keyGraceMs);
 
   let issuer = '';
+  const closeTimeline = async (): Promise<void> => {
+    await timeline?.close();
+  };
   const authorityServer = createAuthorityServer({
     clock,
     keys,
@@ -104,7 +120,13 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     audit,
     logger,
   });
-  const authorityPort = await listen(authorityServer, config.authorityPort, config.host);
+  let authorityPort: number;
+  try {
+    authorityPort = await listen(authorityServer, config.authorityPort, config.host);
+  } catch (err) {
+    await closeTimeline();
+    throw err;
+  }
   issuer = urlOf(config.host, authorityPort);
 
   let agent: FaultAgent;
@@ -121,6 +143,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     });
   } catch (err) {
     await closeServer(authorityServer);
+    await closeTimeline();
     throw err;
   }
 
@@ -165,6 +188,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     authAudit.stop();
     queues.stop();
     await Promise.all([closeServer(authorityServer), agent.close()]);
+    await closeTimeline();
     throw err;
   }
   const jwksLoaded = await jwks.start();
@@ -186,6 +210,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     keys,
     faults: agent.controller,
     registry,
+    timeline,
     jwksLoaded,
     close() {
       closing ??= (async () => {
@@ -193,6 +218,8 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
         authAudit.stop();
         queues.stop();
         await Promise.all([closeServer(apiServer), closeServer(authorityServer), agent.close()]);
+        // After the listeners: events of the last requests still travel through the broker.
+        await closeTimeline();
         if (fileSink) await new Promise<void>((resolve) => fileSink!.end(() => resolve()));
       })();
       return closing;

@@ -4,6 +4,8 @@
  * token, secret or Authorization header.
  */
 export interface AuditEvent {
+  /** Unique per event (a UUID): what the timeline ingester de-duplicates on. */
+  id: string;
   time: string;
   tenant: string;
   subject: string;
@@ -11,12 +13,14 @@ export interface AuditEvent {
   resource: string;
   result: 'success' | 'failure' | 'denied' | 'allowed';
   traceId: string | null;
+  /** The platform service the event belongs to (`policy`, `vuln`, `notify`, `authority`, `auth`, `none`). */
+  service: string;
   /** Aggregated events: how many occurrences this line stands for. */
   count?: number;
   reason?: string;
 }
 
-export type AuditInput = Omit<AuditEvent, 'time'>;
+export type AuditInput = Omit<AuditEvent, 'time' | 'id' | 'service'> & { service?: string };
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 

@@ -6,12 +6,21 @@
  * wrote 47,527 data.write and 140 auth.degraded events; a shared 10,000-event ring answered 0).
  * Writes never block the request path: when the sink is backed up past 8 MiB the line is dropped
  * from the sink (still kept in the ring) and counted.
+ * With a broker transport (sim/timeline/) `record` forwards instead of storing, and the timeline
+ * ingester stores through `ingest`, which skips an event id it stored already.
  */
+import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { Clock } from '../clock';
+import { serviceOf } from '../timeline/envelope';
 import type { AuditEvent, AuditInput } from './audit-event';
 
 export const AUDIT_RING_SIZE = 10_000;
+/**
+ * Event ids remembered for de-duplicating timeline deliveries: at the 5k profile's ~500 audit
+ * events/s that is ~400 s, far longer than any redelivery (publisher retries, broker ack waits).
+ */
+export const AUDIT_DEDUPE_WINDOW = 200_000;
 const MAX_SINK_BACKLOG = 8 * 1024 * 1024;
 
 export interface AuditQuery {
@@ -58,6 +67,10 @@ export class AuditLog {
   private seq = 0;
   private evicted = 0;
   private sinkBroken = false;
+  private forward: ((event: AuditEvent) => void) | null = null;
+  private readonly seenIds = new Set<string>();
+  private readonly seenOrder: string[] = [];
+  private seenHead = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -65,6 +78,7 @@ export class AuditLog {
     private readonly onSinkDrop: () => void = () => {},
     /** Events kept per action. */
     private readonly ringSize = AUDIT_RING_SIZE,
+    private readonly dedupeWindow = AUDIT_DEDUPE_WINDOW,
   ) {
     // A reader that goes away (EPIPE) or a full disk must not take the platform down: stop
     // writing to the sink, keep the ring buffer, count what is not written.
@@ -73,9 +87,41 @@ export class AuditLog {
     });
   }
 
+  /**
+   * The timeline hook: with a broker transport, recorded events go to `forward` (the publisher)
+   * instead of the store, and come back through `ingest` once the ingester has read them.
+   */
+  forwardTo(forward: ((event: AuditEvent) => void) | null): void {
+    this.forward = forward;
+  }
+
   record(input: AuditInput): AuditEvent {
     const at = this.clock.now();
-    const event: AuditEvent = { time: new Date(at).toISOString(), ...input };
+    const event: AuditEvent = { id: randomUUID(), time: new Date(at).toISOString(), ...input, service: input.service ?? serviceOf(input.action, input.resource) };
+    if (this.forward) this.forward(event);
+    else this.store(event, at);
+    return event;
+  }
+
+  /**
+   * Stores an event the timeline ingester delivered; false (and nothing stored or written) when
+   * an event with this id was stored already, so at-least-once delivery never doubles an event.
+   */
+  ingest(event: AuditEvent): boolean {
+    if (this.seenIds.has(event.id)) return false;
+    this.seenIds.add(event.id);
+    if (this.seenOrder.length < this.dedupeWindow) this.seenOrder.push(event.id);
+    else {
+      this.seenIds.delete(this.seenOrder[this.seenHead] as string);
+      this.seenOrder[this.seenHead] = event.id;
+      this.seenHead = (this.seenHead + 1) % this.dedupeWindow;
+    }
+    const at = Date.parse(event.time);
+    this.store(event, Number.isFinite(at) ? at : this.clock.now());
+    return true;
+  }
+
+  private store(event: AuditEvent, at: number): void {
     let ring = this.rings.get(event.action);
     if (!ring) this.rings.set(event.action, (ring = new Ring(this.ringSize)));
     if (ring.push({ at, seq: this.seq++, event })) this.evicted++;
@@ -83,7 +129,6 @@ export class AuditLog {
       if (this.sinkBroken || this.sink.writableLength > MAX_SINK_BACKLOG) this.onSinkDrop();
       else this.sink.write(`${JSON.stringify(event)}\n`);
     }
-    return event;
   }
 
   /**

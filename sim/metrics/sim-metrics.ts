@@ -23,7 +23,7 @@ export class SimMetrics {
   readonly duration: Histogram<'tenant' | 'service' | 'route'>;
   readonly rateLimitHits: Counter<'tenant' | 'service'>;
   readonly dataVolume: Counter<'tenant' | 'service' | 'direction'>;
-  readonly queueDepth: Gauge<'tenant' | 'service'>;
+  readonly queueDepth: Gauge<'tenant' | 'service' | 'queue'>;
   readonly queueDropped: Counter<'tenant' | 'service'>;
   readonly storeEvictions: Counter<'tenant' | 'service'>;
   readonly labelOverflow: Counter;
@@ -43,6 +43,8 @@ export class SimMetrics {
     jwksAgeSeconds: (): number => 0,
     jwksKeys: (): number => 0,
     queueDepths: (): Iterable<[string, number]> => [],
+    /** Broker backlog rows with label values already mapped; null when no broker transport is on. */
+    timelineBacklog: async (): Promise<ReadonlyArray<{ tenant: string; service: string; count: number }> | null> => null,
   };
   private readonly bound = new Map<string, BoundRequest>();
 
@@ -56,17 +58,20 @@ export class SimMetrics {
     const labelOf = (t: string): string => this.tenants.label(t);
     this.queueDepth = new Gauge({
       name: 'tenant_queue_depth',
-      help: 'Notify deliveries waiting in the tenant queue.',
-      labelNames: ['tenant', 'service'],
+      help: 'Items waiting per tenant and service: Notify deliveries (queue="notify_deliveries") and, with a broker transport, audit timeline entries not yet acknowledged by the ingester (queue="audit_timeline").',
+      labelNames: ['tenant', 'service', 'queue'],
       registers,
-      collect() {
-        this.reset();
+      async collect() {
         const sums = new Map<string, number>();
         for (const [tenant, depth] of sources.queueDepths()) {
           const label = labelOf(tenant);
           sums.set(label, (sums.get(label) ?? 0) + depth);
         }
-        for (const [tenant, depth] of sums) this.set({ tenant, service: 'notify' }, depth);
+        // The timeline source answers its last known rows when the broker does not answer.
+        const backlog = await sources.timelineBacklog();
+        this.reset();
+        for (const [tenant, depth] of sums) this.set({ tenant, service: 'notify', queue: 'notify_deliveries' }, depth);
+        if (backlog) for (const row of backlog) this.set({ tenant: row.tenant, service: row.service, queue: 'audit_timeline' }, row.count);
       },
     });
     this.queueDropped = new Counter({ name: 'tenant_queue_dropped_total', help: 'Notify deliveries dropped because the tenant queue was full.', labelNames: ['tenant', 'service'], registers });

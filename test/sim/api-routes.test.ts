@@ -107,7 +107,7 @@ describe('writes', () => {
     expect(again.status).toBe(409);
     expect(again.body.error).toBe('conflict');
     const text = await sim.metrics.registry.metrics();
-    expect(text).toMatch(/tenant_queue_depth\{tenant="tenant-01",service="notify"\} [1-9]/);
+    expect(text).toMatch(/tenant_queue_depth\{tenant="tenant-01",service="notify",queue="notify_deliveries"\} [1-9]/);
   });
 
   it('a rule naming a channel the tenant does not have is invalid_body', async () => {

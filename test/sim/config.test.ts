@@ -20,6 +20,14 @@ describe('parseSimArgs', () => {
     ['--rate-limit', '12.5', 'rateLimit', 12.5],
     ['--agent-control-port', '0', 'agentControlPort', 0],
     ['--audit-log', '/tmp/a.jsonl', 'auditLog', '/tmp/a.jsonl'],
+    ['--timeline-transport', 'nats', 'timelineTransport', 'nats'],
+    ['--redis-url', 'rediss://:pw@cache.internal:6380/2', 'redisUrl', 'rediss://:pw@cache.internal:6380/2'],
+    ['--nats-url', 'nats://127.0.0.1:4333', 'natsUrl', 'nats://127.0.0.1:4333'],
+    ['--timeline-stream', 'audit_v2', 'timelineStream', 'audit_v2'],
+    ['--timeline-subject', 'platform.audit.v2', 'timelineSubject', 'platform.audit.v2'],
+    ['--timeline-consumer', 'ingester-b', 'timelineConsumer', 'ingester-b'],
+    ['--timeline-dead-letter', 'audit_dead', 'timelineDeadLetter', 'audit_dead'],
+    ['--timeline-buffer', '5000', 'timelineBuffer', 5000],
   ])('parses %s %s', (flag, value, key, expected) => {
     expect((parseSimArgs([flag, value], {}).config as unknown as Record<string, unknown>)[key]).toBe(expected);
   });
@@ -34,6 +42,12 @@ describe('parseSimArgs', () => {
     [['--quiet=maybe'], "invalid value 'maybe' for --quiet: expected true or false"],
     [['--api-port'], 'flag --api-port needs a value: API listener port (0 = any free port)'],
     [['serve'], "unexpected argument 'serve': tenant-sim takes only --flags (see --help)"],
+    [['--timeline-transport', 'kafka'], "invalid value 'kafka' for --timeline-transport: expected one of memory, redis, nats"],
+    [['--redis-url', 'http://127.0.0.1:6379'], 'invalid value for --redis-url: expected a URL redis://host:port or rediss://host:port'],
+    [['--nats-url', 'nats:/nohost'], 'invalid value for --nats-url: expected a URL nats://host:port or tls://host:port'],
+    [['--timeline-stream', 'a.b'], "invalid value 'a.b' for --timeline-stream: expected 1-64 characters from A-Z a-z 0-9 _ - (valid as a Redis key and a JetStream name)"],
+    [['--timeline-subject', 'audit.>'], "invalid value 'audit.>' for --timeline-subject: expected dot-separated tokens of A-Z a-z 0-9 _ - (no wildcards), at most 128 characters, e.g. 'tenant-sim.audit'"],
+    [['--timeline-buffer', '0'], "invalid value '0' for --timeline-buffer: expected a value >= 1"],
   ])('rejects %j with a message naming the flag', (argv, message) => {
     expect(() => parseSimArgs(argv, {})).toThrow(new ConfigError(message));
   });
@@ -43,6 +57,10 @@ describe('parseSimArgs', () => {
       new ConfigError('--jwks-ttl (10s) must be longer than --jwks-refresh (30s), otherwise keys expire between two refreshes even without an outage'),
     );
     expect(parseSimArgs(['--jwks-ttl', 'never', '--jwks-refresh', '1h'], {}).config.jwksTtlMs).toBe(Infinity);
+  });
+
+  it('never echoes a broker URL it refuses (it may carry a password)', () => {
+    expect(() => parseSimArgs(['--redis-url', 'http://user:hunter2@host'], {})).toThrow(/^(?!.*hunter2).*--redis-url/);
   });
 
   it('names the env variable when the bad value came from env', () => {

@@ -48,7 +48,7 @@ describe('secrets never reach logs or audit', () => {
       expect(text.toLowerCase()).not.toContain('authorization');
     }
     for (const line of file.split('\n').filter(Boolean)) {
-      expect(Object.keys(JSON.parse(line)).slice(0, 7)).toEqual(['time', 'tenant', 'subject', 'action', 'resource', 'result', 'traceId']);
+      expect(Object.keys(JSON.parse(line)).slice(0, 8)).toEqual(['id', 'time', 'tenant', 'subject', 'action', 'resource', 'result', 'traceId']);
     }
   });
 });

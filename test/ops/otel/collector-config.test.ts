@@ -70,6 +70,8 @@ const MAPPED_ATTRIBUTES: Record<string, string> = {
   action: 'event.action',
   resource: 'audit.resource',
   result: 'event.outcome',
+  id: 'log.record.uid',
+  service: 'audit.service',
 };
 
 /**
