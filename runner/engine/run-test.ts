@@ -40,6 +40,7 @@ import { createProgressReporter } from '../progress/progress';
 import { VU_REALMS, type EngineServices, type VuRealm } from '../vu/engine-services';
 import { compileModule } from '../vu/script-loader';
 import { VU, type ScenarioState } from '../vu/vu';
+import { marshalSetupData } from './setup-data';
 import { VuPool } from './vu-pool';
 import { resolveOutSpecs } from '../output/out-specs';
 import { startOutputs, thresholdsByKey, type OutputSet } from '../output/outputs';
@@ -243,13 +244,18 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     await services.http.warmUp();
 
     // ---- setup --------------------------------------------------------------------------------
+    // The test run starts before setup() and ends after teardown(), as k6 marks it (k6 v2.2
+    // `internal/execution/scheduler.go` Run: MarkStarted … MarkEnded): Counter rates, the summary's
+    // duration and exec.instance.currentTestRunDuration all count setup and teardown.
+    testStart = Date.now();
+    perfStart = performance.now();
     let setupData: unknown;
     let setupFailed = false;
     if (!options.noSetup && typeof exportsObj.setup === 'function') {
       const setupVU = new VU(0, services, entry, 0);
       try {
         setupData = await setupVU.runLifecycle('setup', 'setup', undefined, options.setupTimeoutMs, () => new SetupTimeoutError(options.setupTimeoutMs));
-        setupJSON = setupData === undefined ? undefined : JSON.stringify(setupData);
+        setupJSON = marshalSetupData(setupData);
       } catch (err) {
         setupFailed = true;
         if (runErrorCode === undefined) {
@@ -262,8 +268,6 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     if (!setupFailed) await vuPool.primeSetupData(setupJSON);
 
     // ---- the scenarios ------------------------------------------------------------------------
-    testStart = Date.now();
-    perfStart = performance.now();
     const emitVus = (): void => {
       const t = Date.now();
       registry.add({ metric: VUS, value: services.instanceStats().vusActive, tags: { ...options.tags }, time: t });
@@ -320,7 +324,6 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
       emitVus();
       progress.stop(true);
     }
-    const testRunDurationMs = perfStart ? performance.now() - perfStart : 0;
 
     // ---- teardown -----------------------------------------------------------------------------
     if (!setupFailed && !options.noTeardown && typeof exportsObj.teardown === 'function') {
@@ -343,6 +346,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     }
 
     // ---- final thresholds and summary ---------------------------------------------------------
+    const testRunDurationMs = performance.now() - perfStart;
     let thresholdsFailed = false;
     if (thresholds) {
       const r = thresholds.evaluate({ final: true, elapsedMs: testRunDurationMs });

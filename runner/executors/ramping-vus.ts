@@ -1,8 +1,11 @@
 /**
- * `ramping-vus` (docs/k6-semantics.md#executors, #arrival-rate-timing, k6 `lib/executor/ramping_vus.go`): the VU count follows
- * the stages linearly, one VU at a time. A VU taken away during a ramp-down finishes its current
- * iteration within `gracefulRampDown` (then it is interrupted); at the end of the last stage
- * every VU gets `gracefulStop`.
+ * `ramping-vus` (docs/k6-semantics.md#executors, #arrival-rate-timing, k6 v2.2 `lib/executor/ramping_vus.go`): the VU count
+ * follows the stages linearly, one VU at a time. A VU taken away by a ramp-down — also the last
+ * stage's ramp-down, which ends at the end of the stages — finishes its current iteration within
+ * `gracefulRampDown`, then it is interrupted (k6 `reserveVUsForGracefulRampDowns`: with a grace of
+ * 0 the graceful plan is the raw steps, so a last stage ramping to 0 ends the scenario at the end
+ * of the stages). The VUs the last stage keeps get `gracefulStop`, which also caps every
+ * ramp-down's grace (k6 `GetExecutionRequirements`).
  */
 import { BaseExecutor, pad } from './base-executor';
 import { StopSignal } from './stop-signal';
@@ -70,9 +73,16 @@ export class RampingVus<V extends VuRef = VuRef> extends BaseExecutor<RampingVus
     super(config, host, tuple);
     this.steps = planRampingVus(config.startVUs, config.stages, tuple);
     this.durationMs = config.stages.reduce((a, s) => a + s.durationMs, 0);
-    this.plannedMs = this.durationMs + config.gracefulStopMs;
+    // k6's graceful plan ends at the end of the stages plus gracefulStop, or plus gracefulRampDown
+    // when that is shorter and the last stage ramps down to 0.
+    const endsAtZero = this.steps[this.steps.length - 1]!.vus === 0;
+    this.plannedMs = this.durationMs + (endsAtZero ? Math.min(config.gracefulRampDownMs, config.gracefulStopMs) : config.gracefulStopMs);
     this.maxVUs = this.preAllocatedVUs = Math.max(0, ...this.steps.map((s) => s.vus));
     this.hasWork = this.maxVUs > 0;
+  }
+
+  override get regularMs(): number {
+    return this.durationMs;
   }
 
   private setTarget(n: number): void {
@@ -122,6 +132,9 @@ export class RampingVus<V extends VuRef = VuRef> extends BaseExecutor<RampingVus
       else this.after(step.atMs, () => !this.ending && this.setTarget(step.vus));
     }
     await new Promise<void>((resolve) => this.after(this.durationMs, resolve));
+    // The last stage's final step lands on the end: VUs it takes away get gracefulRampDown.
+    const final = this.steps[this.steps.length - 1]!;
+    if (final.atMs >= this.durationMs && final.vus < this.target) this.setTarget(final.vus);
     this.beginEnding(this.config.gracefulStopMs);
     // Loops may be added while we wait; drain until none is left.
     for (let i = 0; i < this.loops.length; i++) await this.loops[i];

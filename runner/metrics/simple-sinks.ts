@@ -16,9 +16,9 @@ export class CounterSink {
 }
 
 /**
- * Gauge: the last value added, plus min and max for the summary. As in k6's GaugeSink, `min`
- * starts at the first value but `max` starts at 0, so a gauge that only ever saw negative values
- * reports `max=0` — kept for identical summaries.
+ * Gauge: the last value added, plus min and max for the summary. Both start at the first value,
+ * as k6's `GaugeSink.Add` since v2.2.0 (k6 `metrics/sink.go`, #6195): a gauge that only saw
+ * negative values reports a negative `max`.
  */
 export class GaugeSink {
   value = 0;
@@ -27,7 +27,7 @@ export class GaugeSink {
   samples = 0;
 
   add(value: number): void {
-    if (value > this.max) this.max = value;
+    if (this.samples === 0 || value > this.max) this.max = value;
     if (this.samples === 0 || value < this.min) this.min = value;
     this.value = value;
     this.samples += 1;

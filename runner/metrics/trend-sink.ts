@@ -22,15 +22,10 @@ export interface TrendSinkOptions {
 
 export class TrendSink {
   count = 0;
+  /** min and max start at the first sample, as k6's `TrendSink.Add` (k6 v2.2 `metrics/sink.go`). */
   min = 0;
-  /**
-   * As k6's TrendSink: starts at 0, not at the first value, so a Trend of only negative values
-   * reports `max=0` (its `p(100)` is still the true largest value). Kept for identical results.
-   */
   max = 0;
   sum = 0;
-  /** The true largest value, for clamping histogram estimates. */
-  private highest = 0;
   private raw: Float64Array | null = new Float64Array(16);
   /** Length of the sorted prefix of `raw`; values after it arrived since the last read. */
   private sortedCount = 0;
@@ -44,13 +39,12 @@ export class TrendSink {
   }
 
   add(value: number): void {
-    if (value > this.max) this.max = value;
     if (this.count === 0) {
       this.min = value;
-      this.highest = value;
+      this.max = value;
     } else {
       if (value < this.min) this.min = value;
-      if (value > this.highest) this.highest = value;
+      if (value > this.max) this.max = value;
     }
     this.sum += value;
     const n = this.count;
@@ -103,7 +97,7 @@ export class TrendSink {
     const n = this.count;
     if (n === 0) return 0;
     if (n === 1) return this.min;
-    if (this.raw === null) return histogramPercentile(this.histogram!, pct, this.min, this.highest);
+    if (this.raw === null) return histogramPercentile(this.histogram!, pct, this.min, this.max);
     const i = pct * (n - 1);
     const lo = Math.floor(i);
     const hi = Math.ceil(i);

@@ -151,30 +151,41 @@ export function mergeLayers(layers: readonly OptionsLayer[], problems: string[])
   return out;
 }
 
-/** Turns shortcuts into the `default` scenario (k6 `deriveExecutionConfig`). */
-export function deriveScenarios(merged: OptionsLayer, warnings: string[]): Record<string, unknown> {
-  if (merged.scenarios !== undefined) {
-    if (merged.vus !== undefined) warnings.push('the vus option is ignored because scenarios are configured');
-    return merged.scenarios as Record<string, unknown>;
-  }
+/**
+ * Turns shortcuts into the `default` scenario, in k6's order (k6 v2.2
+ * `lib/executor/execution_config_shortcuts.go` `DeriveScenariosFromShortcuts`): `iterations`,
+ * then `duration` (it must be positive), then non-empty `stages`, then `vus` alone — which since
+ * k6 v2.1.0 (#5794) replaces any `scenarios` with N VUs sharing N iterations, with a warning —
+ * then `scenarios`, else one VU running one iteration.
+ */
+export function deriveScenarios(merged: OptionsLayer, warnings: string[], problems: string[] = []): Record<string, unknown> {
   const vus = merged.vus ?? 1;
+  const stages = merged.stages;
+  const scenarios = merged.scenarios;
   if (merged.iterations !== undefined) {
     const s: Record<string, unknown> = { executor: SHARED_ITERATIONS, vus, iterations: merged.iterations };
     if (merged.duration !== undefined) s.maxDuration = merged.duration;
     return { [DEFAULT_SCENARIO_NAME]: s };
   }
-  if (merged.stages !== undefined) {
-    return { [DEFAULT_SCENARIO_NAME]: { executor: RAMPING_VUS, startVUs: vus, stages: merged.stages } };
-  }
   if (merged.duration !== undefined) {
     const ms = parseDuration(merged.duration);
-    if (ms === 0) return { [DEFAULT_SCENARIO_NAME]: { executor: SHARED_ITERATIONS, vus, iterations: vus } };
+    if (ms !== undefined && ms <= 0) {
+      problems.push(`duration must be more than 0, got ${JSON.stringify(merged.duration)} (use iterations for a run of a fixed number of iterations)`);
+    }
     return { [DEFAULT_SCENARIO_NAME]: { executor: CONSTANT_VUS, vus, duration: merged.duration } };
   }
-  if (merged.vus !== undefined) {
-    // k6 v2.1+: `--vus N` alone runs N VUs sharing N iterations.
+  // Anything but an empty list goes to ramping-vus, which validates it.
+  if (stages !== undefined && !(Array.isArray(stages) && stages.length === 0)) {
+    return { [DEFAULT_SCENARIO_NAME]: { executor: RAMPING_VUS, startVUs: vus, stages } };
+  }
+  if (merged.vus !== undefined && stages === undefined) {
+    if (scenarios !== undefined) warnings.push(`\`vus=${String(merged.vus)}\` overrides scenarios configuration`);
     return { [DEFAULT_SCENARIO_NAME]: { executor: SHARED_ITERATIONS, vus, iterations: vus } };
   }
+  const emptyObject = typeof scenarios === 'object' && scenarios !== null && !Array.isArray(scenarios) && Object.keys(scenarios).length === 0;
+  if (scenarios !== undefined && !emptyObject) return scenarios as Record<string, unknown>;
+  if (Array.isArray(stages)) warnings.push('`stages` was explicitly set to an empty value, running the script with 1 iteration in 1 VU');
+  if (emptyObject) warnings.push('`scenarios` was explicitly set to an empty value, running the script with 1 iteration in 1 VU');
   return { [DEFAULT_SCENARIO_NAME]: { executor: PER_VU_ITERATIONS, vus: 1, iterations: 1 } };
 }
 
@@ -210,7 +221,7 @@ export function consolidate(input: ConsolidateInput): ConsolidatedOptions {
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) problems.push(`${key} must be a non-negative integer, got ${JSON.stringify(v)}`);
   }
 
-  const rawScenarios = deriveScenarios(merged, warnings);
+  const rawScenarios = deriveScenarios(merged, warnings, problems);
   const scenarios: ScenarioConfig[] = [];
   if (typeof rawScenarios !== 'object' || rawScenarios === null || Array.isArray(rawScenarios)) {
     problems.push('scenarios must be an object keyed by scenario name');
@@ -219,7 +230,6 @@ export function consolidate(input: ConsolidateInput): ConsolidatedOptions {
       const s = parseScenario(name, raw, problems);
       if (s) scenarios.push(s);
     }
-    if (Object.keys(rawScenarios).length === 0) problems.push('scenarios: at least one scenario is required');
   }
   for (const s of scenarios) {
     if (!input.exportedFunctions.includes(s.exec)) {

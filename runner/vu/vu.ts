@@ -536,9 +536,6 @@ export class VU {
       if (this.syncSleepMs > 0) await new Promise((r) => setTimeout(r, this.syncSleepMs));
       await this.waitIdle();
       if (this.asyncError !== undefined) throw this.asyncError;
-      const minMs = this.engine.options?.minIterationDurationMs ?? 0;
-      const left = minMs - (performance.now() - started);
-      if (left > 0) await new Promise((r) => setTimeout(r, left));
     })();
     // Settles once: by the work, or by the interrupt signal (one listener, removed at the end).
     return new Promise((resolve) => {
@@ -557,7 +554,19 @@ export class VU {
         const elapsed = performance.now() - started;
         this.emit(ITERATION_DURATION, elapsed, tags, startedWall + elapsed);
         this.emit(ITERATIONS, 1, tags);
-        resolve('completed');
+        // minIterationDuration pads after the iteration's samples, also after an exception, and
+        // an interrupt only cuts the padding short (k6 v2.2 `internal/js/runner.go` RunOnce).
+        const left = (this.engine.options?.minIterationDurationMs ?? 0) - elapsed;
+        if (left <= 0) return resolve('completed');
+        let stopPadding: () => void = () => undefined;
+        const timer = setTimeout(() => {
+          stopPadding();
+          resolve('completed');
+        }, left);
+        stopPadding = interrupt.on(() => {
+          clearTimeout(timer);
+          resolve('completed');
+        });
       };
       // `on` calls back at once when the signal already fired (abort during the sync part).
       const unsubscribe = interrupt.on(() => finish(INTERRUPTED));

@@ -1,7 +1,9 @@
 /**
  * k6 conformance: small plain-JS k6 scripts run through the real `k6-offline` CLI against a
- * loopback server, each with its expected outcome and the k6 fact it checks
- * (a section of docs/k6-semantics.md). Real-time cases state their tolerance in `note`.
+ * loopback server, each with its expected outcome and the k6 behaviour it checks: a section of
+ * docs/k6-semantics.md (`fact`), or the k6 source file (grafana/k6 at v2.2.0) that defines it
+ * (`source`). Real-time cases state their tolerance in `note`. The suite runs in the VU realm mode
+ * given by K6_OFFLINE_VU_REALM (default isolated): `K6_OFFLINE_VU_REALM=shared npx vitest run <this file>`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +14,10 @@ import { startServer } from './server';
 
 interface Case {
   name: string;
-  /** The docs/k6-semantics.md section the case checks. */
-  fact: string;
+  /** The docs/k6-semantics.md section the case checks (older cases). */
+  fact?: string;
+  /** The k6 source file (grafana/k6 at v2.2.0) or docs page that defines the behaviour. */
+  source?: string;
   script: string;
   args?: string[];
   env?: Record<string, string>;
@@ -29,6 +33,10 @@ interface Case {
   extra?: (r: CliResult) => void;
   note?: string;
 }
+
+/** The VU realm mode the suite runs in (runner/DIFFERENCES.md "K6_OFFLINE_VU_REALM"). */
+const REALM = process.env.K6_OFFLINE_VU_REALM || 'isolated';
+const SHARED = REALM === 'shared';
 
 let base = '';
 let closedUrl = '';
@@ -87,11 +95,22 @@ const cases: Case[] = [
     metrics: { iterations: { count: 3 } },
     extra: (r) => expect(r.exported!.metrics.reached_after_async_group).toBeUndefined(),
   },
-  { name: 'minIterationDuration stretches short iterations', fact: 'k6-semantics.md#option-defaults', script: 'min-iteration-duration.js', exit: 0, metrics: { iterations: { count: [3, 4] } }, note: '1 s / 300 ms: 3 full iterations plus one finishing in gracefulStop' },
+  {
+    name: 'minIterationDuration stretches short iterations but iteration_duration excludes the padding',
+    source: 'internal/js/runner.go (runFn, RunOnce)',
+    script: 'min-iteration-duration.js',
+    exit: 0,
+    metrics: { iterations: { count: [3, 4] } },
+    thresholds: { iteration_duration: { 'max<150': false } },
+    note: '1 s / 300 ms: 3 full iterations plus one whose padding the end cuts short; empty iterations take well under 150 ms',
+  },
+  { name: 'the test-run duration includes setup and teardown, so a Counter rate divides by it', source: 'internal/execution/scheduler.go (Run: MarkStarted, MarkEnded), lib/execution.go', script: 'counter-rate-includes-setup.js', exit: 0, metrics: { things: { count: 10, rate: [2, 3.34] } }, note: 'setup sleeps 2 s and teardown 1 s: 10 / ≥ 3 s ≤ 3.34' },
+  { name: 'setup data reaches VUs and teardown through Go JSON: undefined values are null, keys sorted', source: 'internal/js/runner.go (Setup: json.Marshal of the export)', script: 'setup-data-go-json.js', exit: 0, checksAllPass: true, extra: (r) => expect(r.exported!.metrics.checks).toMatchObject({ passes: 9, fails: 0 }) },
   // ---- executors (k6-semantics.md#scenarios) ----
   { name: 'shared-iterations runs exactly the iterations', fact: 'k6-semantics.md#executors', script: 'shared-iterations.js', exit: 0, metrics: { iterations: { count: 10 }, vus_max: { value: 3 } } },
   { name: 'per-vu-iterations runs iterations × vus', fact: 'k6-semantics.md#executors', script: 'per-vu-iterations.js', exit: 0, metrics: { iterations: { count: 12 } } },
   { name: 'constant-vus loops for the duration (sync sleep delays the iteration end)', fact: 'k6-semantics.md#executors, #k6-module', script: 'constant-vus-sleep.js', exit: 0, metrics: { iterations: { count: [6, 8] } }, note: '2 VUs × 1 s / 250 ms = 8; tolerance for start-up jitter' },
+  { name: 'ramping-vus: gracefulRampDown 0 interrupts the iteration still running when the last stage reaches 0', source: 'lib/executor/ramping_vus.go (reserveVUsForGracefulRampDowns, GetExecutionRequirements)', script: 'ramping-vus-final-ramp-down.js', exit: 0, metrics: { iterations: { count: 2 } }, note: '600 ms iterations start at 0, 600, 1200 ms; the stages end at 1500 ms' },
   { name: 'ramping-vus ramps up to the stage target', fact: 'k6-semantics.md#executors, #arrival-rate-timing', script: 'ramping-vus.js', exit: 0, metrics: { vus_max: { value: 3 }, iterations: { count: [15, 40] } }, note: '≈ (0.5 avg VUs × 1 s + 3 × 0.5 s) / 100 ms ≈ 25' },
   { name: 'constant-arrival-rate starts rate × duration iterations, the first at t=0', fact: 'k6-semantics.md#arrival-rate-timing', script: 'constant-arrival-rate.js', exit: 0, metrics: { iterations: { count: 20 } }, extra: (r) => expect(r.exported!.metrics.dropped_iterations).toBeUndefined() },
   {
@@ -128,6 +147,7 @@ const cases: Case[] = [
   { name: 'startTime delays a scenario', fact: 'k6-semantics.md#scenarios', script: 'start-time.js', exit: 0, checksAllPass: true },
   // ---- metrics and thresholds (k6-semantics.md#metrics-api, #threshold-grammar–5.3) ----
   { name: 'every Trend aggregation passes on 1..100', fact: 'k6-semantics.md#metrics-api, #threshold-grammar', script: 'trend-aggregations.js', exit: 0, thresholds: { values_trend: { 'avg==50.5': false, 'med==50.5': false, 'min==1': false, 'max==100': false, 'p(95)<96': false, 'p(95)>95': false } } },
+  { name: 'Trend and Gauge min/max start from the first sample: negative-only series report a negative max', source: 'metrics/sink.go (TrendSink.Add, GaugeSink.Add; v2.2.0 #6195)', script: 'trend-gauge-negative.js', exit: 0, metrics: { negative_trend: { max: -3, min: -5 }, negative_gauge: { value: -4, min: -5, max: -3 } }, thresholds: { negative_trend: { 'max<0': false, 'min==-5': false }, negative_gauge: { 'value==-4': false } } },
   { name: 'percentiles interpolate at p×(n−1)', fact: 'k6-semantics.md#metrics-api', script: 'percentile-interpolation.js', exit: 0, metrics: { four_values: { 'p(90)': 37, 'p(50)': 25, 'p(0)': 10, 'p(100)': 40 } } },
   { name: 'Counter count/rate, Gauge value (last) and Rate rate thresholds pass', fact: 'k6-semantics.md#metrics-api, #threshold-grammar', script: 'counter-gauge-rate.js', exit: 0, metrics: { my_count: { count: 8 }, my_gauge: { value: 3, min: 3, max: 9 }, my_rate: { value: 0.75 } } },
   {
@@ -197,13 +217,18 @@ const cases: Case[] = [
   { name: 'script options apply when nothing overrides them', fact: 'k6-semantics.md#scenarios precedence', script: 'option-precedence.js', exit: 0, metrics: { iterations: { count: 2 } } },
   { name: 'K6_* environment wins over script options', fact: 'k6-semantics.md#scenarios precedence', script: 'option-precedence.js', env: { K6_ITERATIONS: '4' }, exit: 0, metrics: { iterations: { count: 4 } } },
   { name: 'CLI flags win over K6_* environment', fact: 'k6-semantics.md#scenarios precedence', script: 'option-precedence.js', args: ['--iterations', '6'], env: { K6_ITERATIONS: '4' }, exit: 0, metrics: { iterations: { count: 6 } } },
+  { name: '--vus N alone replaces the script scenarios with N VUs sharing N iterations, with a warning', source: 'lib/executor/execution_config_shortcuts.go (DeriveScenariosFromShortcuts; release notes v2.1.0 #5794)', script: 'vus-alone-over-scenarios.js', args: ['--vus', '3'], exit: 0, metrics: { iterations: { count: 3 }, vus_max: { value: 3 } }, stderr: ['`vus=3` overrides scenarios configuration'] },
+  { name: '--duration 0 is refused with 104', source: 'lib/executor/execution_config_shortcuts.go (DeriveScenariosFromShortcuts)', script: 'duration-zero-104.js', args: ['--duration', '0'], exit: 104, stderr: ['duration must be more than 0'] },
+  { name: 'a negative --duration is refused with 104', source: 'lib/executor/execution_config_shortcuts.go (DeriveScenariosFromShortcuts)', script: 'duration-zero-104.js', args: ['--duration', '-2s'], exit: 104, stderr: ['duration must be more than 0'] },
   { name: '--duration in a higher layer replaces script iterations (execution override)', fact: 'k6-semantics.md#durations', script: 'option-precedence.js', args: ['--duration', '1s', '--vus', '1'], exit: 0, extra: (r) => expect(r.exported!.metrics.iterations!.count as number).toBeGreaterThan(2) },
   // ---- execution segments (k6-semantics.md#execution-segments) ----
   { name: 'segment 0:1/4 of 4 gets 3 of 10 VUs and 6 of 20 iterations; the 1-VU scenario runs here', fact: 'k6-semantics.md#execution-segments', script: 'segments.js', args: ['--execution-segment', '0:1/4', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 7 }, vus_max: { value: 4 } }, stderr: ['SINGLE RAN'] },
   { name: 'segment 1/4:1/2 skips the 1-VU scenario and gets 6 iterations', fact: 'k6-semantics.md#execution-segments', script: 'segments.js', args: ['--execution-segment', '1/4:1/2', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 6 } }, notStderr: ['SINGLE RAN'] },
   { name: 'segment 3/4:1 gets 2 of 10 VUs and 4 of 20 iterations', fact: 'k6-semantics.md#execution-segments', script: 'segments.js', args: ['--execution-segment', '3/4:1', '--execution-segment-sequence', '0,1/4,1/2,3/4,1'], exit: 0, metrics: { iterations: { count: 4 } } },
   // ---- k6/execution, modules, isolation (k6-semantics.md#sobek, #k6-execution, #open-and-sharedarray, #jslib-utils) ----
-  { name: 'exec.* values: scenario, vu ids, __ITER, options, scenario env', fact: 'k6-semantics.md#k6-execution', script: 'exec-values.js', exit: 0, checksAllPass: true },
+  SHARED
+    ? { name: 'exec.* values: a script reading __ITER is refused in the shared realm (exit 107)', fact: 'k6-semantics.md#k6-execution', script: 'exec-values.js', exit: 107, stderr: ['__ITER', 'K6_OFFLINE_VU_REALM'] }
+    : { name: 'exec.* values: scenario, vu ids, __ITER, options, scenario env', fact: 'k6-semantics.md#k6-execution', script: 'exec-values.js', exit: 0, checksAllPass: true },
   { name: "Node's globals are absent and k6's are present", fact: 'k6-semantics.md#sobek', script: 'node-globals-absent.js', exit: 0, checksAllPass: true },
   { name: 'sleep() in async code fails the iteration with advice', fact: 'k6-semantics.md#sobek (async restrictions)', script: 'sleep-in-async.js', exit: 0, stderr: ['setTimeout'] },
   { name: 'groups nest with :: paths and emit group_duration', fact: 'k6-semantics.md#k6-module', script: 'groups-and-checks.js', exit: 0, thresholds: { 'group_duration{group:::outer::inner}': { 'max>=0': false } } },
@@ -223,14 +248,14 @@ function inRange(actual: unknown, want: number | [number, number]): boolean {
   return Array.isArray(want) ? actual >= want[0] && actual <= want[1] : Math.abs(actual - want) < 1e-9;
 }
 
-describe('k6-offline conformance', () => {
+describe(`k6-offline conformance (K6_OFFLINE_VU_REALM=${REALM})`, () => {
   it('has at least 40 cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
   });
 
   // One `it` per case (not it.each) so that titles are the full sentences.
-  for (const c of cases) it(`${c.name} (docs/k6-semantics.md ${c.fact})`, async () => {
-    const r = await runCli(c.script, ['-e', `BASE=${base}`, '-e', `CLOSED=${closedUrl}`, ...(c.args ?? [])], c.env ?? {});
+  for (const c of cases) it(`${c.name} (${c.source ? `k6 ${c.source}` : `docs/k6-semantics.md ${c.fact}`})`, async () => {
+    const r = await runCli(c.script, ['-e', `BASE=${base}`, '-e', `CLOSED=${closedUrl}`, ...(c.args ?? [])], { K6_OFFLINE_VU_REALM: REALM, ...c.env });
     const context = `exit ${r.code}\nstderr:\n${r.stderr}\nstdout:\n${r.stdout.slice(0, 2000)}`;
     expect(r.code, context).toBe(c.exit);
     for (const s of c.stderr ?? []) {

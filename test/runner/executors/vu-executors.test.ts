@@ -167,4 +167,52 @@ describe('ramping-vus', () => {
     // VU1 runs 0, 700, 1400 (the last finishes within gracefulStop); VU2 completed the one at 0.
     expect(ex.progress()).toMatchObject({ completed: 4, interrupted: 1 });
   });
+
+  // k6 v2.2 lib/executor/ramping_vus.go: reserveVUsForGracefulRampDowns and GetExecutionRequirements
+  // (the last stage's ramp-down uses gracefulRampDown, capped by gracefulStop).
+  it.each([
+    ['gracefulRampDown 0 interrupts the last iteration at the end of the stages', 0, 30_000, { completed: 2, interrupted: 1 }, 1500],
+    ['gracefulRampDown 300 ms interrupts it 300 ms after the end', 300, 30_000, { completed: 2, interrupted: 1 }, 1800],
+    ['a gracefulRampDown long enough lets it complete', 1000, 30_000, { completed: 3, interrupted: 0 }, 2100],
+    ['gracefulStop shorter than gracefulRampDown cuts it first', 1000, 200, { completed: 2, interrupted: 1 }, 1700],
+  ])('the last stage ramping to 0: %s', async (_t, gracefulRampDownMs, gracefulStopMs, counts, endMs) => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 700 });
+    const stages = [
+      { durationMs: 1000, target: 1 },
+      { durationMs: 500, target: 0 },
+    ];
+    const cfg: RampingVusConfig = { ...base, gracefulStopMs, executor: 'ramping-vus', startVUs: 1, stages, gracefulRampDownMs };
+    const ex = new RampingVus(cfg, host, full);
+    let endedAt = -1;
+    const done = ex.run().then(() => (endedAt = clock.now()));
+    await clock.advanceTo(60_000);
+    await done;
+    // Iterations start at 0, 700 and 1400 ms; the last is the one still running at 1500 ms.
+    expect(ex.progress()).toMatchObject(counts);
+    expect(endedAt).toBe(endMs);
+    expect(ex.plannedMs).toBe(1500 + Math.min(gracefulRampDownMs, gracefulStopMs));
+  });
+
+  it('the VUs the last stage keeps get gracefulStop, not gracefulRampDown', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 700 });
+    const cfg: RampingVusConfig = { ...base, gracefulStopMs: 1000, executor: 'ramping-vus', startVUs: 1, stages: [{ durationMs: 1500, target: 1 }], gracefulRampDownMs: 0 };
+    const ex = new RampingVus(cfg, host, full);
+    await runToEnd(ex, clock, 60_000);
+    expect(ex.progress()).toMatchObject({ completed: 3, interrupted: 0 });
+  });
+
+  it('k6 TestRampingVUsHandleRemainingVUs: 2 VUs ramped down over 40 ms, one finishes and one is interrupted', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 65 });
+    const stages = [
+      { durationMs: 10, target: 2 },
+      { durationMs: 40, target: 0 },
+    ];
+    const cfg: RampingVusConfig = { ...base, gracefulStopMs: 50, executor: 'ramping-vus', startVUs: 0, stages, gracefulRampDownMs: 30 };
+    const ex = new RampingVus(cfg, host, full);
+    await runToEnd(ex, clock, 60_000);
+    expect(ex.progress()).toMatchObject({ completed: 1, interrupted: 1 });
+  });
 });

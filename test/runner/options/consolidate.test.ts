@@ -66,6 +66,40 @@ describe('precedence: defaults < script options < K6_* env < CLI flags', () => {
     expect(c.scenarios.map((s) => [s.name, s.executor])).toEqual([['default', 'constant-vus']]);
   });
 
+  // k6 v2.2 lib/executor/execution_config_shortcuts.go (DeriveScenariosFromShortcuts); release notes v2.1.0 #5794.
+  it.each([
+    ['--vus alone over script scenarios', { scenarios: { a: { executor: 'constant-vus', vus: 9, duration: '1m' } } }, {}, ['--vus', '3']],
+    ['K6_VUS alone over script scenarios', { scenarios: { a: { executor: 'constant-vus', vus: 9, duration: '1m' } } }, { K6_VUS: '3' }, []],
+    ['script vus next to script scenarios', { vus: 3, scenarios: { a: { executor: 'constant-vus', vus: 9, duration: '1m' } } }, {}, []],
+  ])('%s replaces them with one default scenario of N VUs sharing N iterations, with a warning', (_t, opts, env, argv) => {
+    const c = run(opts, env, argv);
+    expect(c.scenarios.map((s) => [s.name, s.executor])).toEqual([['default', 'shared-iterations']]);
+    expect(c.scenarios[0]).toMatchObject({ vus: 3, iterations: 3 });
+    expect(c.warnings).toContain('`vus=3` overrides scenarios configuration');
+  });
+
+  it('vus with script stages keeps ramping-vus (vus is its startVUs)', () => {
+    expect(run({ stages: [{ duration: '1s', target: 2 }] }, {}, ['--vus', '3']).scenarios[0]).toMatchObject({ executor: 'ramping-vus', startVUs: 3 });
+  });
+
+  it.each([
+    ['empty stages', { stages: [] }, '`stages` was explicitly set to an empty value'],
+    ['empty scenarios', { scenarios: {} }, '`scenarios` was explicitly set to an empty value'],
+  ])('%s run one iteration in one VU with a warning', (_t, opts, warning) => {
+    const c = run(opts);
+    expect(c.scenarios[0]).toMatchObject({ name: 'default', executor: 'per-vu-iterations', vus: 1, iterations: 1 });
+    expect(c.warnings.join('\n')).toContain(warning);
+  });
+
+  it.each([
+    ['--duration 0', {}, ['--duration', '0']],
+    ['--duration 0s', {}, ['--duration', '0s']],
+    ['a negative duration', {}, ['--duration', '-1s']],
+    ['script duration 0s', { duration: '0s' }, []],
+  ])('%s is refused: duration must be more than 0', (_t, opts, argv) => {
+    expect(problems(() => run(opts, {}, argv)).join('\n')).toContain('duration must be more than 0');
+  });
+
   it('shortcuts and scenarios in the same layer are an error', () => {
     expect(problems(() => run({ duration: '5s', scenarios: { a: { executor: 'shared-iterations' } } }))[0]).toContain('simultaneously with scenarios');
   });
