@@ -109,15 +109,16 @@ export class LogHistogram {
     return this.positive.bucketCount + this.negative.bucketCount;
   }
 
-  add(value: number): void {
-    if (value === Infinity) this.posInf += 1;
-    else if (value === -Infinity) this.negInf += 1;
+  /** Counts `value` once, or `n` times (a bucket of an already aggregated histogram). */
+  add(value: number, n = 1): void {
+    if (value === Infinity) this.posInf += n;
+    else if (value === -Infinity) this.negInf += n;
     else if (value > MIN_INDEXABLE) {
-      this.positive.add(Math.ceil(Math.log(value) / this.logGamma));
+      this.positive.add(Math.ceil(Math.log(value) / this.logGamma), n);
     } else if (value < -MIN_INDEXABLE) {
-      this.negative.add(Math.ceil(Math.log(-value) / this.logGamma));
+      this.negative.add(Math.ceil(Math.log(-value) / this.logGamma), n);
     } else {
-      this.zeros += 1;
+      this.zeros += n;
     }
   }
 

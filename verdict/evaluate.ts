@@ -33,6 +33,8 @@ export interface NotJudged {
   scope: Scope;
   samples: number;
   minSamples: number;
+  /** Why, when it is not the minimum-sample rule (e.g. the source cannot measure it). */
+  reason?: string;
 }
 
 export interface WindowInfo {
@@ -238,11 +240,19 @@ function tenantSlos(data: RunData, cfg: VerdictConfig): TenantEval {
 export function evaluate(data: RunData, cfg: VerdictConfig): Verdict {
   const win = windowSlos(data, cfg);
   const ten = tenantSlos(data, cfg);
-  const slos = [...runSlos(data, cfg), ...phaseSlos(data, cfg), ...win.results, ...ten.results];
+  const all = [...runSlos(data, cfg), ...phaseSlos(data, cfg), ...win.results, ...ten.results];
+  // What the source cannot measure is listed with the reason, never passed or failed silently.
+  const unmeasured: NotJudged[] = [];
+  const slos = all.filter((r) => {
+    const reason = data.unavailable.get(r.name);
+    if (reason === undefined || r.samples > 0) return true;
+    if (!unmeasured.some((n) => n.name === r.name)) unmeasured.push({ name: r.name, scope: {}, samples: 0, minSamples: 0, reason });
+    return false;
+  });
   return {
     ok: slos.every((r) => r.ok),
     slos,
-    notJudged: [...win.notJudged, ...ten.notJudged],
+    notJudged: [...unmeasured, ...win.notJudged, ...ten.notJudged],
     worstWindows: win.worst,
     windowCount: win.count,
     tenantOrder: ten.order,

@@ -13,6 +13,7 @@ export interface RunInfo {
   windowMs: number;
   stepMs: number;
   chaos: string;
+  notes: string[];
 }
 
 const OK = '✓';
@@ -62,6 +63,7 @@ function groups(results: readonly SloResult[], info: Pick<RunInfo, 'windowMs'>):
 export function notJudgedByScope(list: readonly NotJudged[]): Map<string, string> {
   const out = new Map<string, string[]>();
   for (const n of list) {
+    if (n.reason !== undefined) continue;
     const where = n.scope.tenant !== undefined ? `tenant ${n.scope.tenant}` : 'every window';
     let l = out.get(where);
     if (!l) out.set(where, (l = []));
@@ -71,11 +73,13 @@ export function notJudgedByScope(list: readonly NotJudged[]): Map<string, string
 }
 
 function notJudgedLine(n: NotJudged): string {
+  if (n.reason !== undefined) return `${n.name}: ${n.reason}`;
   const where = n.scope.tenant !== undefined ? `tenant ${n.scope.tenant}` : 'any window';
   return `${where}: ${n.name} not judged (${n.samples} samples < ${n.minSamples})`;
 }
 
 function runLine(info: RunInfo): string {
+  if (info.notes.length > 0) return `${runLine({ ...info, notes: [] })}; ${info.notes.join('; ')}`;
   const dur = info.lastMs >= info.firstMs ? Math.round((info.lastMs - info.firstMs) / 1000) : 0;
   const span = info.lastMs >= info.firstMs ? `${new Date(info.firstMs).toISOString()} + ${dur}s` : 'no samples';
   const files = info.files.length === 1 ? '1 output' : `${info.files.length} outputs merged as one run`;
@@ -107,9 +111,11 @@ export function renderText(v: Verdict, info: RunInfo, { maxTenants = 10 } = {}):
     }
   }
   if (tenantsHidden > 0) lines.push(`    … ${tenantsHidden} more tenants, every SLO held (--json lists them all)`);
-  if (v.notJudged.length > 0) {
+  const unmeasured = v.notJudged.filter((x) => x.reason !== undefined);
+  if (unmeasured.length > 0) lines.push('', '    not measured by this source:', ...unmeasured.map((n) => `      - ${n.name}: ${n.reason}`));
+  const byScope = notJudgedByScope(v.notJudged);
+  if (byScope.size > 0) {
     lines.push('', '    not judged (samples/minimum, the per-tenant gates\' rule):');
-    const byScope = notJudgedByScope(v.notJudged);
     for (const [where, items] of [...byScope].slice(0, 12)) lines.push(`      - ${where}: ${items}`);
     if (byScope.size > 12) lines.push(`      … ${byScope.size - 12} more`);
   }
@@ -168,7 +174,7 @@ export function renderMarkdown(v: Verdict, info: RunInfo): string {
   out.push('### All evaluations', '', '| | scope | SLO | value | limit | samples |', '| --- | --- | --- | --- | --- | ---: |');
   for (const r of v.slos) out.push(`| ${r.ok ? OK : FAIL} | ${md(groupOf(r.scope, info))} | ${md(r.name)} | ${md(describe(r))} | ${md(formatLimit(r))} | ${r.samples} |`);
   if (v.notJudged.length > 0) {
-    out.push('', `Not judged (minimum-sample rule): ${v.notJudged.slice(0, 50).map((n) => md(notJudgedLine(n))).join('; ')}`);
+    out.push('', `Not judged: ${v.notJudged.slice(0, 50).map((n) => md(notJudgedLine(n))).join('; ')}`);
   }
   return `${out.join('\n')}\n`;
 }

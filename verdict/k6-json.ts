@@ -125,13 +125,13 @@ export async function readK6Json(path: string, wanted: ReadonlySet<string>, sink
   const handle = (line: string): void => {
     stats.lines++;
     if (line.length === 0 || (line.length === 1 && line === '\r')) return;
-    const name = metricOfLine(line);
-    const isPoint = line.includes('"type":"Point"');
-    if (isPoint) stats.points++;
-    else if (line.includes('"type":"Metric"')) {
+    // Metric declarations start with their type in both key orders k6 has written.
+    if (line.startsWith('{"type":"Metric"')) {
       stats.metricsDeclared++;
       return;
     }
+    stats.points++;
+    const name = metricOfLine(line);
     if (name !== undefined && !wanted.has(name)) return;
     let obj: { type?: unknown; metric?: unknown; data?: { time?: unknown; value?: unknown; tags?: unknown } };
     try {
@@ -142,7 +142,12 @@ export async function readK6Json(path: string, wanted: ReadonlySet<string>, sink
     if (obj === null || typeof obj !== 'object' || typeof obj.metric !== 'string' || (obj.type !== 'Point' && obj.type !== 'Metric')) {
       throw new InputError(`${path}:${stats.lines}: not a k6 JSON output line (expected {"type":"Point"|"Metric","metric":…,"data":…})`);
     }
-    if (obj.type !== 'Point' || !wanted.has(obj.metric)) return;
+    if (obj.type !== 'Point') {
+      stats.points--;
+      stats.metricsDeclared++;
+      return;
+    }
+    if (!wanted.has(obj.metric)) return;
     const d = obj.data;
     const time = typeof d?.time === 'string' ? parseTime(d.time) : NaN;
     if (!Number.isFinite(time) || typeof d?.value !== 'number') {

@@ -12,6 +12,7 @@ import { UsageError, verdictConfig, type VerdictConfig } from './config';
 import { evaluate, type Verdict } from './evaluate';
 import { renderJson, renderJunit, renderMarkdown, renderText, type RunInfo } from './format';
 import { InputError, readK6Json } from './k6-json';
+import { readPrometheus } from './prometheus';
 import { renderReport } from './report';
 import { RunData, VERDICT_METRICS } from './run-data';
 
@@ -20,6 +21,7 @@ export const EXIT_USAGE = 2;
 export const EXIT_SLO_FAILED = 99;
 
 export const USAGE = `Usage: tenant-verdict [options] FILE.json[.gz] [FILE ...]
+       tenant-verdict [options] --prometheus URL --testid ID
 
 Judges the SLO table (thresholds/slo-table.ts; the bundle's SLO_*, CHAOS, CHAOS_EXPECT variables)
 over the whole run, each phase, sliding windows and every tenant. Several files are instances of
@@ -32,6 +34,9 @@ Options:
   --junit FILE       JUnit XML, one testcase per SLO and scope
   --markdown FILE    Markdown (e.g. $GITHUB_STEP_SUMMARY)
   --report FILE      one self-contained HTML report with charts (open it in a browser)
+  --prometheus URL   read k6's remote-write series (k6_*) from this Prometheus instead of files
+  --testid ID        the testid label of the run (with --prometheus)
+  --since D          how far back --prometheus looks for the run (PromQL duration)  default 7d
   -q, --quiet        no text verdict on stdout
   -h, --help         this text
 
@@ -51,6 +56,7 @@ export interface ParsedArgs {
   report?: string;
   prometheus?: string;
   testid?: string;
+  since?: string;
   quiet: boolean;
   windowMs?: number;
   stepMs?: number;
@@ -75,6 +81,9 @@ export function parseVerdictArgs(argv: readonly string[]): ParsedArgs {
         junit: { type: 'string' },
         markdown: { type: 'string' },
         report: { type: 'string' },
+        prometheus: { type: 'string' },
+        testid: { type: 'string' },
+        since: { type: 'string' },
         window: { type: 'string' },
         step: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
@@ -91,13 +100,25 @@ export function parseVerdictArgs(argv: readonly string[]): ParsedArgs {
     junit: v.junit,
     markdown: v.markdown,
     report: v.report,
+    prometheus: v.prometheus,
+    testid: v.testid,
+    since: v.since,
     quiet: v.quiet ?? false,
     windowMs: duration('--window', v.window),
     stepMs: duration('--step', v.step),
     help: v.help ?? false,
   };
   if (args.help) return args;
-  if (args.files.length === 0) throw new UsageError('no input: give one or more k6 JSON outputs (k6 run --out json=FILE.json.gz)');
+  if (args.prometheus !== undefined) {
+    if (args.files.length > 0) throw new UsageError('give either k6 JSON files or --prometheus URL --testid ID, not both');
+    if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(args.prometheus)) throw new UsageError(`--prometheus must be an http:// or https:// URL such as http://prometheus:9090 (got '${args.prometheus}')`);
+    if (args.testid === undefined || !/^[A-Za-z0-9_.:-]{1,128}$/.test(args.testid)) throw new UsageError('--prometheus needs --testid ID (letters, digits, _ . : -): the testid label the run pushed with');
+    if (args.since !== undefined && !/^\d{1,6}[smhdwy]$/.test(args.since)) throw new UsageError(`--since must be a PromQL duration such as 6h or 7d (got '${args.since}')`);
+  } else if (args.testid !== undefined || args.since !== undefined) {
+    throw new UsageError('--testid and --since go with --prometheus URL');
+  } else if (args.files.length === 0) {
+    throw new UsageError('no input: give one or more k6 JSON outputs (k6 run --out json=FILE.json.gz), or --prometheus URL --testid ID');
+  }
   return args;
 }
 
@@ -113,7 +134,7 @@ export async function readRun(files: readonly string[]): Promise<RunData> {
 }
 
 export function runInfo(data: RunData, cfg: VerdictConfig, sources: readonly string[]): RunInfo {
-  return { files: [...sources], samples: data.samples, firstMs: data.firstMs, lastMs: data.lastMs, windowMs: cfg.windowMs, stepMs: cfg.stepMs, chaos: cfg.chaos };
+  return { files: [...sources], samples: data.samples, firstMs: data.firstMs, lastMs: data.lastMs, windowMs: cfg.windowMs, stepMs: cfg.stepMs, chaos: cfg.chaos, notes: data.notes };
 }
 
 async function write(path: string, text: string, what: string): Promise<void> {
@@ -137,9 +158,13 @@ export async function judge(args: ParsedArgs, env: Env): Promise<VerdictRun> {
   const cfg = verdictConfig(env, { windowMs: args.windowMs, stepMs: args.stepMs });
   let data: RunData;
   let sources: string[];
-  // PROMETHEUS-READER
-  data = await readRun(args.files);
-  sources = args.files;
+  if (args.prometheus !== undefined) {
+    data = await readPrometheus(args.prometheus, args.testid!, cfg, { since: args.since });
+    sources = data.files;
+  } else {
+    data = await readRun(args.files);
+    sources = args.files;
+  }
   const verdict = evaluate(data, cfg);
   const info = runInfo(data, cfg, sources);
   if (args.json) await write(args.json, renderJson(verdict), '--json');

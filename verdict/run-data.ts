@@ -53,10 +53,10 @@ export class Digest {
     this.h = new LogHistogram(accuracy);
   }
 
-  add(v: number): void {
-    this.h.add(v);
-    this.count++;
-    this.sum += v;
+  add(v: number, n = 1): void {
+    this.h.add(v, n);
+    this.count += n;
+    this.sum += v * n;
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
   }
@@ -102,32 +102,33 @@ export class Cell {
     this.write = new Digest(accuracy);
   }
 
-  add(s: Sample): void {
+  /** One sample, or `n` equal ones (Prometheus increments); a counter's value is its increment. */
+  add(s: Sample, n = 1): void {
     const t = s.tags;
     switch (s.metric) {
       case 'http_req_duration':
         // Latency SLOs judge expected responses (thresholds/slo-table.ts EXPECTED_RESPONSE_TAG):
         // a fail-closed 401 or a throttled 429 answered in a millisecond must not lower the p95.
         if (t.expected_response === 'false') return;
-        if (t.kind === 'read') this.read.add(s.value);
-        else if (t.kind === 'write') this.write.add(s.value);
+        if (t.kind === 'read') this.read.add(s.value, n);
+        else if (t.kind === 'write') this.write.add(s.value, n);
         return;
       case 'http_req_failed':
         if (t.traffic !== 'api') return;
-        this.api++;
-        if (s.value !== 0) this.failed++;
-        if (t.status === '401') this.status401++;
-        else if (t.status !== undefined && t.status.charCodeAt(0) === 53 /* 5 */ && t.status.length === 3) this.status5xx++;
+        this.api += n;
+        if (s.value !== 0) this.failed += n;
+        if (t.status === '401') this.status401 += n;
+        else if (t.status !== undefined && t.status.charCodeAt(0) === 53 /* 5 */ && t.status.length === 3) this.status5xx += n;
         return;
       case 'checks':
         // The noisy neighbour's checks fail by design (429s); the bundle then judges checks{traffic:api}.
         if (t.traffic === 'noisy') return;
-        this.checks++;
-        if (s.value !== 0) this.checksPassed++;
+        this.checks += n;
+        if (s.value !== 0) this.checksPassed += n;
         return;
       case 'tenant_server_errors':
-        this.serverErrorSamples++;
-        if (s.value !== 0) this.serverErrors++;
+        this.serverErrorSamples += n;
+        if (s.value !== 0) this.serverErrors += n;
         return;
       case 'tenant_fail_closed':
         this.failClosed += s.value;
@@ -196,9 +197,13 @@ export class RunData {
   authDegradedEvents = 0;
   samples = 0;
   files: string[] = [];
+  /** SLOs the source cannot measure (name -> why), listed as not judged instead of failing. */
+  readonly unavailable = new Map<string, string>();
+  /** Facts about the input worth a line in the verdict (e.g. where no series were found). */
+  readonly notes: string[] = [];
 
-  add(s: Sample): void {
-    this.samples++;
+  add(s: Sample, n = 1): void {
+    this.samples += n;
     if (s.time < this.firstMs) this.firstMs = s.time;
     if (s.time > this.lastMs) this.lastMs = s.time;
     if (s.metric === 'chaos_fault_witness') {
@@ -210,25 +215,25 @@ export class RunData {
       this.authDegradedEvents += s.value;
       return;
     }
-    this.run.add(s);
+    this.run.add(s, n);
     const phase = s.tags.phase;
     if (phase !== undefined) {
       let pc = this.phases.get(phase);
       if (!pc) this.phases.set(phase, (pc = new Cell(RUN_ACCURACY)));
-      pc.add(s);
+      pc.add(s, n);
     }
     if (this.slices.size >= MAX_SLICES && !this.slices.has(Math.floor(s.time / this.sliceMs))) this.widenSlices();
-    this.addToSlice(s, phase);
+    this.addToSlice(s, phase, n);
   }
 
-  private addToSlice(s: Sample, phase: string | undefined): void {
+  private addToSlice(s: Sample, phase: string | undefined, n: number): void {
     const key = Math.floor(s.time / this.sliceMs);
     let slice = this.slices.get(key);
     if (!slice) this.slices.set(key, (slice = { cell: new Cell(SLICE_ACCURACY), phases: new Map() }));
-    slice.cell.add(s);
-    if (phase !== undefined && s.metric === 'http_req_failed') slice.phases.set(phase, (slice.phases.get(phase) ?? 0) + 1);
+    slice.cell.add(s, n);
+    if (phase !== undefined && s.metric === 'http_req_failed') slice.phases.set(phase, (slice.phases.get(phase) ?? 0) + n);
     const tenant = s.tags.tenant;
-    if (tenant !== undefined && TENANT_METRICS.has(s.metric)) this.addTenant(tenant, s, phase);
+    if (tenant !== undefined && TENANT_METRICS.has(s.metric)) this.addTenant(tenant, s, phase, n);
   }
 
   /** Doubles the slice width, merging neighbours: memory stays bounded for any run length. */
@@ -250,7 +255,7 @@ export class RunData {
     for (const [k, v] of next) old.set(k, v);
   }
 
-  private addTenant(tenant: string, s: Sample, phase: string | undefined): void {
+  private addTenant(tenant: string, s: Sample, phase: string | undefined, n: number): void {
     let td = this.tenants.get(tenant);
     if (!td) {
       if (this.tenants.size >= MAX_TENANTS) {
@@ -260,17 +265,17 @@ export class RunData {
       this.tenants.set(tenant, (td = { cell: new Cell(RUN_ACCURACY), noisy: false, apiBaseline: 0, failedBaseline: 0, spark: new Map() }));
     }
     if (s.tags.traffic === 'noisy') td.noisy = true;
-    td.cell.add(s);
+    td.cell.add(s, n);
     if (s.metric === 'http_req_failed') {
       if (s.tags.traffic === 'api' && phase === 'baseline') {
-        td.apiBaseline++;
-        if (s.value !== 0) td.failedBaseline++;
+        td.apiBaseline += n;
+        if (s.value !== 0) td.failedBaseline += n;
       }
     } else if (s.metric === 'http_req_duration' && s.tags.expected_response !== 'false' && (s.tags.kind === 'read' || s.tags.kind === 'write')) {
       const k = Math.floor(s.time / SPARK_SLICE_MS);
       let d = td.spark.get(k);
       if (!d) td.spark.set(k, (d = new Digest(SPARK_ACCURACY)));
-      d.add(s.value);
+      d.add(s.value, n);
     }
   }
 }

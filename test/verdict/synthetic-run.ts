@@ -31,16 +31,27 @@ export function rfc3339(ms: number, offsetMin = 0): string {
 
 export type Style = 'current' | 'legacy';
 
+const tagJson = new WeakMap<object, string>();
+
 /** One Point line; `current` is k6 ≥ v0.4x's key order (metric, type, data), `legacy` the docs' (type, data, metric). */
 export function point(metric: string, ms: number, value: number, tags: Record<string, string> | null, style: Style = 'current', offsetMin = 0): string {
-  const data = `{"time":"${rfc3339(ms, offsetMin)}","value":${value},"tags":${JSON.stringify(tags)}}`;
+  let t = tags === null ? 'null' : tagJson.get(tags);
+  if (t === undefined) tagJson.set(tags!, (t = JSON.stringify(tags)));
+  const data = `{"time":"${rfc3339(ms, offsetMin)}","value":${value},"tags":${t}}`;
   return style === 'current' ? `{"metric":"${metric}","type":"Point","data":${data}}` : `{"type":"Point","data":${data},"metric":"${metric}"}`;
 }
 
 const TYPES: Record<string, [string, string]> = {
   http_reqs: ['counter', 'default'],
   http_req_duration: ['trend', 'time'],
+  http_req_blocked: ['trend', 'time'],
+  http_req_connecting: ['trend', 'time'],
+  http_req_tls_handshaking: ['trend', 'time'],
+  http_req_sending: ['trend', 'time'],
   http_req_waiting: ['trend', 'time'],
+  http_req_receiving: ['trend', 'time'],
+  data_sent: ['counter', 'data'],
+  data_received: ['counter', 'data'],
   http_req_failed: ['rate', 'default'],
   checks: ['rate', 'default'],
   iterations: ['counter', 'default'],
@@ -57,6 +68,8 @@ export function declaration(metric: string): string {
   const [type, contains] = TYPES[metric] ?? ['counter', 'default'];
   return `{"type":"Metric","data":{"name":"${metric}","type":"${type}","contains":"${contains}","thresholds":[],"submetrics":null},"metric":"${metric}"}`;
 }
+
+const ITERATION_TAGS = Object.freeze({ group: '', scenario: 'tenant_load' }) as Record<string, string>;
 
 /** A k6 JSON output being written: declares each metric before its first Point. */
 export class K6JsonWriter {
@@ -99,32 +112,55 @@ export class K6JsonWriter {
     await this.push(point(metric, ms, value, tags, this.style));
   }
 
+  private readonly tagCache = new Map<string, { http: Record<string, string>; check: Record<string, string> }>();
+
+  /** Tag sets are shared between requests, as k6 shares its TagSets (and the JSON cache keys on them). */
+  private tagsOf(r: SynthRequest): { http: Record<string, string>; check: Record<string, string> } {
+    const key = `${r.kind}|${r.tenant}|${r.phase}|${r.status}`;
+    let t = this.tagCache.get(key);
+    if (!t) {
+      const failed = r.status >= 400;
+      t = {
+        http: {
+          expected_response: failed ? 'false' : 'true',
+          group: '',
+          kind: r.kind,
+          method: r.kind === 'read' ? 'GET' : 'POST',
+          name: r.kind === 'read' ? '/api/v1/policies' : '/api/v1/notify/rules',
+          phase: r.phase,
+          proto: 'HTTP/1.1',
+          scenario: 'tenant_load',
+          service: r.kind === 'read' ? 'policy' : 'notify',
+          status: String(r.status),
+          tenant: r.tenant,
+          traffic: 'api',
+        },
+        check: { check: 'status is 2xx', group: '', phase: r.phase, scenario: 'tenant_load', tenant: r.tenant, traffic: 'api' },
+      };
+      this.tagCache.set(key, t);
+    }
+    return t;
+  }
+
   /** The lines k6 writes for one API request of the bundle (one iteration of the load scenario). */
   async request(r: SynthRequest, t0 = T0): Promise<void> {
     const ms = t0 + r.t;
     const failed = r.status >= 400 ? 1 : 0;
-    const tags = {
-      expected_response: failed ? 'false' : 'true',
-      group: '',
-      kind: r.kind,
-      method: r.kind === 'read' ? 'GET' : 'POST',
-      name: r.kind === 'read' ? '/api/v1/policies' : '/api/v1/notify/rules',
-      phase: r.phase,
-      proto: 'HTTP/1.1',
-      scenario: 'tenant_load',
-      service: r.kind === 'read' ? 'policy' : 'notify',
-      status: String(r.status),
-      tenant: r.tenant,
-      traffic: 'api',
-    };
+    const { http: tags, check } = this.tagsOf(r);
     await this.sample('http_reqs', ms, 1, tags);
     await this.sample('http_req_duration', ms, r.ms, tags);
-    await this.sample('http_req_waiting', ms, r.ms * 0.9, tags);
+    await this.sample('http_req_blocked', ms, 0.002, tags);
+    await this.sample('http_req_connecting', ms, 0, tags);
+    await this.sample('http_req_tls_handshaking', ms, 0, tags);
+    await this.sample('http_req_sending', ms, 0.01, tags);
+    await this.sample('http_req_waiting', ms, r.ms * 0.98, tags);
+    await this.sample('http_req_receiving', ms, r.ms * 0.02, tags);
     await this.sample('http_req_failed', ms, failed, tags);
-    await this.sample('checks', ms, failed ? 0 : 1, { check: 'status is 2xx', group: '', phase: r.phase, scenario: 'tenant_load', tenant: r.tenant });
-    const it = { group: '', scenario: 'tenant_load' };
-    await this.sample('iterations', ms, 1, it);
-    await this.sample('iteration_duration', ms, r.ms + 0.2, it);
+    await this.sample('checks', ms, failed ? 0 : 1, check);
+    await this.sample('data_sent', ms, 412, ITERATION_TAGS);
+    await this.sample('data_received', ms, 980, ITERATION_TAGS);
+    await this.sample('iterations', ms, 1, ITERATION_TAGS);
+    await this.sample('iteration_duration', ms, r.ms + 0.2, ITERATION_TAGS);
   }
 
   async close(): Promise<void> {
