@@ -168,7 +168,7 @@ export function buildTenantAuditDashboard(): Dashboard {
       description: 'Firing alerts of ops/prometheus/alerts.yaml by name and severity (needs the rules loaded in this Prometheus). Runbooks: ops/docs/runbooks/.',
       unit: 'short',
       span: 24,
-      queries: [{ expr: 'count by (alertname, severity) (ALERTS{alertstate="firing", alertname=~"tenant_.+|jwks_.+"})', legend: '{{alertname}} ({{severity}})' }],
+      queries: [{ expr: 'count by (alertname, severity) (ALERTS{alertstate="firing", alertname=~"tenant_.+|jwks_.+|audit_timeline_.+"})', legend: '{{alertname}} ({{severity}})' }],
     }))
     .withRow(new RowBuilder('Capacity'))
     .withPanel(timeseries({
@@ -181,7 +181,13 @@ export function buildTenantAuditDashboard(): Dashboard {
       title: 'Queue depth',
       description: 'Notify deliveries waiting in each tenant\'s queue.',
       unit: 'short',
-      queries: [{ expr: `max by (tenant, service) (tenant_queue_depth{${T}})`, legend: '{{tenant}} {{service}}' }],
+      queries: [{ expr: `max by (tenant, service) (tenant_queue_depth{${T}, queue!="audit_timeline"})`, legend: '{{tenant}} {{service}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'Audit timeline backlog',
+      description: 'Audit events in the broker (Redis Streams / NATS JetStream, --timeline-transport) not yet acknowledged by the platform\'s ingester, per tenant and service (the recording rule tenant_service:audit_timeline_backlog:sum is the same sum). Empty with the in-process (memory) transport. Alert: audit_timeline_backlog_growing (growing for 10 minutes past 1,000).',
+      unit: 'short',
+      queries: [{ expr: `sum by (tenant, service) (tenant_queue_depth{${T}, queue="audit_timeline"})`, legend: '{{tenant}} {{service}}' }],
     }))
     .withPanel(timeseries({
       title: 'Data volume',
