@@ -18,7 +18,7 @@ const GITHUB = join(REPO_ROOT, 'ops/ci/github/tenant-load.yml');
 const GITLAB = join(REPO_ROOT, 'ops/ci/gitlab/tenant-load.gitlab-ci.yml');
 
 type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
-type Job = { needs?: string | string[]; if?: string; steps: Step[]; concurrency?: unknown; permissions?: unknown };
+type Job = { needs?: string | string[]; if?: string; env?: Record<string, string>; steps: Step[]; concurrency?: unknown; permissions?: unknown };
 type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job> };
 
 const workflow = (): Workflow => parse(readFileSync(GITHUB, 'utf8')) as Workflow;
@@ -82,8 +82,10 @@ describe('the GitHub workflow', () => {
     const wf = workflow();
     const dispatch = wf.on.workflow_dispatch as { inputs: Record<string, { type: string; default: unknown }> };
     expect(dispatch.inputs.outage).toMatchObject({ type: 'boolean', default: false });
-    const env = stepUsing('grafana/run-k6-action').env ?? {};
+    // Job-level, so the run and the tenant-verdict gate see the same settings.
+    const env = wf.jobs['load-gate']?.env ?? {};
     expect(env.CHAOS).toBe("${{ github.event_name == 'workflow_dispatch' && inputs.outage && 'on' || 'off' }}");
+    expect(stepUsing('grafana/run-k6-action').env?.CHAOS).toBeUndefined();
     // The only other place CHAOS could come from: nowhere else in the workflow.
     expect(readFileSync(GITHUB, 'utf8').match(/CHAOS:/g)).toHaveLength(1);
   });
@@ -96,12 +98,32 @@ describe('the GitHub workflow', () => {
     expect(flags[flags.indexOf('--out') + 1]).toBe('json=results.json.gz');
     const upload = stepUsing('actions/upload-artifact');
     expect(upload.if).toBe('always()');
-    expect(String(upload.with?.path).trim().split('\n')).toEqual([DEFAULTS.SUMMARY_JSON, DEFAULTS.JUNIT_XML, 'results.json.gz']);
+    expect(String(upload.with?.path).trim().split('\n')).toEqual([DEFAULTS.SUMMARY_JSON, DEFAULTS.JUNIT_XML, 'results.json.gz', 'verdict.json', 'verdict-junit.xml', 'tenant-load-report.html']);
   });
 
   it('asks for read-only repository access and never runs two gates at once', () => {
     expect(workflow().permissions).toEqual({ contents: 'read' });
     expect(workflow().jobs['load-gate']?.concurrency).toEqual({ group: 'tenant-load-gate', 'cancel-in-progress': false });
+  });
+
+  it('gates on tenant-verdict over results.json.gz after the run, with the run\'s chaos variables, Markdown to the job summary and the report uploaded', () => {
+    const steps = workflow().jobs['load-gate']?.steps ?? [];
+    const runAt = steps.findIndex((s) => s.uses?.startsWith('grafana/run-k6-action@'));
+    const gateAt = steps.findIndex((s) => s.run?.includes('tenant-verdict'));
+    const uploadAt = steps.findIndex((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(gateAt).toBeGreaterThan(runAt);
+    expect(uploadAt).toBeGreaterThan(gateAt);
+    const gate = steps[gateAt]!;
+    expect(gate.if).toContain('always()');
+    expect(gate.run).toMatch(/^npx tenant-verdict results\.json\.gz /);
+    expect(gate.run).toContain('--markdown "$GITHUB_STEP_SUMMARY"');
+    expect(gate.run).toContain('--report tenant-load-report.html');
+    // CHAOS and CHAOS_EXPECT come from the job's env, shared with the run; no step overrides them.
+    for (const v of ['CHAOS', 'CHAOS_EXPECT']) {
+      expect(workflow().jobs['load-gate']?.env?.[v], v).toBeDefined();
+      for (const st of steps) expect(st.env?.[v], `${st.name ?? st.uses} ${v}`).toBeUndefined();
+    }
+    expect(String(steps[uploadAt]!.with?.path)).toContain('tenant-load-report.html');
   });
 
   it('writes a verdict table from summary.json that matches the bundle summary shape', () => {
