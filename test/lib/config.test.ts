@@ -168,3 +168,9 @@ describe('loadConfig reports every problem at once, naming the variable and the 
     ]);
   });
 });
+
+describe('thrown configuration errors are redacted too', () => {
+  it('does not echo the credentials of a URL that is rejected', () => {
+    expect(() => loadConfig({ PROMETHEUS_URL: 'https://prom:s3cr3t@prometheus.example/api?x=1' }, 'load', () => '')).toThrow(/PROMETHEUS_URL: must be an http:\/\/ or https:\/\/ URL .*\(got 'https:\/\/\[redacted\]@prometheus\.example\/api\?x=1'\)/);
+  });
+});
