@@ -45,6 +45,11 @@ export const INTEGRATION_TESTS = [
   'test/sim/jwks-outage.test.ts',
   'test/sim/limits.test.ts',
   'test/sim/no-secrets-in-logs.test.ts',
+  'test/sim/api/degrade.test.ts',
+  'test/sim/timeline/nats-transport.test.ts',
+  'test/sim/timeline/redis-transport.test.ts',
+  'test/sim/timeline/timeline.test.ts',
+  'test/verdict/prometheus.test.ts',
 ];
 
 const unitTier = process.env.TEST_TIER === 'unit';
