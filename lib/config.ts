@@ -3,7 +3,7 @@
  * init context. Every problem is collected and thrown at once as a ConfigError naming the
  * variable and the allowed values, so k6 exits 107 before any request (docs/architecture.md#conventions). Defaults
  * point at the reference platform on loopback (`npm run sim`): they are demo values, documented
- * as such in the README; the platform refuses to listen beyond loopback while they are in use.
+ * as such in docs/configuration.md; the platform refuses to listen beyond loopback while they are in use.
  */
 import { rampStartRate } from '../contracts/load-profile';
 import { ConfigError } from './config-error';

@@ -10,7 +10,7 @@ export function k6Env(): Readonly<Record<string, string | undefined>> {
 
 /**
  * Reads a text file in the init context with k6's `open()`. Relative paths resolve against the
- * bundle in dist/ (docs/k6-semantics.md#open-and-sharedarray), so the README recommends absolute paths.
+ * bundle in dist/ (docs/k6-semantics.md#open-and-sharedarray), so docs/configuration.md recommends absolute paths.
  */
 export function readTextFile(path: string): string {
   if (typeof open === 'undefined') throw new Error(`cannot read ${path}: open() is only available in the k6 init context`);
