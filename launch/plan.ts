@@ -89,6 +89,11 @@ export function simEnv(secrets: RunSecrets): Record<string, string> {
   return { SIM_ADMIN_TOKEN: secrets.adminToken, SIM_CLIENT_SECRET: secrets.clientSecret };
 }
 
+/** The chaos mode as the bundle reads it, and tenant-verdict after the run (same variables). */
+export function chaosEnv(opts: Pick<StartOptions, 'chaos'>): { CHAOS: 'on' | 'off'; CHAOS_EXPECT: 'fallback' | 'expiry' } {
+  return { CHAOS: opts.chaos === 'off' ? 'off' : 'on', CHAOS_EXPECT: opts.chaos === 'expiry' ? 'expiry' : 'fallback' };
+}
+
 /**
  * The bundle's environment (docs/architecture.md#k6-side names). k6 and the offline runner both put the process
  * environment into `__ENV`, so nothing secret needs `-e` on the command line.
@@ -112,10 +117,9 @@ export function bundleEnv(
     DURATION: opts.duration,
     RAMP_UP: opts.rampUp,
     READ_RATIO: String(opts.readRatio),
-    CHAOS: opts.chaos === 'off' ? 'off' : 'on',
+    ...chaosEnv(opts),
     CHAOS_START: opts.chaosStart,
     CHAOS_DURATION: opts.chaosDuration,
-    CHAOS_EXPECT: opts.chaos === 'expiry' ? 'expiry' : 'fallback',
     ...(opts.chaos === 'expiry' ? { SLO_RECOVERY_TIME: recoveryTime(opts) } : {}),
     SUMMARY_JSON: files.summaryJson,
     JUNIT_XML: files.junitXml,

@@ -12,13 +12,14 @@ import { generatorHintFor } from './verdict-hint';
 import { rampStartRate } from '../contracts/load-profile';
 import { START_USAGE, StartOptionsError, parseStartArgs } from './options';
 import { resolveInstances, planInstances } from './instances';
-import { bundleFor, noisyRateLimit } from './plan';
+import { combinedVerdict, runExit } from './combined-verdict';
+import { bundleFor, chaosEnv, noisyRateLimit } from './plan';
 import { stopAll } from './processes';
 import { REPO_ROOT, k6Available, runStack } from './stack';
 
 const EXIT_MEANING: Record<number, string> = {
-  0: 'PASS: every SLO threshold held',
-  99: 'FAIL: thresholds crossed (k6 exit 99)',
+  0: 'PASS: every SLO held (k6 thresholds and the combined verdict)',
+  99: 'FAIL: an SLO did not hold (exit 99, as k6)',
   104: 'ERROR: invalid options or thresholds (exit 104)',
   105: 'STOPPED: interrupted (exit 105)',
   107: 'ERROR: script exception in init, setup or teardown (exit 107)',
@@ -79,6 +80,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const result = await runStack({ ...opts, engine });
+  let exitCode = result.exitCode;
   try {
     if (result.evidence) console.log(`\n${renderEvidence(result.evidence)}`);
     if (result.summaries.length === 1) {
@@ -91,14 +93,20 @@ async function main(): Promise<number> {
       });
       console.log('run exit code: 0 when every instance exited 0, else the first non-zero code in instance order');
     }
-    console.log(`\n${EXIT_MEANING[result.exitCode] ?? `FAIL: exit ${result.exitCode}`}`);
+    // One verdict for the run: every instance's samples merged, judged over time and tenants.
+    const verdict = await combinedVerdict(result.results, { ...process.env, ...chaosEnv(opts) }, result.summaryJson);
+    console.log(`\n${verdict.text}`);
+    if (verdict.report) console.log(`report:  ${verdict.report} (open it in a browser)\nverdict: ${verdict.json}`);
+    exitCode = runExit(result.exitCode, verdict.code);
+    if (exitCode === 99 && result.exitCode === 0) console.log('\nk6\'s thresholds held in every instance, but the combined verdict found an SLO that did not hold (a window, a phase or a tenant above).');
+    console.log(`\n${EXIT_MEANING[exitCode] ?? `FAIL: exit ${exitCode}`}`);
     if (opts.prometheus) console.log(`time series pushed to ${new URL(opts.prometheus).origin} with testid=${result.testid}`);
     const hint = result.exitCode === 99 ? generatorHintFor(result.summaries) : undefined;
     if (hint) console.log(hint);
   } finally {
     await result.stop();
   }
-  return result.exitCode;
+  return exitCode;
 }
 
 main().then(

@@ -10,10 +10,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { combinedVerdict } from '../../launch/combined-verdict';
 import { DEFAULT_START_OPTIONS, type StartOptions } from '../../launch/options';
+import { chaosEnv } from '../../launch/plan';
 import { REPO_ROOT, newSecrets, runStack, type StackResult } from '../../launch/stack';
 
 const SCALED: StartOptions = {
@@ -31,6 +33,28 @@ const SCALED: StartOptions = {
 interface Summary {
   verdict: { pass: boolean; rows: Array<{ id: string; ok: boolean; measured: string }> };
   k6: { metrics: Record<string, { values: Record<string, number> }> };
+}
+
+/** tenant-verdict's whole-run SLOs and the bundle's threshold rows they correspond to. */
+const ROW_OF: Record<string, string> = {
+  'read p(95)': 'read_p95',
+  'write p(95)': 'write_p95',
+  'error rate': 'error_rate',
+  'checks rate': 'checks',
+  'dropped ratio': 'dropped',
+  'fault witness count': 'fault_witness',
+  'auth.degraded events count': 'audit_degraded',
+};
+
+/** The combined verdict of the run's JSON output, whole-run scope, next to the k6 thresholds' rows. */
+async function wholeRunAgreement(r: StackResult, chaos: StartOptions['chaos']): Promise<Array<{ slo: string; verdict: boolean; k6: boolean | undefined }>> {
+  const v = await combinedVerdict(r.results, { ...process.env, ...chaosEnv({ chaos }) }, r.summaryJson);
+  expect(v.code, v.text).not.toBe(2);
+  const slos = (JSON.parse(readFileSync(v.json!, 'utf8')) as { slos: Array<{ name: string; scope: Record<string, unknown>; ok: boolean }> }).slos;
+  const rows = summaryOf(r).verdict.rows;
+  return slos
+    .filter((x) => Object.keys(x.scope).length === 0)
+    .map((x) => ({ slo: x.name, verdict: x.ok, k6: rows.find((row) => row.id === ROW_OF[x.name])?.ok }));
 }
 
 const summaryOf = (r: StackResult): Summary => JSON.parse(readFileSync(r.summaryJson, 'utf8')) as Summary;
@@ -87,6 +111,17 @@ describe('a JWKS outage inside the cache TTL (fallback)', () => {
 
   it('holds the SLOs and exits 0', () => {
     expect(run.exitCode, explain(run)).toBe(0);
+  });
+
+  it('gets the same whole-run verdict from tenant-verdict over results.json.gz as from its k6 thresholds', async () => {
+    const rows = await wholeRunAgreement(run, 'fallback');
+    expect(rows.map((x) => x.slo)).toEqual(Object.keys(ROW_OF));
+    for (const x of rows) expect(x.verdict, x.slo).toBe(x.k6);
+    // And the same numbers: the merged p95 within the histogram's 0.05 %.
+    const v = JSON.parse(readFileSync(join(dirname(run.summaryJson), 'verdict.json'), 'utf8')) as { slos: Array<{ name: string; scope: object; value: number }> };
+    const read = v.slos.find((x) => x.name === 'read p(95)' && Object.keys(x.scope).length === 0)!.value;
+    const k6Read = metric(summaryOf(run), 'http_req_duration{kind:read,expected_response:true}', 'p(95)')!;
+    expect(Math.abs(read - k6Read) / k6Read).toBeLessThanOrEqual(0.001);
   });
 
   it('keeps the error rate during the outage under 1 % with requests really measured in it', () => {
@@ -188,6 +223,12 @@ describe('a platform that keeps stale keys forever under expiry expectations', (
     run = await runStack({ ...SCALED, chaos: 'expiry', outDir: 'out/e2e/stale-forever' }, { stdio: 'pipe', simArgs: ['--jwks-ttl', 'never'] });
   });
   afterAll(async () => run?.stop());
+
+  it('gets the same whole-run verdict from tenant-verdict over results.json.gz as from its k6 thresholds', async () => {
+    const rows = await wholeRunAgreement(run, 'expiry');
+    expect(rows.length).toBeGreaterThan(3);
+    for (const x of rows) if (x.k6 !== undefined) expect(x.verdict, x.slo).toBe(x.k6);
+  });
 
   it('fails the run with exit 99: the expected fail-closed behaviour never happened', () => {
     expect(run.exitCode, explain(run)).toBe(99);
