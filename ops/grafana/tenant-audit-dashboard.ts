@@ -13,6 +13,7 @@
  * time range and work before the rules are installed; the rules serve the alerts.
  */
 import {
+  AnnotationQueryBuilder,
   DashboardBuilder,
   DashboardCursorSync,
   DatasourceVariableBuilder,
@@ -109,6 +110,20 @@ const statusShare = (statusRe: string): string =>
 const JWKS_MISSES = `sum by (job) (rate(auth_jwks_cache_misses_total[$__rate_interval])) + (sum by (job) (rate(auth_token_validation_failures_total{reason="jwks_unavailable"}[$__rate_interval])) or 0 * sum by (job) (rate(auth_jwks_cache_misses_total[$__rate_interval])))`;
 const JWKS_HITS = 'sum by (job) (rate(auth_jwks_cache_hits_total[$__rate_interval]))';
 
+/**
+ * The load generator's view, from k6's Prometheus remote-write output (`-o
+ * experimental-prometheus-rw`: the Operator TestRuns, `npm start --prometheus`; runner/README.md).
+ * k6 names: counters `k6_<name>_total`, gauges `k6_<name>`, trends `k6_<name>_p95` (seconds) when
+ * K6_PROMETHEUS_RW_TREND_STATS includes p(95) (ops/k8s sets p(95),p(99),avg,max). k6's trend
+ * series are per tag set and cumulative since the run started, so a p95 panel shows the worst
+ * series' p95 so far — percentiles do not add across series.
+ */
+const K = 'testid=~"$testid"';
+const K6_API = `${K}, traffic="api"`;
+const k6Rate = (metric: string, selector: string): string => `sum(rate(${metric}{${selector}}[$__rate_interval]))`;
+/** While the runners push samples tagged phase="chaos" (the bundle's outage window, lib/phase.ts). */
+export const K6_CHAOS_WINDOW_EXPR = `(time() - max(timestamp(k6_http_reqs_total{${K}, phase="chaos"}))) < 15`;
+
 export function buildTenantAuditDashboard(): Dashboard {
   const builder = new DashboardBuilder('Tenant audit')
     .uid(TENANT_AUDIT_UID)
@@ -134,6 +149,31 @@ export function buildTenantAuditDashboard(): Dashboard {
         .multi(true)
         .includeAll(true)
         .allValue('.*'),
+    )
+    .withVariable(
+      new QueryVariableBuilder('testid')
+        .label('k6 test run')
+        .description('The testid tag of the k6 runs pushing remote write (the TestRun, the CI run, npm start --prometheus).')
+        .datasource(DS)
+        .query({ query: 'label_values(k6_vus, testid)', refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 1 })
+        .definition('label_values(k6_vus, testid)')
+        .refresh(VariableRefresh.OnTimeRangeChanged)
+        .sort(VariableSort.AlphabeticalDesc)
+        .multi(true)
+        .includeAll(true)
+        .allValue('.*'),
+    )
+    .annotation(
+      new AnnotationQueryBuilder()
+        .name('JWKS outage (k6 phase=chaos)')
+        .datasource(DS)
+        .enable(true)
+        .iconColor('red')
+        .expr(K6_CHAOS_WINDOW_EXPR)
+        .step('5s')
+        .titleFormat('JWKS outage')
+        .textFormat('k6 samples tagged phase=chaos (the bundle\'s outage window)')
+        .useValueForTime(false),
     )
     .withRow(new RowBuilder('Service level objectives'))
     .withPanel(timeseries({
@@ -247,6 +287,61 @@ export function buildTenantAuditDashboard(): Dashboard {
       span: 4,
       steps: [[null, 'red'], [1, 'green']],
       queries: [{ expr: 'min(auth_jwks_keys)', legend: 'keys' }],
+    }))
+    .withRow(new RowBuilder('Load generator (k6)'))
+    .withPanel(timeseries({
+      title: 'k6: achieved vs scheduled rate',
+      description: 'tenant_load iterations started per second (achieved) against the ones scheduled (achieved + dropped), and API requests sent, from k6 remote write. A gap means the load generator, not the platform, fell behind.',
+      unit: 'reqps',
+      queries: [
+        { expr: k6Rate('k6_iterations_total', `${K}, scenario="tenant_load"`), legend: 'achieved' },
+        { expr: `${k6Rate('k6_iterations_total', `${K}, scenario="tenant_load"`)}\n+ (${k6Rate('k6_dropped_iterations_total', `${K}, scenario="tenant_load"`)} or vector(0))`, legend: 'scheduled' },
+        { expr: k6Rate('k6_http_reqs_total', K6_API), legend: 'API requests' },
+      ],
+    }))
+    .withPanel(timeseries({
+      title: 'k6: client p95, reads and writes',
+      description: 'Client-side p95 of expected API responses as k6 measured them (worst tag set, cumulative since the run started: k6_http_req_duration_p95). SLO: reads under 300 ms (dashed), writes under 600 ms.',
+      unit: 's',
+      slo: 0.3,
+      queries: [{ expr: `max by (kind) (k6_http_req_duration_p95{${K6_API}, expected_response="true"})`, legend: '{{kind}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'k6: client p95 per tenant, reads',
+      description: 'Client-side p95 of expected GET responses per tenant (the Tenant variable), k6 remote write; worst tag set, cumulative since the run started. SLO: under 300 ms (dashed).',
+      unit: 's',
+      slo: 0.3,
+      queries: [{ expr: `max by (tenant) (k6_http_req_duration_p95{${K6_API}, kind="read", expected_response="true", ${T}})`, legend: '{{tenant}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'k6: client p95 per tenant, writes',
+      description: 'Client-side p95 of expected write responses per tenant (the Tenant variable), k6 remote write; worst tag set, cumulative since the run started. SLO: under 600 ms (dashed).',
+      unit: 's',
+      slo: 0.6,
+      queries: [{ expr: `max by (tenant) (k6_http_req_duration_p95{${K6_API}, kind="write", expected_response="true", ${T}})`, legend: '{{tenant}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'k6: error rate by status',
+      description: 'Share of API requests k6 counted as failed (expected_response=false), by HTTP status (0 = no response; statuses that never failed show 0). During an expiry-mode outage 401s are the expected fail-closed answer.',
+      unit: 'percentunit',
+      // `or 0 * …`: 0 (not "no data") for the statuses seen while nothing failed.
+      queries: [{ expr: `(sum by (status) (rate(k6_http_reqs_total{${K6_API}, expected_response="false"}[$__rate_interval])) or 0 * sum by (status) (rate(k6_http_reqs_total{${K6_API}}[$__rate_interval])))\n/ ignoring (status) group_left ()\n${k6Rate('k6_http_reqs_total', K6_API)}`, legend: '{{status}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'k6: dropped iterations',
+      description: 'Iterations the arrival-rate executors could not start per second (no free VU), by scenario; 0 when none. Above 1 % of scheduled the run fails its dropped-iterations gate.',
+      unit: 'short',
+      queries: [{ expr: `sum by (scenario) (rate(k6_dropped_iterations_total{${K}}[$__rate_interval])) or 0 * sum by (scenario) (rate(k6_iterations_total{${K}}[$__rate_interval]))`, legend: '{{scenario}}' }],
+    }))
+    .withPanel(timeseries({
+      title: 'k6: VUs',
+      description: 'Active and initialised VUs summed over the runner instances (k6_vus, k6_vus_max).',
+      unit: 'short',
+      span: 24,
+      queries: [
+        { expr: `sum(k6_vus{${K}})`, legend: 'active' },
+        { expr: `sum(k6_vus_max{${K}})`, legend: 'initialised' },
+      ],
     }));
 
   const dashboard = builder.build();

@@ -30,7 +30,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dashboardTargets, substituteGrafanaVariables } from '../ops/grafana/dashboard-queries';
+import { dashboardAnnotationExprs, dashboardTargets, substituteGrafanaVariables } from '../ops/grafana/dashboard-queries';
 import { burst, driveTenantTraffic, runTenantLoadBundle, type LoadPlan, type LoadReport } from '../ops/prometheus/live-load';
 import { startPlatform, type LivePlatform } from '../ops/prometheus/live-platform';
 import { startPrometheus, writeScaledRuleFile, type LivePrometheus, type PromAlert } from '../ops/prometheus/live-prometheus';
@@ -77,6 +77,8 @@ async function startStack(): Promise<Stack> {
       ruleFiles: [RECORDING_RULES, scaled.path],
       targets: [{ job: 'tenant-sim', target: new URL(platform.api).host }],
       interval: '1s',
+      // The runner pushes k6's series here (-o experimental-prometheus-rw): the dashboard's k6 row.
+      extraFlags: ['--web.enable-remote-write-receiver'],
     });
     // Prometheus hands static targets to the scrape loop only after its discovery throttle (5 s):
     // wait for the first successful scrape, so the load's first requests are not a baseline.
@@ -104,7 +106,7 @@ async function stopStack(stack: Stack | undefined): Promise<void> {
 async function runLoad(stack: Stack, plan: LoadPlan, chaosExpect: 'expiry' | 'fallback'): Promise<LoadReport> {
   const report =
     LOAD_DRIVER === 'runner'
-      ? await runTenantLoadBundle(ROOT, stack.platform, { ...plan, expect: chaosExpect, prometheusUrl: stack.prometheus.url })
+      ? await runTenantLoadBundle(ROOT, stack.platform, { ...plan, expect: chaosExpect, prometheusUrl: stack.prometheus.url, remoteWriteUrl: `${stack.prometheus.url}/api/v1/write` })
       : await driveTenantTraffic(stack.platform, plan);
   console.info(`observability-live: load driver = ${report.driver}; ${report.detail}; statuses ${JSON.stringify(report.byStatus)}`);
   if (report.output !== undefined) {
@@ -236,14 +238,24 @@ describe('live: a JWKS outage past the TTL', () => {
 
   it('every panel query of the committed dashboard returns data', async () => {
     const dashboard = JSON.parse(readFileSync(join(ROOT, 'ops/grafana/dashboards/tenant-audit.json'), 'utf8')) as { panels: [] };
-    const targets = dashboardTargets(dashboard);
-    expect(targets.length).toBeGreaterThanOrEqual(14);
+    // The k6 row reads the runner's remote write: only the runner driver pushes it.
+    const targets = dashboardTargets(dashboard).filter((t) => LOAD_DRIVER === 'runner' || !t.expr.includes('k6_'));
+    expect(targets.length).toBeGreaterThanOrEqual(LOAD_DRIVER === 'runner' ? 24 : 14);
     const empty: string[] = [];
     for (const t of targets) {
       const result = await stack!.prometheus.query(substituteGrafanaVariables(t.expr));
       if (result.length === 0) empty.push(`${t.panelTitle} (${t.refId})`);
     }
     expect(empty).toEqual([]);
+  });
+
+  it.runIf(LOAD_DRIVER === 'runner')('the dashboard’s chaos-window annotation found the outage in the k6 series (phase=chaos)', async () => {
+    const dashboard = JSON.parse(readFileSync(join(ROOT, 'ops/grafana/dashboards/tenant-audit.json'), 'utf8')) as never;
+    const [annotation] = dashboardAnnotationExprs(dashboard);
+    expect(annotation).toBeDefined();
+    // Grafana evaluates it over the time range; here: at any second of the last 3 minutes.
+    const seen = await stack!.prometheus.query(`max_over_time((${substituteGrafanaVariables(annotation!.expr)})[3m:1s])`);
+    expect(seen.length, 'the annotation query never returned data').toBe(1);
   });
 });
 

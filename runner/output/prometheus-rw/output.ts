@@ -21,7 +21,7 @@ import { OutputConfigError } from '../out-specs';
 import type { Output, OutputParams } from '../types';
 import { PUSH_TIMEOUT_MS, readRemoteWriteConfig, safeUrl, statSuffix, type RemoteWriteConfig } from './config';
 import { NativeHistogram } from './native-histogram';
-import { encodeWriteRequest, REMOTE_WRITE_HEADERS, type WireLabel, type WireSeries } from './wire';
+import { encodeLabels, encodePush, REMOTE_WRITE_HEADERS, type PushSeries, type WireLabel } from './wire';
 
 const PREFIX = 'k6_';
 /** Raw values a per-series trend keeps before its histogram takes over (bounded memory). */
@@ -38,6 +38,8 @@ interface Series {
   readonly sink: SeriesSink;
   latest: number;
   dirty: boolean;
+  /** Encoded labels (with `__name__`) of each series this one maps to, made at its first push. */
+  encoded?: Uint8Array[];
 }
 
 function labelsOf(tags: Tags): WireLabel[] {
@@ -150,23 +152,30 @@ export class RemoteWriteOutput implements Output {
     }
   }
 
-  /** The wire series of everything updated since the last push (and marks them clean). */
-  takeDirty(): WireSeries[] {
-    const out: WireSeries[] = [];
+  /** The names this series is pushed under (one per trend stat in the stats mode). */
+  private namesOf(s: Series): string[] {
+    const name = PREFIX + s.metric.name;
+    const sink = s.sink;
+    if (sink instanceof CounterSink) return [`${name}_total`];
+    if (sink instanceof GaugeSink) return [name];
+    if (sink instanceof RateSink) return [`${name}_rate`];
+    if (sink instanceof NativeHistogram) return [name + unitSuffix(s.metric.contains)];
+    return this.stats.map((stat) => `${name}_${stat.suffix}`);
+  }
+
+  /** Everything updated since the last push (marked clean), ready to encode. */
+  takeDirty(): PushSeries[] {
+    const out: PushSeries[] = [];
     for (const s of this.dirty) {
       s.dirty = false;
-      const name = PREFIX + s.metric.name;
+      const encoded = (s.encoded ??= this.namesOf(s).map((n) => encodeLabels(withName(s.labels, n))));
       const ts = s.latest;
       const sink = s.sink;
-      if (sink instanceof CounterSink) out.push({ labels: withName(s.labels, `${name}_total`), samples: [{ value: sink.count, timestamp: ts }] });
-      else if (sink instanceof GaugeSink) out.push({ labels: withName(s.labels, name), samples: [{ value: sink.value, timestamp: ts }] });
-      else if (sink instanceof RateSink) out.push({ labels: withName(s.labels, `${name}_rate`), samples: [{ value: sink.total === 0 ? 0 : sink.trues / sink.total, timestamp: ts }] });
-      else if (sink instanceof NativeHistogram) out.push({ labels: withName(s.labels, name + unitSuffix(s.metric.contains)), histograms: [sink.toWire(ts)] });
-      else {
-        for (const stat of this.stats) {
-          out.push({ labels: withName(s.labels, `${name}_${stat.suffix}`), samples: [{ value: adapt(s.metric.contains, stat.value(sink)), timestamp: ts }] });
-        }
-      }
+      if (sink instanceof CounterSink) out.push({ labels: encoded[0]!, value: sink.count, timestamp: ts });
+      else if (sink instanceof GaugeSink) out.push({ labels: encoded[0]!, value: sink.value, timestamp: ts });
+      else if (sink instanceof RateSink) out.push({ labels: encoded[0]!, value: sink.total === 0 ? 0 : sink.trues / sink.total, timestamp: ts });
+      else if (sink instanceof NativeHistogram) out.push({ labels: encoded[0]!, value: 0, timestamp: ts, histogram: sink.toWire(ts) });
+      else for (let i = 0; i < this.stats.length; i++) out.push({ labels: encoded[i]!, value: adapt(s.metric.contains, this.stats[i]!.value(sink)), timestamp: ts });
     }
     this.dirty = [];
     return out;
@@ -175,7 +184,7 @@ export class RemoteWriteOutput implements Output {
   private async flush(): Promise<void> {
     const series = this.takeDirty();
     if (series.length === 0) return;
-    const body = encodeWriteRequest(series);
+    const body = encodePush(series);
     try {
       const res = await request(this.config.serverUrl, {
         method: 'POST',

@@ -68,11 +68,46 @@ const root = protobuf.Root.fromJSON({
 });
 
 export const WriteRequest = root.lookupType('prometheus.WriteRequest');
+const Histogram = root.lookupType('prometheus.Histogram');
 
-/** The snappy-compressed protobuf body of one push. */
+/** The snappy-compressed protobuf body of one push, from plain objects (tests; the output uses `encodePush`). */
 export function encodeWriteRequest(series: readonly WireSeries[]): Uint8Array {
-  const bytes = WriteRequest.encode(WriteRequest.fromObject({ timeseries: series })).finish();
+  const bytes = WriteRequest.encode({ timeseries: series }).finish();
   return snappy.compress(bytes) as Uint8Array;
+}
+
+/**
+ * A series' labels as TimeSeries field 1 (repeated Label), encoded once: a series' labels never
+ * change, and encoding them on every push cost ~25 µs per series (3,840 series took 100 ms).
+ */
+export function encodeLabels(labels: readonly WireLabel[]): Uint8Array {
+  const w = protobuf.Writer.create();
+  for (const l of labels) w.uint32(10).fork().uint32(10).string(l.name).uint32(18).string(l.value).ldelim();
+  return w.finish();
+}
+
+/** One series of a push: its pre-encoded labels and one float sample or one native histogram. */
+export interface PushSeries {
+  labels: Uint8Array;
+  value: number;
+  timestamp: number;
+  histogram?: WireHistogram;
+}
+
+/** The snappy-compressed WriteRequest of one push. */
+export function encodePush(series: readonly PushSeries[]): Uint8Array {
+  const w = protobuf.Writer.create();
+  for (const s of series) {
+    w.uint32(10).fork().raw(s.labels);
+    if (s.histogram !== undefined) {
+      w.uint32(34);
+      Histogram.encodeDelimited(s.histogram, w);
+    } else {
+      w.uint32(18).fork().uint32(9).double(s.value).uint32(16).int64(s.timestamp).ldelim();
+    }
+    w.ldelim();
+  }
+  return snappy.compress(w.finish()) as Uint8Array;
 }
 
 /** The inverse, for tests and the fake receiver. */

@@ -43,7 +43,13 @@ export const GRAFANA_VARIABLES: Readonly<Record<string, string>> = {
   __interval: '1m',
   __range: '1h',
   tenant: '.*',
+  testid: '.*',
 };
+
+/** The PromQL of the dashboard's Prometheus annotations (the k6 chaos window). */
+export function dashboardAnnotationExprs(dashboard: { annotations?: { list?: { name?: string; expr?: string }[] } }): { name: string; expr: string }[] {
+  return (dashboard.annotations?.list ?? []).filter((a) => typeof a.expr === 'string').map((a) => ({ name: a.name ?? '', expr: a.expr as string }));
+}
 
 export function substituteGrafanaVariables(expr: string, values: Readonly<Record<string, string>> = GRAFANA_VARIABLES): string {
   return expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {

@@ -15,7 +15,9 @@ import { parse } from 'yaml';
 import { buildTenantAuditDashboard, renderDashboardJson, TENANCY_FOLDER, TENANT_AUDIT_UID } from '../../../ops/grafana/tenant-audit-dashboard';
 import { SimMetrics } from '../../../sim/metrics/sim-metrics';
 import { checkPromqlExpressions } from '../prometheus/promtool';
-import { dashboardTargets, substituteGrafanaVariables } from './dashboard-queries';
+import { dashboardAnnotationExprs, dashboardTargets, substituteGrafanaVariables } from './dashboard-queries';
+import { BUILTIN_METRICS } from '../../../contracts/k6-metrics';
+import { K6_CHAOS_WINDOW_EXPR } from '../../../ops/grafana/tenant-audit-dashboard';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const FILE = join(ROOT, 'ops/grafana/dashboards/tenant-audit.json');
@@ -120,6 +122,53 @@ describe('the dashboard shows what the tenancy plan asks for', () => {
     // The variable's metric and label are the platform's.
     expect(platformMetricNames()).toContain('tenant_requests_total');
     const run = checkPromqlExpressions([{ name: 'tenant_variable', expr: 'count by (tenant) (tenant_requests_total)' }]);
+    expect(run.status, run.output).toBe(0);
+  });
+});
+
+describe('the load generator row reads k6’s remote-write series', () => {
+  /** What k6's experimental-prometheus-rw output names each built-in (runner/output/prometheus-rw). */
+  const k6SeriesNames = (): Set<string> => {
+    const names = new Set<string>();
+    for (const m of BUILTIN_METRICS) {
+      if (m.type === 'counter') names.add(`k6_${m.name}_total`);
+      else if (m.type === 'gauge') names.add(`k6_${m.name}`);
+      else if (m.type === 'rate') names.add(`k6_${m.name}_rate`);
+      else for (const stat of ['p95', 'p99', 'avg', 'max']) names.add(`k6_${m.name}_${stat}`);
+    }
+    return names;
+  };
+
+  it.each([
+    ['k6: achieved vs scheduled rate', /k6_iterations_total\{.*scenario="tenant_load".*k6_dropped_iterations_total/s],
+    ['k6: client p95, reads and writes', /max by \(kind\) \(k6_http_req_duration_p95\{.*traffic="api".*expected_response="true"/],
+    ['k6: client p95 per tenant, reads', /max by \(tenant\) \(k6_http_req_duration_p95\{.*kind="read".*tenant=~"\$tenant"/],
+    ['k6: client p95 per tenant, writes', /max by \(tenant\) \(k6_http_req_duration_p95\{.*kind="write".*tenant=~"\$tenant"/],
+    ['k6: error rate by status', /sum by \(status\) \(rate\(k6_http_reqs_total\{.*expected_response="false"/],
+    ['k6: dropped iterations', /k6_dropped_iterations_total/],
+    ['k6: VUs', /k6_vus\{.*k6_vus_max\{/s],
+  ])('has the panel "%s" over the testid variable', (title, pattern) => {
+    const panel = panels.find((p) => p.title === title);
+    expect(panel, `no panel titled ${title}`).toBeDefined();
+    const exprs = panel!.targets!.map((t) => t.expr).join('\n');
+    expect(exprs).toMatch(pattern);
+    expect(exprs).toContain('testid=~"$testid"');
+  });
+
+  it('every k6 series a panel or the annotation reads is one k6’s remote-write output writes', () => {
+    const known = k6SeriesNames();
+    const exprs = [...targets.map((t) => t.expr), ...dashboardAnnotationExprs(committed as never).map((a) => a.expr)];
+    const used = exprs.flatMap((e) => e.match(/\bk6_[a-z_0-9]+\b/g) ?? []);
+    expect(used.length).toBeGreaterThan(10);
+    for (const name of used) expect(known, name).toContain(name);
+  });
+
+  it('marks the chaos window with an annotation from the k6 phase tag, and offers a testid variable', () => {
+    expect(dashboardAnnotationExprs(committed as never)).toEqual([{ name: 'JWKS outage (k6 phase=chaos)', expr: K6_CHAOS_WINDOW_EXPR }]);
+    expect(K6_CHAOS_WINDOW_EXPR).toContain('phase="chaos"');
+    const testid = committed.templating.list.find((v) => v.name === 'testid');
+    expect(testid).toMatchObject({ type: 'query', multi: true, includeAll: true, allValue: '.*', definition: 'label_values(k6_vus, testid)' });
+    const run = checkPromqlExpressions(dashboardAnnotationExprs(committed as never).map((a, i) => ({ name: `annotation_${i}`, expr: substituteGrafanaVariables(a.expr) })));
     expect(run.status, run.output).toBe(0);
   });
 });

@@ -179,7 +179,7 @@ export async function driveTenantTraffic(urls: PlatformUrls, plan: LoadPlan): Pr
 export async function runTenantLoadBundle(
   root: string,
   urls: PlatformUrls,
-  plan: LoadPlan & { expect: 'expiry' | 'fallback'; prometheusUrl: string },
+  plan: LoadPlan & { expect: 'expiry' | 'fallback'; prometheusUrl: string; remoteWriteUrl?: string },
 ): Promise<LoadReport> {
   requireBuilt(root, ['build/k6-offline.js', 'dist/tenant-load-agent.js']);
   const seconds = (ms: number): string => `${Math.round(ms / 1000)}s`;
@@ -203,7 +203,13 @@ export async function runTenantLoadBundle(
     CHAOS_EXPECT: plan.expect,
     SLO_RECOVERY_TIME: '3s',
   };
-  const child = spawn(process.execPath, [join(root, 'build/k6-offline.js'), 'run', '--quiet', join(root, 'dist/tenant-load-agent.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // k6's remote-write output into the test's Prometheus (the dashboard's load-generator row).
+  const outputs: string[] = [];
+  if (plan.remoteWriteUrl !== undefined) {
+    outputs.push('-o', 'experimental-prometheus-rw');
+    Object.assign(env, { K6_PROMETHEUS_RW_SERVER_URL: plan.remoteWriteUrl, K6_PROMETHEUS_RW_PUSH_INTERVAL: '5s', K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),avg,max' });
+  }
+  const child = spawn(process.execPath, [join(root, 'build/k6-offline.js'), 'run', '--quiet', ...outputs, join(root, 'dist/tenant-load-agent.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (b: Buffer) => (output += b.toString()));
   child.stderr.on('data', (b: Buffer) => (output += b.toString()));
