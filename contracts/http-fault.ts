@@ -31,6 +31,20 @@ export interface HttpFault {
   errorBody?: string;
   /** Comma-separated URL paths that are never faulted (e.g. `'/healthz,/readyz'`). */
   exclude?: string;
+  /**
+   * Fault agent only (not xk6-disruptor): accept every faulted request and never answer it, as a
+   * firewall DROP does; held requests are released without an answer (connection closed) when the
+   * fault ends or is deleted.
+   */
+  blackhole?: boolean;
+  /** Fault agent only: close the connection of every faulted request without an answer. */
+  reset?: boolean;
+}
+
+/** Which fields a validator accepts: xk6-disruptor's (default), or the fault agent's superset. */
+export interface FaultFieldOptions {
+  /** Accept the fault agent's own fields `blackhole` and `reset`. */
+  agentFields?: boolean;
 }
 
 /** The body of the fault agent's `POST /v1/faults/http`. */
@@ -55,6 +69,9 @@ export const HTTP_FAULT_FIELDS = [
   'errorBody',
   'exclude',
 ] as const;
+
+/** The fault agent's own fields, on top of xk6-disruptor's. */
+export const AGENT_ONLY_FAULT_FIELDS = ['blackhole', 'reset'] as const;
 
 export const FAULT_REQUEST_FIELDS = ['fault', 'duration'] as const;
 
@@ -123,21 +140,38 @@ function describe(value: unknown): string {
  * (an empty list means valid). `prefix` is prepended to field names (`'fault.'` for the agent's
  * request body).
  */
-export function validateHttpFault(input: unknown, prefix = ''): FaultProblem[] {
+export function validateHttpFault(input: unknown, prefix = '', options: FaultFieldOptions = {}): FaultProblem[] {
   const problems: FaultProblem[] = [];
   if (!isPlainObject(input)) {
     problems.push({ field: prefix ? prefix.slice(0, -1) : 'fault', message: `must be an object (got ${describe(input)})` });
     return problems;
   }
+  const allowed: readonly string[] = options.agentFields ? [...HTTP_FAULT_FIELDS, ...AGENT_ONLY_FAULT_FIELDS] : HTTP_FAULT_FIELDS;
   for (const key of Object.keys(input)) {
-    if (!(HTTP_FAULT_FIELDS as readonly string[]).includes(key)) {
+    if (!allowed.includes(key)) {
+      const agentOnly = (AGENT_ONLY_FAULT_FIELDS as readonly string[]).includes(key);
       problems.push({
         field: prefix + key.slice(0, 64),
-        message: `unknown field; allowed fields are ${HTTP_FAULT_FIELDS.join(', ')}`,
+        message: agentOnly
+          ? `is a fault agent field that xk6-disruptor does not have; use the fault agent (tenant-load-agent.js) for it`
+          : `unknown field; allowed fields are ${allowed.join(', ')}`,
       });
     }
   }
   const f = input as Record<string, unknown>;
+  for (const key of AGENT_ONLY_FAULT_FIELDS) {
+    if (options.agentFields && f[key] !== undefined && typeof f[key] !== 'boolean') {
+      problems.push({ field: `${prefix}${key}`, message: `must be true or false (got ${describe(f[key])})` });
+    }
+  }
+  if (f.blackhole === true || f.reset === true) {
+    // A request is either held forever, or cut, or handled by the xk6 fields: never two at once.
+    const shape = f.blackhole === true ? 'blackhole' : 'reset';
+    const clash = ['blackhole', 'reset', 'errorRate', 'errorCode', 'errorBody', 'averageDelay', 'delayVariation'].filter((k) => k !== shape && f[k] !== undefined && f[k] !== false);
+    if (clash.length > 0) {
+      problems.push({ field: `${prefix}${shape}`, message: `cannot be combined with ${clash.join(', ')}: a ${shape} fault answers nothing` });
+    }
+  }
   if (f.port !== undefined) {
     const ok =
       (typeof f.port === 'number' && Number.isInteger(f.port) && f.port >= 1 && f.port <= 65535) ||
@@ -218,15 +252,16 @@ export function validateFaultRequest(input: unknown): FaultProblem[] {
     }
   }
   if (input.fault === undefined) problems.push({ field: 'fault', message: 'is required' });
-  else problems.push(...validateHttpFault(input.fault, 'fault.'));
+  // The request body is the fault agent's API: its own fields are allowed.
+  else problems.push(...validateHttpFault(input.fault, 'fault.', { agentFields: true }));
   if (input.duration === undefined) problems.push({ field: 'duration', message: "is required (e.g. '5m')" });
   else problems.push(...validateFaultDuration(input.duration));
   return problems;
 }
 
 /** Throws a {@link FaultValidationError} listing every problem, or returns the fault typed. */
-export function assertHttpFault(input: unknown): HttpFault {
-  const problems = validateHttpFault(input);
+export function assertHttpFault(input: unknown, options: FaultFieldOptions = {}): HttpFault {
+  const problems = validateHttpFault(input, '', options);
   if (problems.length > 0) throw new FaultValidationError(problems);
   return input as HttpFault;
 }

@@ -70,6 +70,27 @@ export function createProxyServer(o: ProxyOptions): Server {
     const decision = decideFault(record.fault, path, random);
     if (decision.kind === 'pass') return forward(req, res);
     record.faulted++;
+    if (decision.kind === 'reset') {
+      // Close without an answer; RST where the platform supports it (a peer that crashed).
+      const socket = req.socket as typeof req.socket & { resetAndDestroy?: () => void };
+      if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+      else socket.destroy();
+      return;
+    }
+    if (decision.kind === 'blackhole') {
+      // Accept and never answer, as a firewall DROP does once the connection exists. When the
+      // fault ends the request is released without an answer: its connection is closed.
+      req.resume();
+      let released = false;
+      const unhold = o.controller.hold(() => {
+        released = true;
+        req.socket.destroy();
+      });
+      res.on('close', () => {
+        if (!released) unhold();
+      });
+      return;
+    }
     const act = (): void => {
       if (decision.kind === 'error') {
         req.resume();

@@ -83,3 +83,13 @@ describe('isExcludedPath', () => {
     expect(isExcludedPath({}, '/healthz')).toBe(false);
   });
 });
+
+describe("the fault agent's own fields", () => {
+  it.each(['blackhole', 'reset'])('xk6-disruptor validation refuses %s, saying the fault agent has it', (field) => {
+    expect(validateHttpFault({ [field]: true })).toEqual([{ field, message: expect.stringMatching(/fault agent field that xk6-disruptor does not have.*tenant-load-agent\.js/) }]);
+  });
+
+  it.each(['blackhole', 'reset'])('the agent request body accepts %s', (field) => {
+    expect(validateFaultRequest({ fault: { [field]: true }, duration: '30s' })).toEqual([]);
+  });
+});

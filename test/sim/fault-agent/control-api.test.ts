@@ -95,3 +95,22 @@ describe('bounded durations', () => {
     expect((await fetch(`${a.proxy}/jwks`)).status).toBe(503);
   });
 });
+
+describe('the agent\'s own shapes', () => {
+  it.each([
+    ['blackhole with an errorRate', { fault: { blackhole: true, errorRate: 1, errorCode: 503 }, duration: '1m' }, 'fault.blackhole', /cannot be combined with errorRate, errorCode/],
+    ['blackhole and reset at once', { fault: { blackhole: true, reset: true }, duration: '1m' }, 'fault.blackhole', /cannot be combined with reset/],
+    ['reset with a delay', { fault: { reset: true, averageDelay: '1s' }, duration: '1m' }, 'fault.reset', /cannot be combined with averageDelay/],
+    ['a blackhole that is not a boolean', { fault: { blackhole: 'yes' }, duration: '1m' }, 'fault.blackhole', /true or false/],
+  ])('refuses %s with 400 naming the field', async (_name, body, field, message) => {
+    const a = await start();
+    const res = await inject(a, body);
+    expect(res.status).toBe(400);
+    expect((res.body.problems as Array<{ field: string; message: string }>).find((p) => p.field === field)?.message).toMatch(message);
+  });
+
+  it.each([{ blackhole: true }, { reset: true }, { blackhole: true, exclude: '/healthz' }, { blackhole: false, errorRate: 1, errorCode: 503 }])('accepts %j', async (fault) => {
+    const a = await start();
+    expect((await inject(a, { fault, duration: '1m' })).status).toBe(201);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * The fault agent's proxy under a fault that holds requests: when the fault ends (DELETE, a
- * replacing fault, or its deadline) the requests it holds are released at once.
+ * replacing fault, or its deadline) the requests it holds are released at once. And the agent's
+ * own shapes: `blackhole` (accept, never answer, release without an answer) and `reset`.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -36,12 +37,18 @@ const post = (a: FaultAgent, body: unknown): Promise<Response> =>
   fetch(`${a.control}/v1/faults/http`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const del = (a: FaultAgent): Promise<Response> => fetch(`${a.control}/v1/faults`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN}` } });
 
-async function heldRequest(a: FaultAgent): Promise<{ settled: () => boolean; answer: Promise<number> }> {
+async function heldRequest(a: FaultAgent, path = '/jwks'): Promise<{ settled: () => boolean; answer: Promise<number | string> }> {
   let done = false;
-  const answer = fetch(`${a.proxy}/jwks`).then((r) => {
-    done = true;
-    return r.status;
-  });
+  const answer = fetch(`${a.proxy}${path}`).then(
+    (r) => {
+      done = true;
+      return r.status;
+    },
+    (err: Error & { cause?: { code?: string } }) => {
+      done = true;
+      return `no answer (${err.cause?.code ?? err.name})`;
+    },
+  );
   // Let the request reach the agent and be held.
   for (let i = 0; i < 20 && (a.controller.active()?.requests ?? 0) === 0; i++) await new Promise((r) => setTimeout(r, 10));
   await flushIo();
@@ -66,5 +73,68 @@ describe('delayed requests', () => {
     const held = await heldRequest(a);
     await clock.advance(2000);
     expect(await held.answer).toBe(200);
+  });
+});
+
+describe('blackhole', () => {
+  it('accepts a request and never answers it while the fault lasts', async () => {
+    const clock = new FakeClock();
+    const a = await start(clock);
+    expect((await post(a, { fault: { blackhole: true }, duration: '5m' })).status).toBe(201);
+    const held = await heldRequest(a);
+    await clock.advance(60_000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(held.settled()).toBe(false);
+    expect(a.controller.heldCount).toBe(1);
+    expect(a.controller.active()).toMatchObject({ requests: 1, faulted: 1 });
+    await del(a);
+    expect(await held.answer).toMatch(/^no answer/);
+  });
+
+  it.each([
+    ['DELETE', async (a: FaultAgent) => void (await del(a))],
+    ['the fault deadline', async (_a: FaultAgent, clock: FakeClock) => clock.advance(10_000)],
+    ['a replacing fault', async (a: FaultAgent) => void (await post(a, { fault: { errorRate: 1, errorCode: 503 }, duration: '1m' }))],
+  ])('releases held requests without an answer on %s, and answers new ones normally', async (_name, end) => {
+    const clock = new FakeClock();
+    const a = await start(clock);
+    await post(a, { fault: { blackhole: true }, duration: '10s' });
+    const held = await Promise.all([heldRequest(a), heldRequest(a)]);
+    await end(a, clock);
+    for (const h of held) expect(await h.answer).toMatch(/^no answer/);
+    expect(a.controller.heldCount).toBe(0);
+    await del(a);
+    expect((await fetch(`${a.proxy}/jwks`)).status).toBe(200);
+  });
+
+  it('lets excluded paths through', async () => {
+    const a = await start(new FakeClock());
+    await post(a, { fault: { blackhole: true, exclude: '/healthz' }, duration: '1m' });
+    expect((await fetch(`${a.proxy}/healthz`)).status).toBe(200);
+  });
+
+  it('forgets a held request whose client gave up', async () => {
+    const a = await start(new FakeClock());
+    await post(a, { fault: { blackhole: true }, duration: '1m' });
+    const ac = new AbortController();
+    const p = fetch(`${a.proxy}/jwks`, { signal: ac.signal }).catch((e: Error) => e.name);
+    for (let i = 0; i < 50 && a.controller.heldCount === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(a.controller.heldCount).toBe(1);
+    ac.abort();
+    expect(await p).toBe('AbortError');
+    for (let i = 0; i < 50 && a.controller.heldCount > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(a.controller.heldCount).toBe(0);
+  });
+});
+
+describe('reset', () => {
+  it('closes the connection of a faulted request without an answer, at once', async () => {
+    const a = await start(new FakeClock());
+    await post(a, { fault: { reset: true }, duration: '1m' });
+    const answer = await (await heldRequest(a)).answer;
+    expect(answer).toMatch(/^no answer/);
+    expect(a.controller.active()).toMatchObject({ requests: 1, faulted: 1 });
+    await del(a);
+    expect((await fetch(`${a.proxy}/jwks`)).status).toBe(200);
   });
 });
