@@ -70,7 +70,9 @@ export const SIM_DEFAULTS: Readonly<SimConfig> = Object.freeze({
   clientSecret: LOCAL_CLIENT_SECRET,
   adminToken: LOCAL_ADMIN_TOKEN,
   tokenLifetimeMs: 3_600_000,
-  keyGraceMs: 600_000,
+  // At least the token lifetime plus the clock skew: a token signed just before a rotation stays
+  // verifiable until it expires (checked in checkConsistency).
+  keyGraceMs: 4_200_000,
   jwksRefreshMs: 30_000,
   jwksTtlMs: 900_000,
   jwksRefetchCooldownMs: 10_000,
@@ -272,6 +274,11 @@ export function checkConsistency(config: Pick<SimConfig, 'jwksTtlMs' | 'jwksRefr
     if ((spec.kind === 'duration' || spec.kind === 'ttl') && typeof v === 'number' && v !== Infinity && spec.max !== undefined && !(v <= spec.max)) {
       throw new ConfigError(`--${spec.flag} (${formatGoDuration(v)}) must be at most ${formatGoDuration(spec.max)}`);
     }
+  }
+  if (config.keyGraceMs !== undefined && config.tokenLifetimeMs !== undefined && config.keyGraceMs < config.tokenLifetimeMs + (config.clockSkewMs ?? 0)) {
+    throw new ConfigError(
+      `--key-grace (${formatGoDuration(config.keyGraceMs)}) must be at least --token-lifetime (${formatGoDuration(config.tokenLifetimeMs)}) plus --clock-skew (${formatGoDuration(config.clockSkewMs ?? 0)}): a token signed just before a key rotation must verify until it expires, not break when the old key leaves the JWKS`,
+    );
   }
   if (config.jwksTtlMs <= config.jwksRefreshMs) {
     throw new ConfigError(

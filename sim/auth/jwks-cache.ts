@@ -2,15 +2,25 @@
  * The API's JWKS cache. jose's remote key set never serves stale keys (jose
  * `createRemoteJWKSet`, https://github.com/panva/jose/blob/main/docs/jwks/remote/functions/createRemoteJWKSet.md), so this wraps a *local* jose key set with the policy the platform needs:
  *
- * - refresh every `refreshMs` (single-flight; concurrent callers share one fetch);
- * - an unknown `kid` triggers one refetch, at most once per `refetchCooldownMs`;
+ * - refresh every `refreshMs` in the background (stale-while-revalidate): at most one fetch in
+ *   flight (concurrent callers share it), each bounded by `fetchTimeoutMs`;
+ * - the request path never waits on a fetch while the JWKS is failing: a request with a known kid
+ *   is served from the cache (degraded or not); with no keys or an unknown kid it fails closed at
+ *   once (401) and, rate-limited, starts a background fetch. Only while the cache is healthy does
+ *   an unknown-kid request wait for the refetch it started or joined (bounded by the fetch
+ *   timeout), so a normal key rotation costs no 401;
+ * - unknown-kid refetches are rate-limited so that a forged kid cannot lock out a real new one:
+ *   a kid that a refetch did not find is not refetched again for `refetchCooldownMs` (a negative
+ *   cache of at most MAX_MISSING_KIDS kids), and refetches for any reason are at least
+ *   `min(refetchCooldownMs, MAX_REFETCH_GAP_MS)` apart — a kid nobody has asked about yet waits
+ *   at most that gap, not the whole cooldown;
  * - keys stay usable for `ttlMs` after the last *successful* fetch (last-known-good). While a
  *   refresh is failing inside that window the cache is *degraded*: requests still verify, each one
  *   counted as a stale serve; `onDegraded`/`onRecovered` report the transitions;
  * - past the TTL the keys are dropped and every verification fails closed with
- *   `jwks_unavailable` until a fetch succeeds again. A request that finds no keys triggers a fetch
- *   itself (sharing the unknown-kid cooldown), so recovery does not wait for the next interval.
- *   `ttlMs = Infinity` keeps keys forever.
+ *   `jwks_unavailable` until a fetch succeeds again; a request that finds no keys starts a fetch
+ *   (rate-limited as above), so recovery does not wait for the next interval. `ttlMs = Infinity`
+ *   keeps keys forever.
  *
  * Time comes from the injected Clock, so the whole story runs under a fake clock in tests.
  */
@@ -37,6 +47,11 @@ export interface JwksCacheOptions {
 }
 
 type KeyResolver = ReturnType<typeof createLocalJWKSet>;
+
+/** Upper bound of the gap between two request-triggered fetches (see the header). */
+export const MAX_REFETCH_GAP_MS = 1_000;
+/** Kids remembered as missing after a refetch (bounded: forged kids are unbounded). */
+export const MAX_MISSING_KIDS = 1_024;
 
 /** A JWKS larger than this, or with more keys, is refused (a broken or hostile upstream). */
 export const MAX_JWKS_BYTES = 1024 * 1024;
@@ -83,7 +98,9 @@ export class JwksCache {
   private resolver: KeyResolver | null = null;
   private kids = new Set<string>();
   private lastSuccessAt: number | null = null;
-  private lastKidRefetchAt = -Infinity;
+  private lastTriggeredFetchAt = -Infinity;
+  /** Kid → time until which it is not refetched (a refetch did not find it). */
+  private readonly missingKids = new Map<string, number>();
   private inflight: Promise<boolean> | null = null;
   private timer: ClockTimer | null = null;
   private degradedFlag = false;
@@ -139,8 +156,14 @@ export class JwksCache {
 
   private async doRefresh(trigger: RefreshTrigger): Promise<boolean> {
     const fetcher = this.o.fetchJwks ?? fetchJwksOverHttp;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const set = asKeySet(await fetcher(this.o.url, this.o.fetchTimeoutMs));
+      // The HTTP fetch has its own timeout; this bounds an injected fetcher the same way.
+      const bounded = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`JWKS fetch timeout: no answer within ${this.o.fetchTimeoutMs} ms`)), this.o.fetchTimeoutMs);
+        timer.unref?.();
+      });
+      const set = asKeySet(await Promise.race([fetcher(this.o.url, this.o.fetchTimeoutMs), bounded]));
       this.resolver = createLocalJWKSet(set);
       this.kids = new Set(set.keys.map((k) => k.kid as string));
       this.lastSuccessAt = this.o.clock.now();
@@ -163,6 +186,8 @@ export class JwksCache {
       }
       this.expireIfPastTtl();
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -192,27 +217,56 @@ export class JwksCache {
     return false;
   }
 
-  /** Whether a request may trigger a fetch now; if so, starts the cooldown. */
-  private cooldownElapsed(): boolean {
-    const now = this.o.clock.now();
-    if (now - this.lastKidRefetchAt < this.o.refetchCooldownMs) return false;
-    this.lastKidRefetchAt = now;
-    return true;
+  /** The shortest gap between two request-triggered fetches. */
+  private get gapMs(): number {
+    return Math.min(this.o.refetchCooldownMs, MAX_REFETCH_GAP_MS);
   }
 
-  /** jose key resolver: selects the key for a token header, refetching once on an unknown kid. */
+  /**
+   * Starts a fetch for a request if the rate limits allow; returns it (or the one in flight), or
+   * null when none may start now.
+   */
+  private triggerFetch(trigger: RefreshTrigger, kid?: string): Promise<boolean> | null {
+    if (this.inflight) return this.inflight;
+    const now = this.o.clock.now();
+    if (kid !== undefined) {
+      const until = this.missingKids.get(kid);
+      if (until !== undefined && now < until) return null;
+    }
+    if (now - this.lastTriggeredFetchAt < this.gapMs) return null;
+    this.lastTriggeredFetchAt = now;
+    const fetch = this.refresh(trigger);
+    if (kid !== undefined) {
+      void fetch.then((ok) => {
+        if (ok && !this.kids.has(kid)) this.rememberMissing(kid);
+      });
+    }
+    return fetch;
+  }
+
+  private rememberMissing(kid: string): void {
+    this.missingKids.delete(kid);
+    if (this.missingKids.size >= MAX_MISSING_KIDS) this.missingKids.delete(this.missingKids.keys().next().value as string);
+    this.missingKids.set(kid, this.o.clock.now() + this.o.refetchCooldownMs);
+  }
+
+  /**
+   * jose key resolver: selects the key for a token header. Never waits on a failing JWKS: with no
+   * keys, or an unknown kid while degraded, it fails closed at once (a rate-limited background
+   * fetch may start). With a healthy cache an unknown kid waits for its (bounded) refetch.
+   */
   readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> => {
     this.expireIfPastTtl();
     if (this.resolver === null) {
-      if (this.cooldownElapsed()) await this.refresh('no_keys');
-      this.expireIfPastTtl();
-      if (this.resolver === null) throw this.unavailable();
+      void this.triggerFetch('no_keys');
+      throw this.unavailable();
     }
     const kid = header.kid;
     if (typeof kid !== 'string' || kid.length === 0) throw new InvalidTokenError('malformed', 'token header has no kid');
     if (!this.kids.has(kid)) {
       this.o.metrics.jwksMisses.inc();
-      if (this.cooldownElapsed()) await this.refresh('unknown_kid');
+      const fetch = this.triggerFetch('unknown_kid', kid.slice(0, 128));
+      if (fetch && !this.degradedFlag) await fetch;
       this.expireIfPastTtl();
       if (this.resolver === null) throw this.unavailable();
       if (!this.kids.has(kid)) throw new InvalidTokenError('unknown_kid', 'token was signed with a key the JWKS does not contain');

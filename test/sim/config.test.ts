@@ -14,7 +14,7 @@ describe('parseSimArgs', () => {
 
   it.each([
     ['--token-lifetime', '90s', 'tokenLifetimeMs', 90_000],
-    ['--key-grace', '1m30s', 'keyGraceMs', 90_000],
+    ['--key-grace', '2h', 'keyGraceMs', 7_200_000],
     ['--jwks-ttl', '15m', 'jwksTtlMs', 900_000],
     ['--jwks-refetch-cooldown', '0', 'jwksRefetchCooldownMs', 0],
     ['--rate-limit', '12.5', 'rateLimit', 12.5],
@@ -137,5 +137,21 @@ describe('duration flags are bounded at start-up (issue 15, finding 5: --jwks-re
     for (const spec of SIM_FLAGS.filter((s) => s.kind === 'duration' || s.kind === 'ttl')) {
       expect(spec.max, spec.flag).toBeLessThanOrEqual(2 ** 31 - 1);
     }
+  });
+});
+
+describe('key grace and token lifetime', () => {
+  it('refuses a key grace shorter than the token lifetime plus the clock skew (10m vs 1h broke valid tokens at rotation + 10m)', () => {
+    expect(() => parseSimArgs(['--key-grace', '10m'], {})).toThrow(
+      new ConfigError(
+        '--key-grace (10m) must be at least --token-lifetime (1h) plus --clock-skew (5s): a token signed just before a key rotation must verify until it expires, not break when the old key leaves the JWKS',
+      ),
+    );
+    expect(() => parseSimArgs(['--token-lifetime', '2h'], {})).toThrow(/--key-grace \(1h10m\) must be at least --token-lifetime \(2h\)/);
+  });
+
+  it('accepts the defaults and a grace of exactly lifetime + skew', () => {
+    expect(SIM_DEFAULTS.keyGraceMs).toBeGreaterThanOrEqual(SIM_DEFAULTS.tokenLifetimeMs + SIM_DEFAULTS.clockSkewMs);
+    expect(parseSimArgs(['--token-lifetime', '10m', '--clock-skew', '5s', '--key-grace', '10m5s'], {}).config.keyGraceMs).toBe(605_000);
   });
 });
