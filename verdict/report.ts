@@ -184,7 +184,9 @@ function chart(spec: ChartSpec, f: Frame): string {
     if (l.value > top) continue;
     const x1 = x(l.fromMs ?? f.t0);
     const x2 = x(l.toMs ?? f.t1);
-    parts.push(`<line class="limit" x1="${r1(x1)}" x2="${r1(x2)}" y1="${r1(y(l.value))}" y2="${r1(y(l.value))}"/><text class="limit-label" x="${r1(x2 - 4)}" y="${r1(y(l.value) - 4)}" text-anchor="end">${esc(l.label)}</text>`);
+    // Below the line when it runs along the top, where the outage label sits.
+    const ly = y(l.value) - PAD.t < 16 ? y(l.value) + 13 : y(l.value) - 4;
+    parts.push(`<line class="limit" x1="${r1(x1)}" x2="${r1(x2)}" y1="${r1(y(l.value))}" y2="${r1(y(l.value))}"/><text class="limit-label" x="${r1(x2 - 4)}" y="${r1(ly)}" text-anchor="end">${esc(l.label)}</text>`);
   }
   for (const s of spec.series) {
     let d = '';
