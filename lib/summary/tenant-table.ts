@@ -140,7 +140,7 @@ export function renderTenantTable(rows: TenantRow[], limit = 50): string {
   const broken = rows.filter((r) => r.state === 'broken').length;
   const short = rows.filter((r) => r.state === 'not_enough_samples').length;
   const lines = [
-    `  █ PER TENANT (${rows.length} tenant${rows.length === 1 ? '' : 's'} broken down, worst first: ${broken} broke an SLO, ${short} with SLOs not judged for lack of samples)`,
+    `  █ PER TENANT (${rows.length} tenant${rows.length === 1 ? '' : 's'} broken down, worst first: ${broken} broke an SLO, ${short} with an SLO not judged for lack of samples, ${rows.length - broken - short} within every SLO)`,
     '',
     `    ${pad('tenant', width)}${pad('requests', 10)}${pad('errors', 9)}${pad('read p95', 11)}${pad('write p95', 11)}verdict`,
   ];

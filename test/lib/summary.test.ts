@@ -100,7 +100,7 @@ describe('per-tenant table', () => {
       ['tenant-01', 'ok', '✓ within SLO'],
     ]);
     const text = renderTenantTable(rows);
-    expect(text.split('\n')[0]).toBe('  █ PER TENANT (3 tenants broken down, worst first: 1 broke an SLO, 1 with SLOs not judged for lack of samples)');
+    expect(text.split('\n')[0]).toBe('  █ PER TENANT (3 tenants broken down, worst first: 1 broke an SLO, 1 with an SLO not judged for lack of samples, 1 within every SLO)');
     expect(text).toMatch(/tenant-02\s+3800\s+0\.26%\s+450\.00ms\s+20\.00ms\s+✗ read p95 450\.00ms > 300\.00ms/);
   });
 
