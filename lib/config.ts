@@ -7,6 +7,7 @@
  */
 import { rampStartRate } from '../contracts/load-profile';
 import { ConfigError } from './config-error';
+import { MAX_FAULT_DELAY_MS } from '../contracts/http-fault';
 import type { Catalog } from './catalog';
 import { DEFAULT_CATALOG, parseCatalog } from './catalog';
 import type { Env } from '../contracts/env-reader';
@@ -21,6 +22,14 @@ import { parseTenantWeights } from './tenant-weights';
 
 export type Profile = 'load' | 'smoke';
 export type ChaosExpect = 'fallback' | 'expiry';
+/**
+ * The outage's shapes (CHAOS_FAULT): `error` every Authority request answered CHAOS_ERROR_CODE;
+ * `blackhole` accepted and never answered (an iptables DROP); `delay` answered CHAOS_DELAY late;
+ * `reset` connection closed without an answer; `flaky` CHAOS_ERROR_RATE of requests answered
+ * with the error, the rest passed.
+ */
+export const CHAOS_FAULTS = ['error', 'blackhole', 'delay', 'reset', 'flaky'] as const;
+export type ChaosFault = (typeof CHAOS_FAULTS)[number];
 export type AuditKind = 'platform' | 'loki';
 
 export interface CloudConfig {
@@ -77,6 +86,12 @@ export interface Config {
     namespace: string;
     port: number | string;
     errorCode: number;
+    /** The outage's shape (CHAOS_FAULT): what the Authority's clients see while it lasts. */
+    fault: ChaosFault;
+    /** `delay`: the added latency (CHAOS_DELAY). */
+    delayMs: number;
+    /** `flaky`: the share of requests answered with the error (CHAOS_ERROR_RATE). */
+    errorRate: number;
     marginMs: number;
   };
   faultAgent: { url: string; token: string };
@@ -119,6 +134,9 @@ export const DEFAULTS = {
   CHAOS_NAMESPACE: 'stellaops',
   CHAOS_PORT: 80,
   CHAOS_ERROR_CODE: 503,
+  // Above the reference platform's JWKS fetch timeout (2 s): a slower JWKS is an outage to it.
+  CHAOS_DELAY_MS: 5_000,
+  CHAOS_ERROR_RATE: 0.5,
   FAULT_AGENT_URL: 'http://127.0.0.1:8442',
   ADMIN_TOKEN: 'local-admin-token',
   TENANT_TAG_CAP: 1000,
@@ -299,6 +317,15 @@ export function loadConfig(env: Env, profile: Profile, read: FileReader): Config
   const port: number | string = /^\d+$/.test(portRaw) ? Number(portRaw) : portRaw;
   if (typeof port === 'number' && (port < 1 || port > 65535)) r.problem('CHAOS_PORT', `must be a port number 1-65535 or a named port (got '${portRaw}')`);
   const errorCode = r.integer('CHAOS_ERROR_CODE', DEFAULTS.CHAOS_ERROR_CODE, 500, 599);
+  const fault = r.oneOf('CHAOS_FAULT', CHAOS_FAULTS, 'error');
+  const delayMs = r.duration('CHAOS_DELAY', DEFAULTS.CHAOS_DELAY_MS, 1);
+  if (delayMs > MAX_FAULT_DELAY_MS) r.problem('CHAOS_DELAY', `must be at most ${MAX_FAULT_DELAY_MS / 1000}s, the fault agent's limit (got ${r.raw('CHAOS_DELAY')})`);
+  const errorRate = r.fraction('CHAOS_ERROR_RATE', DEFAULTS.CHAOS_ERROR_RATE, { exclusiveMin: true });
+  if (r.has('CHAOS_DELAY') && fault !== 'delay') r.problem('CHAOS_DELAY', `applies only to CHAOS_FAULT=delay (CHAOS_FAULT is '${fault}')`);
+  if (r.has('CHAOS_ERROR_RATE') && fault !== 'flaky') r.problem('CHAOS_ERROR_RATE', `applies only to CHAOS_FAULT=flaky (CHAOS_FAULT is '${fault}'; error answers every request)`);
+  if (chaosEnabled && fault === 'flaky' && expect === 'expiry') {
+    r.problem('CHAOS_FAULT', "flaky cannot be judged with CHAOS_EXPECT=expiry: a JWKS that still answers some of the time keeps the platform's keys fresh, so whether they ever expire is chance; use CHAOS_EXPECT=fallback, or CHAOS_FAULT=error|blackhole|delay|reset");
+  }
   const marginMs = r.duration('PHASE_MARGIN', defaultMarginMs(chaosDurationMs), 0);
   if (chaosEnabled) {
     if (marginMs * 2 >= chaosDurationMs) r.problem('PHASE_MARGIN', `must be less than half of CHAOS_DURATION so the chaos phase has samples (got ${marginMs} ms for a ${chaosDurationMs} ms outage)`);
@@ -370,7 +397,7 @@ export function loadConfig(env: Env, profile: Profile, read: FileReader): Config
     preAllocatedVUs,
     maxVUs,
     requestTimeoutMs,
-    chaos: { enabled: chaosEnabled, startMs: chaosStartMs, durationMs: chaosDurationMs, expect, service, namespace, port, errorCode, marginMs },
+    chaos: { enabled: chaosEnabled, startMs: chaosStartMs, durationMs: chaosDurationMs, expect, service, namespace, port, errorCode, fault, delayMs, errorRate, marginMs },
     faultAgent: { url: faultAgentUrl, token: faultAgentToken },
     audit: { url: auditUrl, token: auditToken, kind: auditKind, lokiQuery },
     prometheusUrl,

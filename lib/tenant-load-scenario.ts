@@ -16,7 +16,8 @@ import { log } from './log';
 import type { Options } from 'k6/options';
 import { uuidv4 } from 'https://jslib.k6.io/k6-utils/1.6.0/index.js';
 import type { FaultInjector } from '../disruptor/fault-injector';
-import { jwksOutageFault } from '../disruptor/jwks-outage';
+import { jwksOutageFault, xk6ShapeProblem } from '../disruptor/jwks-outage';
+import { ConfigError } from './config-error';
 import type { SloRow } from '../thresholds/build-thresholds';
 import { CHAOS_SCENARIO, LOAD_SCENARIO, NOISY_SCENARIO, buildLoadThresholds } from '../thresholds/build-thresholds';
 import { firedAlerts } from './alert-evidence';
@@ -155,6 +156,8 @@ export interface LoadScenario {
 
 export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
   const cfg = loadConfig(input.env ?? k6Env(), 'load', input.readFile ?? readTextFile);
+  const shapeProblem = input.backend === 'xk6-disruptor' && cfg.chaos.enabled ? xk6ShapeProblem(cfg.chaos.fault) : undefined;
+  if (shapeProblem) throw new ConfigError([{ variable: 'CHAOS_FAULT', message: shapeProblem }]);
   const plan = buildLoadThresholds(cfg);
   const random = input.random ?? Math.random;
   const window = chaosWindow(cfg);
@@ -215,8 +218,9 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
 
     async jwksChaos(): Promise<void> {
       const injector = input.injector(cfg);
-      const fault = jwksOutageFault({ port: cfg.chaos.port, errorCode: cfg.chaos.errorCode });
-      log.info(`jwks_chaos: injecting the JWKS outage through ${injector.backend} for ${formatDuration(cfg.chaos.durationMs)}`);
+      const c = cfg.chaos;
+      const fault = jwksOutageFault({ port: c.port, errorCode: c.errorCode, fault: c.fault, delayMs: c.delayMs, errorRate: c.errorRate });
+      log.info(`jwks_chaos: injecting the JWKS outage (${c.fault}) through ${injector.backend} for ${formatDuration(c.durationMs)}`);
       const witness = await injector.inject(fault, cfg.chaos.durationMs);
       faultWitness.add(witness.witnessed ? 1 : 0, { backend: witness.backend, source: 'chaos' });
       (witness.witnessed ? log.info : log.error)(`jwks_chaos: ${witness.detail}`);
@@ -265,7 +269,7 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
           tenantWeights: cfg.tenantWeights ? 'weighted (TENANT_WEIGHTS / TENANTS_FILE)' : 'uniform',
           noisy: cfg.noisy ? { tenant: cfg.noisy.tenant, rate: cfg.noisy.rate, start: formatDuration(cfg.noisy.startMs), duration: formatDuration(cfg.noisy.durationMs) } : 'off',
           catalog: cfg.catalogSource,
-          chaos: cfg.chaos.enabled ? { backend: input.backend, start: formatDuration(cfg.chaos.startMs), duration: formatDuration(cfg.chaos.durationMs), expect: cfg.chaos.expect, margin: formatDuration(cfg.chaos.marginMs) } : 'off',
+          chaos: cfg.chaos.enabled ? { backend: input.backend, fault: cfg.chaos.fault, start: formatDuration(cfg.chaos.startMs), duration: formatDuration(cfg.chaos.durationMs), expect: cfg.chaos.expect, margin: formatDuration(cfg.chaos.marginMs) } : 'off',
         },
       });
     },

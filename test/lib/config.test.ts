@@ -174,3 +174,26 @@ describe('thrown configuration errors are redacted too', () => {
     expect(() => loadConfig({ PROMETHEUS_URL: 'https://prom:s3cr3t@prometheus.example/api?x=1' }, 'load', () => '')).toThrow(/PROMETHEUS_URL: must be an http:\/\/ or https:\/\/ URL .*\(got 'https:\/\/\[redacted\]@prometheus\.example\/api\?x=1'\)/);
   });
 });
+
+describe('the outage shape (CHAOS_FAULT, CHAOS_DELAY, CHAOS_ERROR_RATE)', () => {
+  it.each<[Env, unknown]>([
+    [{}, { fault: 'error', delayMs: 5000, errorRate: 0.5 }],
+    [{ CHAOS_FAULT: 'blackhole' }, { fault: 'blackhole' }],
+    [{ CHAOS_FAULT: 'delay', CHAOS_DELAY: '3s' }, { fault: 'delay', delayMs: 3000 }],
+    [{ CHAOS_FAULT: 'reset', CHAOS_EXPECT: 'expiry' }, { fault: 'reset', expect: 'expiry' }],
+    [{ CHAOS_FAULT: 'flaky', CHAOS_ERROR_RATE: '0.3' }, { fault: 'flaky', errorRate: 0.3 }],
+  ])('reads %j', (env, expected) => {
+    expect(loadConfig(env, 'load', noFiles).chaos).toMatchObject(expected as object);
+  });
+
+  it.each<[string, Env, RegExp]>([
+    ['an unknown shape', { CHAOS_FAULT: 'drop' }, /^CHAOS_FAULT: must be one of error, blackhole, delay, reset, flaky/],
+    ['a delay past the agent limit', { CHAOS_FAULT: 'delay', CHAOS_DELAY: '2m' }, /^CHAOS_DELAY: must be at most 60s/],
+    ['CHAOS_DELAY with another shape', { CHAOS_FAULT: 'blackhole', CHAOS_DELAY: '1s' }, /^CHAOS_DELAY: applies only to CHAOS_FAULT=delay/],
+    ['CHAOS_ERROR_RATE with the error shape', { CHAOS_ERROR_RATE: '0.2' }, /^CHAOS_ERROR_RATE: applies only to CHAOS_FAULT=flaky/],
+    ['an error rate of 0', { CHAOS_FAULT: 'flaky', CHAOS_ERROR_RATE: '0' }, /^CHAOS_ERROR_RATE: must be a number from above 0 to 1/],
+    ['flaky judged as expiry', { CHAOS_FAULT: 'flaky', CHAOS_EXPECT: 'expiry' }, /^CHAOS_FAULT: flaky cannot be judged with CHAOS_EXPECT=expiry/],
+  ])('refuses %s, naming the variable', (_name, env, message) => {
+    expect(problemsOf(env).join('\n')).toMatch(message);
+  });
+});

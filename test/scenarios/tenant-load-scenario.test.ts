@@ -613,3 +613,22 @@ describe('operator-supplied tenants and catalog', () => {
     await expect(agentScenario().tenantLoad(undefined as never)).rejects.toThrow('tenant_load needs the tokens from setup(); do not run it with --no-setup');
   });
 });
+
+describe('outage shapes at init', () => {
+  it.each(['blackhole', 'reset'])('tenant-load.js (xk6-disruptor) refuses CHAOS_FAULT=%s at init, saying why and which bundle can', (shape) => {
+    const make = () => createLoadScenario({ bundle: 'tenant-load', backend: 'xk6-disruptor', env: { ...COMPRESSED, CHAOS_FAULT: shape }, readFile: () => '', injector: (cfg) => xk6DisruptorInjector({ service: cfg.chaos.service, namespace: cfg.chaos.namespace }) });
+    expect(make).toThrow(/CHAOS_FAULT: '(blackhole|reset)' needs the fault agent: xk6-disruptor.*dist\/tenant-load-agent\.js/);
+    expect(fakeK6.disruptor.constructed).toEqual([]);
+  });
+
+  it('tenant-load.js accepts the shapes xk6-disruptor can inject and injects the delay as averageDelay', async () => {
+    fakeK6.disruptor.behaviour = () => undefined;
+    const s = createLoadScenario({ bundle: 'tenant-load', backend: 'xk6-disruptor', env: { ...COMPRESSED, CHAOS_FAULT: 'delay', CHAOS_DELAY: '4s' }, readFile: () => '', injector: (cfg) => xk6DisruptorInjector({ service: cfg.chaos.service, namespace: cfg.chaos.namespace }) });
+    await s.jwksChaos();
+    expect(fakeK6.disruptor.injected[0]?.fault).toEqual({ averageDelay: '4s', port: 80 });
+  });
+
+  it('the agent bundle accepts CHAOS_FAULT=blackhole', () => {
+    expect(() => agentScenario({ ...COMPRESSED, CHAOS_FAULT: 'blackhole' })).not.toThrow();
+  });
+});
