@@ -68,6 +68,9 @@ export function parseTokenResponse(status: number, body: unknown, errorCode = 0)
   // never copied into a message.
   const code = doc && typeof doc.error === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(doc.error) ? ` ${doc.error}` : '';
   if (status >= 200 && status < 300) return { ok: false, failure: 'refused', status, errorCode, reason: `${status} without access_token/expires_in` };
+  // The Authority throttles failed client authentications (429 too_many_attempts): the client's own
+  // credentials were refused before, so this is a refusal, not an outage.
+  if (status === 429 && code === ' too_many_attempts') return { ok: false, failure: 'refused', status, errorCode, reason: `${status}${code} (after failed client authentications)` };
   return { ok: false, failure: isUnavailableStatus(status) ? 'unavailable' : 'refused', status, errorCode, reason: `${status}${code}` };
 }
 

@@ -80,7 +80,7 @@ export function createAuthorityServer(o: AuthorityOptions): Server {
             sendJson(
               res,
               429,
-              { error: 'slow_down', error_description: `too many failed client authentications; retry after ${allowed.retryAfterS} s` },
+              { error: 'too_many_attempts', error_description: `too many failed client authentications; retry after ${allowed.retryAfterS} s` },
               { 'retry-after': String(allowed.retryAfterS), 'cache-control': 'no-store', pragma: 'no-cache' },
             );
             return;

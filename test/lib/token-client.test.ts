@@ -20,6 +20,8 @@ describe('token client', () => {
     // An outage: the Authority could not answer.
     [503, 'Service Unavailable', 0, { ok: false, failure: 'unavailable', status: 503, errorCode: 0, reason: '503' }],
     [429, '{"error":"slow_down"}', 0, { ok: false, failure: 'unavailable', status: 429, errorCode: 0, reason: '429 slow_down' }],
+    // The Authority throttling failed client authentications: the credentials were refused before.
+    [429, '{"error":"too_many_attempts"}', 0, { ok: false, failure: 'refused', status: 429, errorCode: 0, reason: '429 too_many_attempts (after failed client authentications)' }],
     [408, '', 0, { ok: false, failure: 'unavailable', status: 408, errorCode: 0, reason: '408' }],
     [0, null, 1212, { ok: false, failure: 'unavailable', status: 0, errorCode: 1212, reason: 'Authority unreachable' }],
     [0, null, 1050, { ok: false, failure: 'unavailable', status: 0, errorCode: 1050, reason: 'Authority timed out' }],

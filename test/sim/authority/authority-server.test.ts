@@ -35,7 +35,7 @@ describe('brute force on the token endpoint', () => {
         if (a.status === 429) {
           expect(Number(a.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
           expect(Number(a.headers.get('retry-after'))).toBeLessThanOrEqual(FAILURE_REFILL_MS / 1000);
-          expect(await a.json()).toMatchObject({ error: 'slow_down' });
+          expect(await a.json()).toMatchObject({ error: 'too_many_attempts' });
         } else await a.body?.cancel();
       }
     }
