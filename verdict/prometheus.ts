@@ -107,6 +107,15 @@ export async function readPrometheus(base: string, testid: string, _cfg: Verdict
     data.notes.push(`no k6_http_reqs_total series with testid="${testid}" in ${url} over the last ${since}`);
   }
 
+  // One cell per push: the increments of a push land in one cell, so a 1-second cell would read
+  // as a burst followed by silence. The push interval is the smallest step between samples.
+  let step = Infinity;
+  for (const m of reqs.slice(0, 50)) {
+    const v = m.values ?? [];
+    for (let i = 1; i < v.length; i++) step = Math.min(step, (v[i]![0] - v[i - 1]![0]) * 1000);
+  }
+  if (Number.isFinite(step) && step > 1000) data.sliceMs = Math.min(60_000, Math.round(step / 1000) * 1000);
+
   // Requests and failures, per series.
   const rates = new Map(failedRate.map((m) => [key(m.metric), new Map((m.values ?? []).map(([t, v]) => [t * 1000, Number(v)]))]));
   for (const m of reqs) {
