@@ -1,7 +1,7 @@
 /**
- * What the verdict judges against: the bundle's SLO table (thresholds/slo-table.ts, one source)
+ * What the verdict judges against: the bundle's SLO table (contracts/slo-table.ts, one source)
  * read from the same environment variables as the bundle (SLO_*, CHAOS, CHAOS_EXPECT), through
- * the bundle's own reader (lib/env-reader.ts), plus the verdict's own window options.
+ * the bundle's own reader (contracts/env-reader.ts), plus the verdict's own window options.
  */
 import { EnvReader, type Env } from '../contracts/env-reader';
 import { SLO_TABLE, sloDefault, type SloValues } from '../contracts/slo-table';

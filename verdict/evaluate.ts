@@ -146,7 +146,7 @@ export function windowSlos(data: RunData, cfg: VerdictConfig): WindowEval {
   const minOf = new Map<string, number>();
   const consider = (r: SloResult, w: WindowInfo): void => {
     maxSamples.set(r.name, Math.max(maxSamples.get(r.name) ?? 0, r.samples));
-    // The per-tenant gates' minimum-sample rule (thresholds/slo-table.ts), applied to windows.
+    // The per-tenant gates' minimum-sample rule (contracts/slo-table.ts), applied to windows.
     const min = r.unit === 'ms' ? MIN_TENANT_SAMPLES : minSamplesForRate(r.limit);
     minOf.set(r.name, Math.min(minOf.get(r.name) ?? Infinity, min));
     if (r.samples < min) return;
@@ -195,7 +195,7 @@ interface TenantEval {
   order: string[];
 }
 
-/** One tenant's evaluations: TENANT_SLOS (thresholds/slo-table.ts), or "throttled, never 5xx" for the noisy one. */
+/** One tenant's evaluations: TENANT_SLOS (contracts/slo-table.ts), or "throttled, never 5xx" for the noisy one. */
 function oneTenant(tenant: string, td: TenantData, cfg: VerdictConfig): { results: SloResult[]; notJudged: NotJudged[] } {
   const scope: Scope = { tenant };
   const c = td.cell;

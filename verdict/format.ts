@@ -96,6 +96,7 @@ export function renderText(v: Verdict, info: RunInfo, { maxTenants = 10 } = {}):
   let tenantsHidden = 0;
   for (const [group, list] of groups(v.slos, info)) {
     const isTenant = list[0]!.scope.tenant !== undefined;
+    if (isTenant && tenantsShown === 0 && tenantsHidden === 0) lines.push(`    tenants: ${v.tenantOrder.length} seen, worst first`);
     if (isTenant && tenantsShown >= maxTenants && list.every((r) => r.ok)) {
       tenantsHidden++;
       continue;

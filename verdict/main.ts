@@ -23,7 +23,7 @@ export const EXIT_SLO_FAILED = 99;
 export const USAGE = `Usage: tenant-verdict [options] FILE.json[.gz] [FILE ...]
        tenant-verdict [options] --prometheus URL --testid ID
 
-Judges the SLO table (thresholds/slo-table.ts; the bundle's SLO_*, CHAOS, CHAOS_EXPECT variables)
+Judges the SLO table (contracts/slo-table.ts; the bundle's SLO_*, CHAOS, CHAOS_EXPECT variables)
 over the whole run, each phase, sliding windows and every tenant. Several files are instances of
 one run (k6 --out json per instance, e.g. k6 Operator pods or npm start --instances): merged.
 

@@ -404,7 +404,7 @@ ${charts.join('\n')}
 <table class="slos"><thead><tr><th></th><th>scope</th><th>SLO</th><th class="num">value</th><th class="num">limit</th><th class="num">samples</th></tr></thead><tbody>${sloRows}</tbody></table>
 <h2 id="tenants">Tenants, worst first</h2>
 <table class="tenants"><thead><tr><th>tenant</th><th>verdict</th><th class="num">read p95</th><th class="num">write p95</th><th class="num">error rate</th><th class="num">requests</th><th>p95 over time (limit dashed)</th></tr></thead><tbody>${tenantRows || '<tr><td colspan="7">no tenant tag in the samples</td></tr>'}</tbody></table>
-<footer>tenant-verdict: the SLO table of thresholds (contracts/slo-table.ts) over the whole run, each phase, sliding ${cfg.windowMs / 1000}s windows (step ${cfg.stepMs / 1000}s) and every tenant. Instances merge exactly (log histograms; p95 within 0.05 % for the run, phases and tenants, 0.5 % for windows and charts, 2 % for sparklines). No samples, no pass.</footer>
+<footer>tenant-verdict: the SLO table (contracts/slo-table.ts) over the whole run, each phase, sliding ${cfg.windowMs / 1000}s windows (step ${cfg.stepMs / 1000}s) and every tenant. Instances merge exactly (log histograms; p95 within 0.05 % for the run, phases and tenants, 0.5 % for windows and charts, 2 % for sparklines). No samples, no pass.</footer>
 </main></body></html>
 `;
 }

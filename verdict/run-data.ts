@@ -107,7 +107,7 @@ export class Cell {
     const t = s.tags;
     switch (s.metric) {
       case 'http_req_duration':
-        // Latency SLOs judge expected responses (thresholds/slo-table.ts EXPECTED_RESPONSE_TAG):
+        // Latency SLOs judge expected responses (contracts/slo-table.ts EXPECTED_RESPONSE_TAG):
         // a fail-closed 401 or a throttled 429 answered in a millisecond must not lower the p95.
         if (t.expected_response === 'false') return;
         if (t.kind === 'read') this.read.add(s.value, n);
