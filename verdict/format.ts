@@ -123,14 +123,13 @@ export function renderText(v: Verdict, info: RunInfo, { maxTenants = 10 } = {}):
   return `${lines.join('\n')}\n`;
 }
 
-/** The JSON verdict: exactly { ok, slos: [{ name, scope, value, limit, ok, samples }] } plus notJudged. */
+/**
+ * The JSON verdict: exactly { ok, slos: [{ name, scope, value, limit, ok, samples }] } (value null:
+ * no samples). What was not judged is in the text, Markdown, report and JUnit (as skipped).
+ */
 export function renderJson(v: Verdict): string {
   return `${JSON.stringify(
-    {
-      ok: v.ok,
-      slos: v.slos.map((r) => ({ name: r.name, scope: r.scope, value: r.value, limit: r.limit, ok: r.ok, samples: r.samples })),
-      notJudged: v.notJudged.map((n) => ({ name: n.name, scope: n.scope, samples: n.samples, minSamples: n.minSamples })),
-    },
+    { ok: v.ok, slos: v.slos.map((r) => ({ name: r.name, scope: r.scope, value: r.value, limit: r.limit, ok: r.ok, samples: r.samples })) },
     null,
     2,
   )}\n`;
@@ -147,12 +146,20 @@ export function renderJunit(v: Verdict, info: RunInfo): string {
     const inner = r.ok ? `<system-out>${xml(measured)}</system-out>` : `<failure message="${xml(`SLO not met: ${measured}`)}" type="SloFailed">${xml(name)} measured ${xml(measured)}</failure>`;
     return `    <testcase name="${xml(name)}" classname="tenant-verdict.${xml(groupOf(r.scope, info).split(' ')[0]!)}">${inner}</testcase>`;
   });
+  // Not judged (minimum-sample rule, or not measured by the source): skipped, with the reason.
+  const skipped = v.notJudged.map((n) => {
+    const why = notJudgedLine(n);
+    const where = n.reason !== undefined ? 'whole run' : n.scope.tenant !== undefined ? `tenant ${n.scope.tenant}` : `worst ${info.windowMs / 1000}s window`;
+    return `    <testcase name="${xml(`${where}: ${n.name}`)}" classname="tenant-verdict.${n.scope.tenant !== undefined ? 'tenant' : n.reason !== undefined ? 'whole' : 'worst'}"><skipped message="${xml(why)}"/></testcase>`;
+  });
+  const tests = v.slos.length + skipped.length;
   const seconds = info.lastMs >= info.firstMs ? ((info.lastMs - info.firstMs) / 1000).toFixed(3) : '0.000';
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="tenant-verdict" tests="${v.slos.length}" failures="${failures}" time="${seconds}">`,
-    `  <testsuite name="tenant-verdict" tests="${v.slos.length}" failures="${failures}" errors="0" time="${seconds}">`,
+    `<testsuites name="tenant-verdict" tests="${tests}" failures="${failures}" time="${seconds}">`,
+    `  <testsuite name="tenant-verdict" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped.length}" time="${seconds}">`,
     ...cases,
+    ...skipped,
     '  </testsuite>',
     '</testsuites>',
     '',

@@ -69,7 +69,10 @@ describe('tenant-verdict command line', () => {
     expect(pass.out).toMatch(/whole run\n\s+✓ read p\(95\) < 300ms\s+50\.0ms/);
     const json = JSON.parse(readFileSync(files.json, 'utf8'));
     expect(Object.keys(json.slos[0]).sort()).toEqual(['limit', 'name', 'ok', 'samples', 'scope', 'value']);
-    expect(readFileSync(files.junit, 'utf8')).toMatch(/<testsuite name="tenant-verdict" tests="\d+" failures="0"/);
+    const junit = readFileSync(files.junit, 'utf8');
+    expect(junit).toMatch(/<testsuite name="tenant-verdict" tests="\d+" failures="0" errors="0" skipped="\d+"/);
+    // Tenants under the minimum-sample rule are skipped testcases with the reason.
+    expect(junit).toMatch(/<testcase name="tenant tenant-01: write p\(95\)" classname="tenant-verdict.tenant"><skipped message="tenant tenant-01: write p\(95\) not judged \(\d+ samples &lt; 100\)"\/><\/testcase>/);
     expect(readFileSync(files.markdown, 'utf8')).toContain('✅ tenant-verdict: every SLO held');
 
     const fail = await cli([good, '--junit', files.junit, '--markdown', files.markdown, '-q'], { CHAOS: 'off', SLO_READ_P95_MS: '40' });
