@@ -177,9 +177,13 @@ export const TENANT_SLOS: readonly TenantSloSpec[] = [
   },
 ];
 
-/** `metric{a:b,...,tenant:<id>}` — the tenant tag last, as k6 keys are written everywhere here. */
+/**
+ * `metric{tenant:<id>,a:b,...}`. The tenant tag comes first: k6 treats a selector as a tag set
+ * (order is free), and the offline runner indexes sub-metrics by their first selector tag, so a
+ * sample is checked against its own tenant's sub-metrics only instead of every tenant's.
+ */
 export function tenantKey(metric: string, selector: readonly string[], tenant: string): string {
-  return `${metric}{${[...selector, `tenant:${tenant}`].join(',')}}`;
+  return `${metric}{${[`tenant:${tenant}`, ...selector].join(',')}}`;
 }
 
 /** The minimum samples of a per-tenant SLO at its target. */

@@ -41,24 +41,24 @@ function sample(): SummaryData {
       checks: rate(1990, 2000, { 'rate>0.99': true }),
       chaos_fault_witness: counter(1, { 'count>0': true }),
       // tenant-01 within SLO, tenant-02 broke its read p95, tenant-03 has too few writes to judge
-      'http_req_failed{traffic:api,tenant:tenant-01}': rate(0, 3800, { 'rate<0.005': true }),
-      'http_req_failed{traffic:api,tenant:tenant-02}': rate(10, 3800, { 'rate<0.005': true }),
-      'http_req_failed{traffic:api,tenant:tenant-03}': rate(0, 3000, { 'rate<0.005': true }),
-      'http_reqs{traffic:api,tenant:tenant-01}': counter(3800, { 'count>=201': true }),
-      'http_reqs{traffic:api,tenant:tenant-02}': counter(3800, { 'count>=201': true }),
-      'http_reqs{traffic:api,tenant:tenant-03}': counter(3000, { 'count>=201': true }),
-      'http_req_duration{kind:read,expected_response:true,tenant:tenant-01}': trend(50, { 'p(95)<300': true }),
-      'http_req_duration{kind:read,expected_response:true,tenant:tenant-02}': trend(450, { 'p(95)<300': false }),
-      'http_req_duration{kind:read,expected_response:true,tenant:tenant-03}': trend(40, { 'p(95)<300': true }),
-      'http_reqs{kind:read,expected_response:true,tenant:tenant-01}': counter(3420, { 'count>=100': true }),
-      'http_reqs{kind:read,expected_response:true,tenant:tenant-02}': counter(3420, { 'count>=100': true }),
-      'http_reqs{kind:read,expected_response:true,tenant:tenant-03}': counter(2958, { 'count>=100': true }),
-      'http_req_duration{kind:write,expected_response:true,tenant:tenant-01}': trend(30, { 'p(95)<600': true }),
-      'http_req_duration{kind:write,expected_response:true,tenant:tenant-02}': trend(20, { 'p(95)<600': true }),
-      'http_req_duration{kind:write,expected_response:true,tenant:tenant-03}': trend(25, { 'p(95)<600': true }),
-      'http_reqs{kind:write,expected_response:true,tenant:tenant-01}': counter(380, { 'count>=100': true }),
-      'http_reqs{kind:write,expected_response:true,tenant:tenant-02}': counter(380, { 'count>=100': true }),
-      'http_reqs{kind:write,expected_response:true,tenant:tenant-03}': counter(42, { 'count>=100': false }),
+      'http_req_failed{tenant:tenant-01,traffic:api}': rate(0, 3800, { 'rate<0.005': true }),
+      'http_req_failed{tenant:tenant-02,traffic:api}': rate(10, 3800, { 'rate<0.005': true }),
+      'http_req_failed{tenant:tenant-03,traffic:api}': rate(0, 3000, { 'rate<0.005': true }),
+      'http_reqs{tenant:tenant-01,traffic:api}': counter(3800, { 'count>=201': true }),
+      'http_reqs{tenant:tenant-02,traffic:api}': counter(3800, { 'count>=201': true }),
+      'http_reqs{tenant:tenant-03,traffic:api}': counter(3000, { 'count>=201': true }),
+      'http_req_duration{tenant:tenant-01,kind:read,expected_response:true}': trend(50, { 'p(95)<300': true }),
+      'http_req_duration{tenant:tenant-02,kind:read,expected_response:true}': trend(450, { 'p(95)<300': false }),
+      'http_req_duration{tenant:tenant-03,kind:read,expected_response:true}': trend(40, { 'p(95)<300': true }),
+      'http_reqs{tenant:tenant-01,kind:read,expected_response:true}': counter(3420, { 'count>=100': true }),
+      'http_reqs{tenant:tenant-02,kind:read,expected_response:true}': counter(3420, { 'count>=100': true }),
+      'http_reqs{tenant:tenant-03,kind:read,expected_response:true}': counter(2958, { 'count>=100': true }),
+      'http_req_duration{tenant:tenant-01,kind:write,expected_response:true}': trend(30, { 'p(95)<600': true }),
+      'http_req_duration{tenant:tenant-02,kind:write,expected_response:true}': trend(20, { 'p(95)<600': true }),
+      'http_req_duration{tenant:tenant-03,kind:write,expected_response:true}': trend(25, { 'p(95)<600': true }),
+      'http_reqs{tenant:tenant-01,kind:write,expected_response:true}': counter(380, { 'count>=100': true }),
+      'http_reqs{tenant:tenant-02,kind:write,expected_response:true}': counter(380, { 'count>=100': true }),
+      'http_reqs{tenant:tenant-03,kind:write,expected_response:true}': counter(42, { 'count>=100': false }),
     },
     root_group: { name: '', path: '', groups: [], checks: [{ name: 'policy.get: status 200', passes: 990, fails: 10 }, { name: 'policy.get: body is an object with an id', passes: 1000, fails: 0 }] },
     options: { summaryTrendStats: ['avg', 'p(95)'] },
@@ -179,9 +179,9 @@ describe('JUnit', () => {
     ]);
     // per-tenant gates are testcases: CI names the tenant that broke
     expect(names.filter((n) => n.includes('tenant:'))).toHaveLength(18);
-    expect(names).toContain('http_req_duration{kind:read,expected_response:true,tenant:tenant-02} p(95)<300');
+    expect(names).toContain('http_req_duration{tenant:tenant-02,kind:read,expected_response:true} p(95)<300');
     const withGuard = sample();
-    withGuard.metrics['http_req_failed{traffic:api,tenant:tenant-09}'] = rate(0, 10, { 'rate>=0': true });
+    withGuard.metrics['http_req_failed{tenant:tenant-09,traffic:api}'] = rate(0, 10, { 'rate>=0': true });
     expect(thresholdCases(withGuard)).toHaveLength(24);
     const xml = renderJunit(sample(), 'tenant-load-agent');
     expect(xml).toContain('<testsuites name="k6 thresholds" tests="24" failures="3" time="40.000">');

@@ -84,14 +84,14 @@ describe('SLO table -> k6 thresholds (docs/k6-semantics.md#threshold-grammar)', 
   it('gates every broken-down tenant on read p95, write p95 and error rate, each with its minimum samples', () => {
     // 5,000/s for 600 s over 20 tenants: ~135,000 reads, 15,000 writes per tenant
     const { thresholds: t, rows } = buildLoadThresholds(cfg({ SLO_TENANT_READ_P95_MS: '250', SLO_TENANT_ERROR_RATE: '0.01' }));
-    expect(expressions(t, 'http_req_duration{kind:read,expected_response:true,tenant:tenant-03}')).toEqual(['p(95)<250']);
-    expect(expressions(t, 'http_reqs{kind:read,expected_response:true,tenant:tenant-03}')).toEqual([`count>=${MIN_TENANT_SAMPLES}`]);
+    expect(expressions(t, 'http_req_duration{tenant:tenant-03,kind:read,expected_response:true}')).toEqual(['p(95)<250']);
+    expect(expressions(t, 'http_reqs{tenant:tenant-03,kind:read,expected_response:true}')).toEqual([`count>=${MIN_TENANT_SAMPLES}`]);
     // unset: the global SLO
-    expect(expressions(t, 'http_req_duration{kind:write,expected_response:true,tenant:tenant-03}')).toEqual(['p(95)<600']);
-    expect(expressions(t, 'http_reqs{kind:write,expected_response:true,tenant:tenant-03}')).toEqual(['count>=100']);
+    expect(expressions(t, 'http_req_duration{tenant:tenant-03,kind:write,expected_response:true}')).toEqual(['p(95)<600']);
+    expect(expressions(t, 'http_reqs{tenant:tenant-03,kind:write,expected_response:true}')).toEqual(['count>=100']);
     // one failure in 101 requests is under 1 %
-    expect(expressions(t, 'http_req_failed{traffic:api,tenant:tenant-03}')).toEqual(['rate<0.01']);
-    expect(expressions(t, 'http_reqs{traffic:api,tenant:tenant-03}')).toEqual(['count>=101']);
+    expect(expressions(t, 'http_req_failed{tenant:tenant-03,traffic:api}')).toEqual(['rate<0.01']);
+    expect(expressions(t, 'http_reqs{tenant:tenant-03,traffic:api}')).toEqual(['count>=101']);
     const tenantRows = rows.filter((r) => r.tenant === 'tenant-20');
     expect(tenantRows.map((r) => [r.id, r.role])).toEqual([
       ['tenant_read_p95:tenant-20', 'slo'],
@@ -125,6 +125,12 @@ describe('SLO table -> k6 thresholds (docs/k6-semantics.md#threshold-grammar)', 
     expect(isGateable(expected, min)).toBe(gated);
   });
 
+  it('writes the tenant tag first in every per-tenant key (the offline runner indexes sub-metrics by their first tag)', () => {
+    const keys = Object.keys(buildLoadThresholds(cfg({ NOISY_TENANT: 'tenant-05', NOISY_RATE: '100' })).thresholds).filter((k) => k.includes('tenant:'));
+    expect(keys.length).toBe(19 * 6 + 2);
+    for (const k of keys) expect(k).toMatch(/^[a-z_]+\{tenant:tenant-\d\d[,}]/);
+  });
+
   it('keeps only a table guard, no gate, for an SLO a tenant cannot get enough samples for', () => {
     // 600/s x 40 s over 20 tenants, 90 % reads: 22,920 scheduled with the 4 s ramp: ~1,030 reads but ~114 writes per tenant
     const plan = planTenants(cfg({ RATE: '600', DURATION: '40s', CHAOS: 'off' }));
@@ -135,7 +141,7 @@ describe('SLO table -> k6 thresholds (docs/k6-semantics.md#threshold-grammar)', 
       ['error_rate', true],
     ]);
     expect(t01.gates[1]).toMatchObject({ expression: 'p(95)>=0', expected: 114, minSamples: 100 });
-    expect(breakdownGuards(plan)['http_req_duration{kind:write,expected_response:true,tenant:tenant-01}']).toEqual(['p(95)>=0']);
+    expect(breakdownGuards(plan)['http_req_duration{tenant:tenant-01,kind:write,expected_response:true}']).toEqual(['p(95)>=0']);
     expect(tenantSloRows(plan).some((r) => r.id === 'tenant_write_p95:tenant-01')).toBe(false);
   });
 
@@ -148,9 +154,9 @@ describe('SLO table -> k6 thresholds (docs/k6-semantics.md#threshold-grammar)', 
 
   it('judges a tenant\'s error rate before the outage only in expiry mode', () => {
     const { thresholds: t } = buildLoadThresholds(cfg({ CHAOS_EXPECT: 'expiry' }));
-    expect(expressions(t, 'http_req_failed{traffic:api,phase:baseline,tenant:tenant-01}')).toEqual(['rate<0.005']);
-    expect(expressions(t, 'http_reqs{traffic:api,phase:baseline,tenant:tenant-01}')).toEqual(['count>=201']);
-    expect(t['http_req_failed{traffic:api,tenant:tenant-01}']).toBeUndefined();
+    expect(expressions(t, 'http_req_failed{tenant:tenant-01,traffic:api,phase:baseline}')).toEqual(['rate<0.005']);
+    expect(expressions(t, 'http_reqs{tenant:tenant-01,traffic:api,phase:baseline}')).toEqual(['count>=201']);
+    expect(t['http_req_failed{tenant:tenant-01,traffic:api}']).toBeUndefined();
   });
 
   it('gates the noisy tenant on "throttled, never 5xx" instead of its error rate and latency', () => {
@@ -173,21 +179,21 @@ describe('SLO table -> k6 thresholds (docs/k6-semantics.md#threshold-grammar)', 
     const smoke = loadConfig({ TENANTS: '2' }, 'smoke', () => '');
     const { thresholds: t } = buildSmokeThresholds(smoke);
     expect(Object.entries(t).filter(([k]) => k.includes('tenant:'))).toEqual([
-      ['http_req_duration{kind:read,expected_response:true,tenant:tenant-01}', ['p(95)>=0']],
-      ['http_req_duration{kind:write,expected_response:true,tenant:tenant-01}', ['p(95)>=0']],
-      ['http_req_failed{traffic:api,tenant:tenant-01}', ['rate>=0']],
-      ['http_req_duration{kind:read,expected_response:true,tenant:tenant-02}', ['p(95)>=0']],
-      ['http_req_duration{kind:write,expected_response:true,tenant:tenant-02}', ['p(95)>=0']],
-      ['http_req_failed{traffic:api,tenant:tenant-02}', ['rate>=0']],
+      ['http_req_duration{tenant:tenant-01,kind:read,expected_response:true}', ['p(95)>=0']],
+      ['http_req_duration{tenant:tenant-01,kind:write,expected_response:true}', ['p(95)>=0']],
+      ['http_req_failed{tenant:tenant-01,traffic:api}', ['rate>=0']],
+      ['http_req_duration{tenant:tenant-02,kind:read,expected_response:true}', ['p(95)>=0']],
+      ['http_req_duration{tenant:tenant-02,kind:write,expected_response:true}', ['p(95)>=0']],
+      ['http_req_failed{tenant:tenant-02,traffic:api}', ['rate>=0']],
     ]);
     expect(Object.keys(buildLoadThresholds(cfg({ TENANT_BREAKDOWN: '0' })).thresholds).filter((k) => k.includes('tenant:'))).toEqual([]);
     expect(planTenants(cfg({ TENANT_BREAKDOWN: '50', TENANT_TAG_CAP: '5' }))).toHaveLength(5);
   });
 
   it('recognises breakdown guards and nothing else as guards', () => {
-    expect(isBreakdownGuard('http_req_failed{traffic:api,tenant:t1}', 'rate>=0')).toBe(true);
+    expect(isBreakdownGuard('http_req_failed{tenant:t1,traffic:api}', 'rate>=0')).toBe(true);
     expect(isBreakdownGuard('http_req_failed{traffic:api}', 'rate>=0')).toBe(false);
-    expect(isBreakdownGuard('http_req_duration{kind:read,tenant:t1}', 'p(95)<300')).toBe(false);
+    expect(isBreakdownGuard('http_req_duration{tenant:t1,kind:read}', 'p(95)<300')).toBe(false);
   });
 
   it.each<[string, Env]>([
