@@ -259,7 +259,7 @@ export class RunData {
     let td = this.tenants.get(tenant);
     if (!td) {
       if (this.tenants.size >= MAX_TENANTS) {
-        this.pooledTenants++;
+        if (this.pooledTenants++ === 0) this.notes.push(`more than ${MAX_TENANTS} tenant tags: tenants past the first ${MAX_TENANTS} seen are judged only in the aggregate`);
         return;
       }
       this.tenants.set(tenant, (td = { cell: new Cell(RUN_ACCURACY), noisy: false, apiBaseline: 0, failedBaseline: 0, spark: new Map() }));

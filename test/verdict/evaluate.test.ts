@@ -82,6 +82,12 @@ describe('tenant-verdict over synthetic k6 outputs', () => {
     expect(end).toBeGreaterThanOrEqual(115_000);
     expect(end - start).toBe(60_000);
     expect(code).toBe(99);
+    // A shorter window sees the burst sharper; windows start on the step.
+    const narrow = await verdictOf([f], { CHAOS: 'off' }, ['--window', '20s', '--step', '5s']);
+    const w20 = find(narrow.json, 'error rate', 'window')!;
+    expect(Date.parse(w20.scope.window!.end) - Date.parse(w20.scope.window!.start)).toBe(20_000);
+    expect((Date.parse(w20.scope.window!.start) - T0) % 5_000).toBe(0);
+    expect(w20.value!).toBeGreaterThan(window.value!);
   });
 
   it('fails one slow tenant, by name and first, while the whole run and the other tenants pass', async () => {
