@@ -32,13 +32,13 @@ s.keepAliveTimeout = 65000;
 s.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: s.address().port }) + '\\n'));
 `;
 
-async function buildTools(): Promise<void> {
+export async function buildTools(): Promise<void> {
   const common = { bundle: true, format: 'esm' as const, platform: 'node' as const, target: 'node20', packages: 'external' as const, logLevel: 'error' as const };
   await esbuild.build({ ...common, entryPoints: [join(ROOT, 'runner/cli.ts')], outfile: CLI });
   await esbuild.build({ ...common, entryPoints: [join(ROOT, 'bench/vu-memory.ts')], outfile: MEASURE });
 }
 
-async function startServer(): Promise<{ port: number; stop: () => void }> {
+export async function startServer(): Promise<{ port: number; stop: () => void }> {
   const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((res, rej) => {
     child.stdout.once('data', (d: Buffer) => res((JSON.parse(d.toString()) as { port: number }).port));
@@ -47,7 +47,7 @@ async function startServer(): Promise<{ port: number; stop: () => void }> {
   return { port, stop: () => child.kill() };
 }
 
-interface CliRun {
+export interface CliRun {
   exported: { metrics: Record<string, Record<string, number>> };
   cpuSeconds: number;
   maxRssMB: number;
@@ -55,10 +55,11 @@ interface CliRun {
 }
 
 /** Runs the CLI under /usr/bin/time for CPU and peak RSS of the runner process alone. */
-function runCli(script: string, env: Record<string, string>): Promise<CliRun> {
+/** `flags` go before the script (e.g. `--out json=FILE`). */
+export function runCli(script: string, env: Record<string, string>, flags: readonly string[] = []): Promise<CliRun> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-runner-'));
   const exportFile = join(dir, 'export.json');
-  const args = ['-f', 'TIME %U %S %M %e', process.execPath, CLI, 'run', '--quiet', '--summary-mode', 'disabled', '--summary-export', exportFile];
+  const args = ['-f', 'TIME %U %S %M %e', process.execPath, CLI, 'run', '--quiet', '--summary-mode', 'disabled', '--summary-export', exportFile, ...flags];
   for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
   args.push(script);
   return new Promise((res, rej) => {
