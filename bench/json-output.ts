@@ -8,7 +8,9 @@
  *       iterations, runner CPU, peak RSS, file size and bytes per request.
  * Standalone: `npx tsx bench/json-output.ts` → bench/reports/json-output.md; `npm run bench -- json-output`.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +41,20 @@ const HTTP_METRICS: MetricInfo[] = [
   { name: 'iteration_duration', type: 'trend', contains: 'time' },
 ];
 
+/** Point lines of `metric` in an NDJSON file (gzip when it ends in .gz): was every sample written? */
+async function countPoints(file: string, metric: string): Promise<number> {
+  const raw = createReadStream(file);
+  const lines = createInterface({ input: file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity });
+  const prefix = `{"metric":"${metric}","type":"Point"`;
+  let n = 0;
+  for await (const line of lines) if (line.startsWith(prefix)) n++;
+  return n;
+}
+
 const logger = { log: () => undefined, iterationError: () => undefined, flushSuppressed: () => undefined };
 
 /** (a) The writer alone: event-loop time per sample, file bytes per request. */
-async function writerAlone(file: string): Promise<{ samplesPerSec: number; bytesPerRequest: number; samples: number }> {
+async function writerAlone(file: string): Promise<{ samplesPerSec: number; bytesPerRequest: number; samples: number; dropped: number }> {
   const out = new JsonOutput({ arg: file, cwd: '/', env: {}, stdout: () => undefined, logger, thresholds: new Map(), submetricsOf: () => [], testTags: {} });
   await out.start();
   // 20 tenants x 10 operations, frozen as the runner's interned tag sets are.
@@ -51,19 +63,24 @@ async function writerAlone(file: string): Promise<{ samplesPerSec: number; bytes
   );
   let t = Date.now();
   let samples = 0;
-  const start = performance.now();
-  for (let r = 0; r < SYNTHETIC_REQUESTS; r++) {
-    const tags = tagSets[r % tagSets.length]!;
-    if (r % 5 === 0) t++;
-    for (const m of HTTP_METRICS) {
-      out.addSample(m, m.type === 'trend' ? Math.random() * 20 : 1, tags, t);
-      samples++;
+  let ms = 0;
+  for (let r = 0; r < SYNTHETIC_REQUESTS; r += 1000) {
+    // 1,000 requests at a time, then a turn of the event loop so the stream drains, as in a run.
+    const start = performance.now();
+    for (let k = r; k < r + 1000; k++) {
+      const tags = tagSets[k % tagSets.length]!;
+      if (k % 5 === 0) t++;
+      for (const m of HTTP_METRICS) {
+        out.addSample(m, m.type === 'trend' ? Math.random() * 20 : 1, tags, t);
+        samples++;
+      }
     }
+    ms += performance.now() - start;
+    await new Promise((r2) => setImmediate(r2));
   }
-  const ms = performance.now() - start;
   await out.stop();
   const bytes = statSync(file).size;
-  return { samplesPerSec: (samples / ms) * 1000, bytesPerRequest: bytes / SYNTHETIC_REQUESTS, samples };
+  return { samplesPerSec: (samples / ms) * 1000, bytesPerRequest: bytes / SYNTHETIC_REQUESTS, samples, dropped: out.counts.dropped };
 }
 
 export async function run(): Promise<BenchSection> {
@@ -77,7 +94,7 @@ export async function run(): Promise<BenchSection> {
       rows.push({
         measurement: `(a) writer alone, ${name.endsWith('.gz') ? 'gzip' : 'plain'}`,
         result: `${(r.samplesPerSec / 1e6).toFixed(2)} M samples/s of event-loop time (${(r.samplesPerSec / HTTP_METRICS.length / 1000).toFixed(0)} k requests/s)`,
-        detail: `${r.samples} samples (${HTTP_METRICS.length} per request, the runner's built-in HTTP metrics); ${r.bytesPerRequest.toFixed(0)} bytes per request in the file`,
+        detail: `${r.samples} samples (${HTTP_METRICS.length} per request, the runner's built-in HTTP metrics), ${r.dropped} dropped; ${r.bytesPerRequest.toFixed(0)} bytes per request in the file`,
       });
     }
 
@@ -107,11 +124,12 @@ export default async function () { await http.asyncRequest('GET', __ENV.BASE, nu
         const dropped = m.dropped_iterations?.count ?? 0;
         const reqs = m.http_reqs?.count ?? 0;
         const size = v.file ? statSync(v.file).size : 0;
+        const written = v.file ? await countPoints(v.file, 'http_reqs') : 0;
         results.push({ label: v.label, dropped });
         rows.push({
           measurement: `(b) ${RATE} it/s × ${SECONDS} s, ${v.label}`,
           result: `${(iterations / SECONDS).toFixed(0)} it/s, dropped ${dropped} (${((dropped / (RATE * SECONDS)) * 100).toFixed(3)} %)`,
-          detail: `runner CPU ${r.cpuSeconds.toFixed(1)} s (${((r.cpuSeconds * 1e6) / Math.max(1, reqs)).toFixed(0)} µs/request), peak RSS ${r.maxRssMB.toFixed(0)} MB${v.file ? `; file ${(size / 2 ** 20).toFixed(1)} MiB = ${(size / Math.max(1, reqs)).toFixed(0)} bytes/request, written at ${(size / 2 ** 20 / r.wallSeconds).toFixed(1)} MiB/s` : ''}; load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+          detail: `runner CPU ${r.cpuSeconds.toFixed(1)} s (${((r.cpuSeconds * 1e6) / Math.max(1, reqs)).toFixed(0)} µs/request), peak RSS ${r.maxRssMB.toFixed(0)} MB${v.file ? `; file ${(size / 2 ** 20).toFixed(1)} MiB = ${(size / Math.max(1, reqs)).toFixed(0)} bytes/request, written at ${(size / 2 ** 20 / r.wallSeconds).toFixed(1)} MiB/s; ${written} http_reqs points for ${reqs} requests` : ''}; load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
         });
         if (v.file) rmSync(v.file, { force: true });
       }

@@ -105,6 +105,8 @@ export class JsonOutput implements Output {
   private declaredInBatch: string[] = [];
   private buf = '';
   private linesInBuf = 0;
+  private lastTags: Tags | undefined;
+  private lastTagText = '';
   private lastTime = Number.NaN;
   private lastTimeText = '';
   private timer: NodeJS.Timeout | undefined;
@@ -142,13 +144,19 @@ export class JsonOutput implements Output {
       prefix = `{"metric":${JSON.stringify(metric.name)},"type":"Point","data":{"time":"`;
       this.prefixes.set(metric.name, prefix);
     }
+    // The ~13 samples of one HTTP request share one tag object, and interned (frozen) tag sets are
+    // shared by many requests: serialise each tag object once.
     let tagText: string | undefined;
-    // Interned tag sets are frozen and shared by many samples: serialise each once.
-    const frozen = Object.isFrozen(tags);
-    if (frozen) tagText = this.tagJson.get(tags);
-    if (tagText === undefined) {
-      tagText = JSON.stringify(tags);
-      if (frozen) this.tagJson.set(tags, tagText);
+    if (tags === this.lastTags) tagText = this.lastTagText;
+    else {
+      const frozen = Object.isFrozen(tags);
+      if (frozen) tagText = this.tagJson.get(tags);
+      if (tagText === undefined) {
+        tagText = JSON.stringify(tags);
+        if (frozen) this.tagJson.set(tags, tagText);
+      }
+      this.lastTags = tags;
+      this.lastTagText = tagText;
     }
     if (time !== this.lastTime) {
       this.lastTime = time;
