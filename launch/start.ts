@@ -91,7 +91,7 @@ async function main(): Promise<number> {
         const code = result.exitCodes[i] ?? 1;
         console.log(`instance ${i + 1}/${result.summaries.length}: exit ${code} (${EXIT_MEANING[code] ?? `FAIL: exit ${code}`})\n  summary: ${s}\n  junit:   ${result.junits[i]}\n  results: ${result.results[i]}`);
       });
-      console.log('run exit code: 0 when every instance exited 0, else the first non-zero code in instance order');
+      console.log('run exit code: the combined verdict\'s below (a runner\'s own error code other than 0 or 99 stands)');
     }
     // One verdict for the run: every instance's samples merged, judged over time and tenants.
     const verdict = await combinedVerdict(result.results, { ...process.env, ...chaosEnv(opts) }, result.summaryJson);

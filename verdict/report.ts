@@ -151,6 +151,12 @@ function chart(spec: ChartSpec, f: Frame): string {
     if (!fill) continue;
     parts.push(`<rect class="phase phase-${esc(s.phase)}" x="${r1(x(s.startMs))}" y="${PAD.t}" width="${r1(x(s.endMs) - x(s.startMs))}" height="${PLOT_H}" fill="${fill}"/>`);
   }
+  // Phase names inside the plot, where there is room for them.
+  for (const s of f.spans) {
+    const w = x(s.endMs) - x(s.startMs);
+    if (w < 60 || s.phase === 'transition') continue;
+    parts.push(`<text class="phase-label" x="${r1(x(s.startMs) + w / 2)}" y="${PAD.t + PLOT_H - 8}" text-anchor="middle">${esc(s.phase)}</text>`);
+  }
   if (f.outage) {
     const ox = x(f.outage.startMs);
     const ow = x(f.outage.endMs) - ox;
@@ -180,8 +186,12 @@ function chart(spec: ChartSpec, f: Frame): string {
     parts.push(`<text x="${r1(x(f.t0 + t))}" y="${H - 10}" text-anchor="middle" class="tick">${mmss(t)}</text>`);
   }
   parts.push(`<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${PAD.t + PLOT_H}" y2="${PAD.t + PLOT_H}" class="axis"/>`);
+  const offScale: string[] = [];
   for (const l of spec.limits ?? []) {
-    if (l.value > top) continue;
+    if (l.value > top) {
+      offScale.push(l.label);
+      continue;
+    }
     const x1 = x(l.fromMs ?? f.t0);
     const x2 = x(l.toMs ?? f.t1);
     // Below the line when it runs along the top, where the outage label sits.
@@ -204,7 +214,9 @@ function chart(spec: ChartSpec, f: Frame): string {
     parts.push(`<path class="series" data-series="${esc(s.name)}" data-points="${n}" d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''} stroke-linejoin="round"/>`);
   }
   parts.push('</svg>');
-  const legend = spec.series.map((s) => `<span class="key"><i style="background:${s.color}"></i>${esc(s.name)}</span>`).join('');
+  const legend =
+    spec.series.map((s) => `<span class="key"><i style="background:${s.color}"></i>${esc(s.name)}</span>`).join('') +
+    (offScale.length ? `<span class="key off-scale">${esc(offScale.join(', '))}: above the scale</span>` : '');
   return `<section class="panel" id="panel-${spec.id}"><h3>${esc(spec.title)} <small>${esc(spec.unit)}</small></h3><div class="legend">${legend}</div>${parts.join('')}</section>`;
 }
 
@@ -381,7 +393,8 @@ h2{margin:28px 0 8px;font-size:18px}h3{margin:0;font-size:15px}h3 small{color:va
 svg.chart{width:100%;height:auto;display:block}
 .grid{stroke:var(--line);stroke-width:1}.axis{stroke:#9aa5b1}.tick{font-size:11px;fill:var(--mute)}
 .limit{stroke:#1f2933;stroke-width:1;stroke-dasharray:6 4;opacity:.55}
-.limit-label,.outage-label,.worst-label{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+.phase-label{font-size:10.5px;fill:#7b8794;letter-spacing:.04em;text-transform:uppercase}
+.limit-label,.outage-label,.worst-label,.phase-label{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 .limit-label{font-size:11px;fill:#1f2933}.outage-label{font-size:11.5px;fill:#a93226;font-weight:600}.worst-label{font-size:11px;fill:#6c3483}
 table{width:100%;border-collapse:collapse;background:#fff;border:1px solid var(--line);border-radius:10px;overflow:hidden}
 th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle}th{background:#f0f2f5;font-weight:600;font-size:12.5px;color:var(--mute)}
