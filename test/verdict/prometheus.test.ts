@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../verdict/main';
 import { startPrometheus, type LivePrometheus } from '../ops/prometheus/live-prometheus';
-import { ROOT } from '../runner/conformance/run-cli';
+import { ROOT, buildCli, cliPath } from '../runner/conformance/run-cli';
 import { startServer } from '../runner/conformance/server';
 
 interface Slo {
@@ -37,14 +37,15 @@ async function verdict(args: string[]): Promise<{ code: number; slos: Slo[]; out
 }
 
 beforeAll(async () => {
-  [prom, app] = await Promise.all([
+  [, prom, app] = await Promise.all([
+    buildCli('verdict-prometheus'),
     startPrometheus({ ruleFiles: [], targets: [], interval: '1s', extraFlags: ['--web.enable-remote-write-receiver', '--enable-feature=native-histograms'] }),
     startServer(),
   ]);
   const code = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
-      [join(ROOT, 'build/k6-offline.js'), 'run', '--quiet', '--tag', 'testid=verdict-1', '-e', `BASE=${app.base}`, '--out', `json=${join(dir, 'run.json.gz')}`, '-o', 'experimental-prometheus-rw', join(ROOT, 'test/verdict/scripts/tenant-run.js')],
+      [cliPath(), 'run', '--quiet', '--tag', 'testid=verdict-1', '-e', `BASE=${app.base}`, '--out', `json=${join(dir, 'run.json.gz')}`, '-o', 'experimental-prometheus-rw', join(ROOT, 'test/verdict/scripts/tenant-run.js')],
       {
         env: { ...process.env, K6_PROMETHEUS_RW_SERVER_URL: `${prom.url}/api/v1/write`, K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s', K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' },
         stdio: ['ignore', 'pipe', 'pipe'],
