@@ -138,7 +138,11 @@ export function windowSlos(data: RunData, cfg: VerdictConfig): WindowEval {
   const step = Math.max(1, Math.round(cfg.stepMs / sliceMs));
   const starts: number[] = [];
   if (span <= width) starts.push(firstKey);
-  else for (let k = firstKey; k + width <= lastKey + 1; k += step) starts.push(k);
+  else {
+    for (let k = firstKey; k + width <= lastKey + 1; k += step) starts.push(k);
+    // The run's last seconds, when the steps do not reach them, get a window of their own.
+    if (starts[starts.length - 1]! + width < lastKey + 1) starts.push(lastKey + 1 - width);
+  }
 
   type Best = { r: SloResult; w: WindowInfo; sev: number };
   const best = new Map<string, Best>();

@@ -90,6 +90,21 @@ describe('tenant-verdict over synthetic k6 outputs', () => {
     expect(w20.value!).toBeGreaterThan(window.value!);
   });
 
+  it('judges the run\'s last seconds in a window of their own when the step does not reach them', async () => {
+    // 105 s: windows start every 10 s up to 40 s ([40 s, 100 s)), and one more covers [45 s, 105 s).
+    const f = await run('tail-burst.json', {
+      rate: 50,
+      durationS: 105,
+      tenants: 10,
+      latency: fast,
+      status: (t, _tenant, _p, rand) => (t >= 100_000 && rand() < 0.2 ? 503 : 200),
+    });
+    const { json } = await verdictOf([f], { CHAOS: 'off' });
+    const w = find(json, 'error rate', 'window')!;
+    expect(Date.parse(w.scope.window!.end) - T0).toBe(105_000);
+    expect(w.ok).toBe(false);
+  });
+
   it('fails one slow tenant, by name and first, while the whole run and the other tenants pass', async () => {
     const f = await run('slow-tenant.json', {
       rate: 100,
