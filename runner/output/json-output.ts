@@ -34,6 +34,28 @@ export function goTime(ms: number): string {
   return `${iso.slice(0, 19)}${frac === '' ? '' : `.${frac}`}Z`;
 }
 
+/**
+ * A time value (ms) at k6's precision — its durations are whole nanoseconds (Go time.Duration) —
+ * written from integers: V8's shortest round-trip formatting of an arbitrary double (a
+ * performance.now() difference such as 3.796088999999995) cost more than the rest of the line.
+ */
+export function msWithNanos(ms: number): string {
+  const ns = Math.round(ms * 1e6);
+  if (!Number.isSafeInteger(ns)) return String(ms);
+  const sign = ns < 0 ? '-' : '';
+  const abs = ns < 0 ? -ns : ns;
+  const whole = Math.floor(abs / 1e6);
+  let frac = abs - whole * 1e6;
+  if (frac === 0) return `${sign}${whole}`;
+  let digits = 6;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  const text = String(frac);
+  return `${sign}${whole}.${text.length < digits ? '0'.repeat(digits - text.length) + text : text}`;
+}
+
 /** k6 `metrics.Thresholds.MarshalJSON`: a source string, or the object form when abortOnFail. */
 export function thresholdsJson(configs: readonly ThresholdConfig[] | undefined): unknown[] {
   return (configs ?? []).map((c) =>
@@ -113,8 +135,12 @@ export class JsonOutput implements Output {
   /** Points written / dropped (over the pending bound or after a write error) / not finite. */
   readonly counts = { points: 0, dropped: 0, skipped: 0 };
 
-  constructor(params: OutputParams) {
+  private readonly maxPendingBytes: number;
+
+  /** `maxPendingBytes`: the bound on bytes handed to the stream and not yet written (tests lower it). */
+  constructor(params: OutputParams, maxPendingBytes = MAX_PENDING_BYTES) {
     this.params = params;
+    this.maxPendingBytes = maxPendingBytes;
     const arg = params.arg;
     this.path = arg === '' || arg === '-' ? undefined : resolvePath(params.cwd, arg);
     this.description = this.path === undefined ? 'json(stdout)' : `json (${arg})`;
@@ -162,7 +188,7 @@ export class JsonOutput implements Output {
       this.lastTime = time;
       this.lastTimeText = goTime(time);
     }
-    this.buf += `${prefix}${this.lastTimeText}","value":${value},"tags":${tagText}}}\n`;
+    this.buf += `${prefix}${this.lastTimeText}","value":${metric.contains === 'time' ? msWithNanos(value) : value},"tags":${tagText}}}\n`;
     this.linesInBuf++;
     if (this.buf.length >= BATCH_CHARS) this.flush();
   };
@@ -170,7 +196,7 @@ export class JsonOutput implements Output {
   private flush(): void {
     if (this.buf === '' || this.sink === undefined) return;
     const sink = this.sink;
-    if (sink.error() !== undefined || sink.pending() > MAX_PENDING_BYTES) {
+    if (sink.error() !== undefined || sink.pending() > this.maxPendingBytes) {
       this.counts.dropped += this.linesInBuf;
       // Declarations dropped with this chunk are written again before the metric's next point.
       for (const name of this.declaredInBatch) this.prefixes.delete(name);
@@ -193,7 +219,7 @@ export class JsonOutput implements Output {
     this.sink = undefined;
     if (err) this.params.logger.log('error', `json output: writing ${this.params.arg} failed: ${err.message}`);
     if (this.counts.dropped > 0) {
-      this.params.logger.log('warn', `json output: ${this.counts.dropped} samples were not written: the file fell more than ${MAX_PENDING_BYTES >> 20} MiB behind the run`);
+      this.params.logger.log('warn', `json output: ${this.counts.dropped} samples were not written: the file fell more than ${Math.round(this.maxPendingBytes / 2 ** 20)} MiB behind the run`);
     }
     if (this.counts.skipped > 0) this.params.logger.log('warn', `json output: ${this.counts.skipped} samples with an infinite value were skipped (JSON has no Infinity)`);
   }

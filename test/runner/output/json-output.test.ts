@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goTime, thresholdsJson } from '../../../runner/output/json-output';
+import { goTime, msWithNanos, thresholdsJson } from '../../../runner/output/json-output';
 import { resolveOutSpecs } from '../../../runner/output/out-specs';
 import { buildCli, runCli, type CliResult } from '../conformance/run-cli';
 import { startServer } from '../conformance/server';
@@ -112,9 +112,10 @@ describe('--out json writes k6’s newline-delimited JSON', () => {
     for (const name of ['http_req_duration', 'iteration_duration', 'out_think']) {
       const values = points(name).map((p) => p.data.value);
       expect(values.length, name).toBeGreaterThan(0);
-      expect(Math.min(...values), name).toBeCloseTo(exported(name).min!, 9);
-      expect(Math.max(...values), name).toBeCloseTo(exported(name).max!, 9);
-      expect(values.reduce((a, v) => a + v, 0) / values.length, name).toBeCloseTo(exported(name).avg!, 6);
+      // Time values are written at k6's precision, whole nanoseconds (6 decimals of a millisecond).
+      expect(Math.abs(Math.min(...values) - exported(name).min!), name).toBeLessThanOrEqual(5e-7);
+      expect(Math.abs(Math.max(...values) - exported(name).max!), name).toBeLessThanOrEqual(5e-7);
+      expect(Math.abs(values.reduce((a, v) => a + v, 0) / values.length - exported(name).avg!), name).toBeLessThanOrEqual(5e-7);
     }
     expect(points('out_think').every((p) => p.data.value === 12.5)).toBe(true);
   });
@@ -202,6 +203,21 @@ describe('output building blocks', () => {
     expect(goTime(ms)).toBe(text);
   });
 
+  it.each([
+    [3.796088999999995, '3.796089'],
+    [0.0005, '0.0005'],
+    [12, '12'],
+    [1.5, '1.5'],
+    [0.000001, '0.000001'],
+    [0.0000004, '0'],
+    [-2.25, '-2.25'],
+    [250.0000005, '250.000001'],
+    [1e20, '100000000000000000000'],
+  ])('a time value %d ms is written at nanosecond precision as %s', (ms, text) => {
+    expect(msWithNanos(ms)).toBe(text);
+    expect(JSON.parse(text)).toBeCloseTo(ms, 6);
+  });
+
   it('thresholds marshal as k6’s: strings, or {threshold, abortOnFail, delayAbortEval} when abortOnFail', () => {
     expect(
       thresholdsJson([
@@ -220,4 +236,34 @@ describe('output building blocks', () => {
   ])('flags %j with K6_OUT %j give %j', (flags, env, specs) => {
     expect(resolveOutSpecs(flags, env)).toEqual(specs);
   });
+});
+
+describe('bounded memory: a file that falls behind loses whole chunks, counted, never a declaration', () => {
+  it('with a 1 MiB bound and 600,000 samples written without a turn of the event loop, drops chunks, says how many, and keeps every point after its declaration', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { JsonOutput } = await import('../../../runner/output/json-output');
+    const dir = mkdtempSync(join(tmpdir(), 'json-bound-'));
+    const logged: string[] = [];
+    const logger = { log: (_l: string, m: string) => void logged.push(m), iterationError: () => undefined, flushSuppressed: () => undefined };
+    const out = new JsonOutput({ arg: 'r.json.gz', cwd: dir, env: {}, stdout: () => undefined, logger, thresholds: new Map(), submetricsOf: () => [], testTags: {} }, 1 << 20);
+    await out.start();
+    const metrics = [
+      { name: 'http_reqs', type: 'counter', contains: 'default' },
+      { name: 'http_req_duration', type: 'trend', contains: 'time' },
+    ] as const;
+    const tags = Object.freeze({ scenario: 'default', status: '200' });
+    for (let i = 0; i < 300_000; i++) for (const m of metrics) out.addSample(m, i, tags, 1_700_000_000_000 + i);
+    await out.stop();
+    expect(out.counts.dropped).toBeGreaterThan(0);
+    expect(out.counts.points + out.counts.dropped).toBe(600_000);
+    expect(logged.join('\n')).toContain(`json output: ${out.counts.dropped} samples were not written: the file fell more than 1 MiB behind the run`);
+    const written = parse(gunzipSync(readFileSync(join(dir, 'r.json.gz'))).toString('utf8'));
+    expect(written.filter((l) => l.type === 'Point')).toHaveLength(out.counts.points);
+    const declared = new Set<string>();
+    for (const l of written) {
+      if (l.type === 'Metric') declared.add(l.metric);
+      else expect(declared.has(l.metric), `point of ${l.metric} before its declaration`).toBe(true);
+    }
+  }, 60_000);
 });
