@@ -119,6 +119,13 @@ export function isGateable(expected: number, minSamples: number): boolean {
   return expected - 4 * Math.sqrt(Math.max(0, expected)) >= minSamples;
 }
 
+/** The smallest expected sample count isGateable accepts for a minimum: (2 + sqrt(4 + min))^2. */
+export function gateableFrom(minSamples: number): number {
+  let x = Math.floor((2 + Math.sqrt(4 + minSamples)) ** 2) - 1;
+  while (!isGateable(x, minSamples)) x++;
+  return x;
+}
+
 export type TenantSloId = 'read_p95' | 'write_p95' | 'error_rate';
 
 /** One per-tenant SLO: what it measures, the samples it needs, which responses it judges. */

@@ -7,6 +7,7 @@
  * k6's own threshold results, so the table and the exit code never disagree.
  */
 import type { TenantGatePlan, TenantPlan } from '../../thresholds/build-thresholds';
+import { gateableFrom } from '../../contracts/slo-table';
 import type { SummaryData, SummaryMetric } from './summary-data';
 import { formatMs, formatPercent } from './summary-data';
 
@@ -62,7 +63,7 @@ function sloResult(data: SummaryData, g: TenantGatePlan): TenantSloResult {
 function describe(r: TenantSloResult, unit: 'ms' | 'ratio'): string {
   if (r.state === 'broken') return `✗ ${r.slo} ${r.measured === undefined ? 'no data' : formatValue(unit, r.measured)} > ${formatValue(unit, r.target)}`;
   if (r.gated) return `? ${r.slo}: ${r.samples ?? 0} samples < ${r.minSamples}`;
-  return `? ${r.slo}: ~${r.expected} samples expected < ${r.minSamples}`;
+  return `? ${r.slo}: ~${r.expected} samples expected, a gate needs ${gateableFrom(r.minSamples)} (minimum ${r.minSamples})`;
 }
 
 /** How far over target the worst broken SLO is (measured / target), for the order. */

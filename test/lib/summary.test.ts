@@ -108,7 +108,7 @@ describe('per-tenant table', () => {
     const light = planTenants(loadConfig({ ...PLAN_ENV, TENANT_WEIGHTS: 'tenant-01=0.01' }, 'load', () => ''));
     const row = tenantRows(sample(), light).find((r) => r.tenant === 'tenant-01')!;
     expect(row.state).toBe('not_enough_samples');
-    expect(row.verdict).toBe('? read p95: ~38 samples expected < 100, ? write p95: ~4 samples expected < 100, ? error rate: ~42 samples expected < 201');
+    expect(row.verdict).toBe('? read p95: ~38 samples expected, a gate needs 149 (minimum 100), ? write p95: ~4 samples expected, a gate needs 149 (minimum 100), ? error rate: ~42 samples expected, a gate needs 267 (minimum 201)');
   });
 
   it('shows the noisy tenant throttled and without 5xx, or what it broke', () => {

@@ -3,7 +3,7 @@ import { loadConfig } from '../../lib/config';
 import type { Env } from '../../contracts/env-reader';
 import { METRIC_TYPES } from '../../lib/metric-names';
 import { breakdownGuards, buildLoadThresholds, buildSmokeThresholds, isBreakdownGuard, planTenants, tenantSloRows } from '../../thresholds/build-thresholds';
-import { MIN_TENANT_SAMPLES, isGateable, minSamplesForRate } from '../../contracts/slo-table';
+import { MIN_TENANT_SAMPLES, gateableFrom, isGateable, minSamplesForRate } from '../../contracts/slo-table';
 import { parseMetricKey } from '../../contracts/metric-key';
 import { parseThresholdFor } from '../../contracts/threshold-grammar';
 
@@ -123,6 +123,15 @@ describe('SLO table -> k6 thresholds (docs/k6-semantics.md#threshold-grammar)', 
     [0, 100, false],
   ])('gates an SLO expecting %d samples with a minimum of %d: %s (expected - 4 sigma >= minimum)', (expected, min, gated) => {
     expect(isGateable(expected, min)).toBe(gated);
+  });
+
+  it.each([
+    [100, 149],
+    [201, 267],
+    [1, 18],
+  ])('names the smallest expectation that gates a minimum of %d: %d', (min, from) => {
+    expect(gateableFrom(min)).toBe(from);
+    expect(isGateable(from - 1, min)).toBe(false);
   });
 
   it('writes the tenant tag first in every per-tenant key (the offline runner indexes sub-metrics by their first tag)', () => {
