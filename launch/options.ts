@@ -14,6 +14,9 @@ export const LAUNCH_MAX_DURATION_MS = 24 * 3_600_000;
 
 export type ChaosMode = 'off' | 'fallback' | 'expiry';
 export type Engine = 'auto' | 'offline' | 'k6';
+/** The bundle's CHAOS_FAULT values (lib/config.ts CHAOS_FAULTS; launch/ never imports the k6 side). */
+export type ChaosFaultShape = 'error' | 'blackhole' | 'delay' | 'reset' | 'flaky';
+const CHAOS_FAULT_SHAPES: readonly ChaosFaultShape[] = ['error', 'blackhole', 'delay', 'reset', 'flaky'];
 
 export interface StartOptions {
   /** Iterations (= API requests) per second of the load scenario. */
@@ -26,6 +29,8 @@ export interface StartOptions {
   chaos: ChaosMode;
   chaosStart: string;
   chaosDuration: string;
+  /** The outage's shape (the bundle's CHAOS_FAULT). */
+  chaosFault: ChaosFaultShape;
   /** Read share of the mix, 0..1. */
   readRatio: number;
   engine: Engine;
@@ -60,6 +65,7 @@ export const DEFAULT_START_OPTIONS: Readonly<StartOptions> = Object.freeze({
   chaos: 'fallback',
   chaosStart: '30s',
   chaosDuration: '30s',
+  chaosFault: 'error',
   readRatio: 0.9,
   engine: 'auto',
   instances: 'auto',
@@ -88,6 +94,9 @@ Options:
                           expiry:   the TTL is shorter than the outage; the platform must fail closed
   --chaos-start D       when the outage starts (default ${DEFAULT_START_OPTIONS.chaosStart})
   --chaos-duration D    how long the outage lasts (default ${DEFAULT_START_OPTIONS.chaosDuration})
+  --chaos-fault SHAPE   error | blackhole | delay | reset | flaky (default ${DEFAULT_START_OPTIONS.chaosFault}): what the
+                          Authority's clients see; blackhole and reset run the agent bundle
+                          (xk6-disruptor cannot inject them); flaky only with --chaos fallback
   --read-ratio R        read share 0..1 (default ${DEFAULT_START_OPTIONS.readRatio})
   --engine E            auto | offline | k6 (default ${DEFAULT_START_OPTIONS.engine})
   --instances N         runner processes 1..4, each running its k6 execution segment
@@ -155,6 +164,7 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
         chaos: { type: 'string' },
         'chaos-start': { type: 'string' },
         'chaos-duration': { type: 'string' },
+        'chaos-fault': { type: 'string' },
         'read-ratio': { type: 'string' },
         engine: { type: 'string' },
         instances: { type: 'string' },
@@ -220,6 +230,10 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
   opts.chaosStart = duration('chaos-start', 1_000) ?? opts.chaosStart;
   opts.chaosDuration = duration('chaos-duration', 1_000) ?? opts.chaosDuration;
   opts.chaos = oneOf('chaos', CHAOS_MODES) ?? opts.chaos;
+  opts.chaosFault = oneOf('chaos-fault', CHAOS_FAULT_SHAPES) ?? opts.chaosFault;
+  if (opts.chaosFault === 'flaky' && opts.chaos === 'expiry') {
+    problems.push("--chaos-fault: flaky cannot be judged with --chaos expiry (a JWKS that still answers some of the time keeps the platform's keys fresh); use --chaos fallback or another shape");
+  }
   opts.engine = oneOf('engine', ENGINES) ?? opts.engine;
   const instances = str('instances');
   if (instances !== undefined && instances !== 'auto') {

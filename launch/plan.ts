@@ -120,6 +120,7 @@ export function bundleEnv(
     ...chaosEnv(opts),
     CHAOS_START: opts.chaosStart,
     CHAOS_DURATION: opts.chaosDuration,
+    ...(opts.chaosFault !== 'error' ? { CHAOS_FAULT: opts.chaosFault } : {}),
     ...(opts.chaos === 'expiry' ? { SLO_RECOVERY_TIME: recoveryTime(opts) } : {}),
     SUMMARY_JSON: files.summaryJson,
     JUNIT_XML: files.junitXml,
@@ -151,6 +152,9 @@ export function runnerEnv(urls: PlatformEndpoints, secrets: RunSecrets): Record<
  * mapped onto the platform's fault agent: the very script users run on the Operator. A stock k6
  * binary has no xk6-disruptor, so with k6 the agent bundle runs instead.
  */
-export function bundleFor(engine: 'offline' | 'k6'): string {
-  return engine === 'offline' ? 'dist/tenant-load.js' : 'dist/tenant-load-agent.js';
+export function bundleFor(engine: 'offline' | 'k6', chaosFault: StartOptions['chaosFault'] = 'error'): string {
+  // xk6-disruptor cannot black-hole or reset (tenant-load.js refuses them at init): those shapes
+  // run the agent bundle, as users must.
+  const agentOnly = chaosFault === 'blackhole' || chaosFault === 'reset';
+  return engine === 'offline' && !agentOnly ? 'dist/tenant-load.js' : 'dist/tenant-load-agent.js';
 }

@@ -111,7 +111,7 @@ export async function runStack(opts: StartOptions, overrides: StackOverrides = {
       };
     }
 
-    const script = join(REPO_ROOT, bundleFor(engine));
+    const script = join(REPO_ROOT, bundleFor(engine, opts.chaosFault));
     const quiet = opts.quiet ? ['--quiet'] : [];
     const stdio = overrides.stdio ?? 'inherit';
     const startedAt = new Date(Date.now() - 1000);

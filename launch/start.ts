@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   const opts = parsed.options;
   const engine = opts.engine === 'auto' ? (k6Available() ? 'k6' : 'offline') : opts.engine;
   const instances = resolveInstances(opts.instances, engine, opts.rate);
-  const needed = [bundleFor(engine), 'build/tenant-sim.js', ...(engine === 'offline' ? ['build/k6-offline.js'] : [])];
+  const needed = [bundleFor(engine, opts.chaosFault), 'build/tenant-sim.js', ...(engine === 'offline' ? ['build/k6-offline.js'] : [])];
   const missing = needed.filter((f) => !existsSync(join(REPO_ROOT, f)));
   if (missing.length > 0) {
     console.error(`npm start: missing ${missing.join(', ')}; run \`npm run build\` (npm start does it for you)`);

@@ -34,8 +34,8 @@ describe('parseStartArgs', () => {
 
   it('reads every flag', () => {
     expect(
-      parse(['--rate', '800', '--duration', '40s', '--ramp-up', '5s', '--tenants', '12', '--chaos', 'expiry', '--chaos-start', '10s', '--chaos-duration', '15s', '--read-ratio', '0.8', '--engine', 'offline', '--instances', '3', '--out', 'x', '--quiet']),
-    ).toEqual({ rate: 800, duration: '40s', rampUp: '5s', tenants: 12, chaos: 'expiry', chaosStart: '10s', chaosDuration: '15s', readRatio: 0.8, engine: 'offline', instances: 3, outDir: 'x', quiet: true, tenantWeights: undefined, noisy: undefined, degrade: [] });
+      parse(['--rate', '800', '--duration', '40s', '--ramp-up', '5s', '--tenants', '12', '--chaos', 'expiry', '--chaos-start', '10s', '--chaos-duration', '15s', '--chaos-fault', 'reset', '--read-ratio', '0.8', '--engine', 'offline', '--instances', '3', '--out', 'x', '--quiet']),
+    ).toEqual({ rate: 800, duration: '40s', rampUp: '5s', tenants: 12, chaos: 'expiry', chaosStart: '10s', chaosDuration: '15s', chaosFault: 'reset', readRatio: 0.8, engine: 'offline', instances: 3, outDir: 'x', quiet: true, tenantWeights: undefined, noisy: undefined, degrade: [] });
   });
 
   it('reads the noisy neighbour, tenant weights and repeated --degrade', () => {
@@ -100,5 +100,19 @@ describe('parseStartArgs', () => {
 
   it('does not require the outage to fit when chaos is off', () => {
     expect(parse(['--chaos', 'off', '--duration', '10s']).chaos).toBe('off');
+  });
+});
+
+describe('--chaos-fault', () => {
+  it('defaults to error and reads each shape', () => {
+    expect(parse([]).chaosFault).toBe('error');
+    for (const shape of ['error', 'blackhole', 'delay', 'reset', 'flaky']) expect(parse(['--chaos-fault', shape]).chaosFault).toBe(shape);
+  });
+
+  it.each<[string, string[], RegExp]>([
+    ['an unknown shape', ['--chaos-fault', 'drop'], /--chaos-fault: must be one of error, blackhole, delay, reset, flaky \(got 'drop'\)/],
+    ['flaky under expiry', ['--chaos-fault', 'flaky', '--chaos', 'expiry'], /--chaos-fault: flaky cannot be judged with --chaos expiry/],
+  ])('rejects %s', (_name, args, message) => {
+    expect(problemsOf(args).join('\n')).toMatch(message);
   });
 });

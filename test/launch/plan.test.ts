@@ -90,3 +90,21 @@ describe('the run plan', () => {
     expect(bundleFor('k6')).toBe('dist/tenant-load-agent.js');
   });
 });
+
+describe('outage shapes (--chaos-fault)', () => {
+  it.each([
+    ['error', 'offline', 'dist/tenant-load.js'],
+    ['delay', 'offline', 'dist/tenant-load.js'],
+    ['flaky', 'offline', 'dist/tenant-load.js'],
+    ['blackhole', 'offline', 'dist/tenant-load-agent.js'],
+    ['reset', 'offline', 'dist/tenant-load-agent.js'],
+    ['blackhole', 'k6', 'dist/tenant-load-agent.js'],
+  ] as const)('%s on %s runs %s (xk6-disruptor cannot black-hole or reset)', (shape, engine, bundle) => {
+    expect(bundleFor(engine, shape)).toBe(bundle);
+  });
+
+  it('passes CHAOS_FAULT to the bundle, and nothing for the default error shape', () => {
+    expect(bundleEnv({ ...DEFAULT_START_OPTIONS, chaosFault: 'blackhole' }, urls, secrets, { summaryJson: 's', junitXml: 'j' }).CHAOS_FAULT).toBe('blackhole');
+    expect(bundleEnv(DEFAULT_START_OPTIONS, urls, secrets, { summaryJson: 's', junitXml: 'j' }).CHAOS_FAULT).toBeUndefined();
+  });
+});
