@@ -6,6 +6,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createGzip, type Gzip } from 'node:zlib';
+import { seededRandom } from '../../runner/modules/k6';
 
 export interface SynthRequest {
   /** ms since the run's start */
@@ -198,23 +199,12 @@ export interface SynthPlan {
   instance?: [number, number];
 }
 
-/** mulberry32, the runner's seeded PRNG, so files are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const tenantName = (i: number): string => `tenant-${String(i + 1).padStart(2, '0')}`;
 
 /** Writes a run's requests (open model: evenly spaced arrivals) through `w`; returns the requests' count. */
 export async function writeRun(w: K6JsonWriter, plan: SynthPlan): Promise<number> {
-  const rand = mulberry32(plan.seed ?? 1);
+  // The runner's seeded PRNG (mulberry32), so files are reproducible.
+  const rand = seededRandom(plan.seed ?? 1);
   const weights = Array.from({ length: plan.tenants }, (_, i) => plan.weight?.(i) ?? 1);
   const total = weights.reduce((a, b) => a + b, 0);
   const n = plan.rate * plan.durationS;
