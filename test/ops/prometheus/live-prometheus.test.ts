@@ -31,6 +31,7 @@ describe('the scaled copy of the alert rules', () => {
         ['tenant_rate_limit_exceeded', '10m', '20s'],
         ['jwks_cache_miss_spike', '1m', '2s'],
         ['tenant_auth_failures_spike', '2m', '4s'],
+        ['audit_timeline_backlog_growing', '10m', '20s'],
       ]);
       for (const [o, s] of pairs) {
         expect({ ...s, for: o.for }).toEqual(o);
