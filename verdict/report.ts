@@ -12,7 +12,7 @@
 import type { VerdictConfig } from './config';
 import type { SloResult, Verdict, WindowInfo } from './evaluate';
 import { describe, formatValue, groupOf, notJudgedByScope, type RunInfo } from './format';
-import { OUTAGE_PHASES, type RunData, SPARK_SLICE_MS } from './run-data';
+import { OUTAGE_PHASES, type RunData } from './run-data';
 
 export interface ReportInput {
   verdict: Verdict;
@@ -367,7 +367,8 @@ export function renderReport({ verdict, data, info, cfg }: ReportInput): string 
       const bad = rs.filter((r) => !r.ok);
       const c = td.cell;
       const spark: Point[] = [];
-      for (let k = Math.floor(t0 / SPARK_SLICE_MS); k * SPARK_SLICE_MS < t1; k++) spark.push([k * SPARK_SLICE_MS + SPARK_SLICE_MS / 2, td.spark.get(k)?.p(0.95) ?? null]);
+      const w = td.sparkMs;
+      for (let k = Math.floor(t0 / w); k * w < t1; k++) spark.push([k * w + w / 2, td.spark.get(k)?.p(0.95) ?? null]);
       const status = bad.length > 0 ? `✗ ${bad.map((r) => esc(r.name)).join(', ')}` : rs.length > 0 ? '✓' : '';
       const nj = notJudged.get(`tenant ${tenant}`);
       const v = (x: number | null, unit: 'ms' | 'ratio'): string => esc(formatValue(x, unit));

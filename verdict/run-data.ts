@@ -16,8 +16,10 @@ import type { Sample } from './k6-json';
 export const RUN_ACCURACY = 0.0005;
 export const SLICE_ACCURACY = 0.005;
 export const SPARK_ACCURACY = 0.02;
-/** Width of a per-tenant sparkline point. */
+/** Width of a per-tenant sparkline point at first; it doubles past SPARK_MAX_POINTS. */
 export const SPARK_SLICE_MS = 10_000;
+/** Points per tenant sparkline at most: memory per tenant stays bounded for any run length. */
+export const SPARK_MAX_POINTS = 120;
 /** Tenants tracked one by one; further tenant tags are pooled (a bound on memory). */
 export const MAX_TENANTS = 1000;
 /** Above this many one-second cells (4 hours), cells widen (2 s, 4 s, …) to keep memory bounded. */
@@ -176,8 +178,23 @@ export interface TenantData {
   /** API samples of the baseline phase: the tenant error rate of expiry mode (TENANT_SLOS expiryOnly). */
   apiBaseline: number;
   failedBaseline: number;
-  /** p95 sparkline cells (all API latencies), SPARK_SLICE_MS wide, keyed by epoch slice. */
+  /** p95 sparkline cells (all API latencies), `sparkMs` wide, keyed by epoch slice. */
   spark: Map<number, Digest>;
+  sparkMs: number;
+}
+
+/** Halves a tenant sparkline's resolution: neighbouring cells merge. */
+function widenSpark(td: TenantData): void {
+  const width = td.sparkMs * 2;
+  const next = new Map<number, Digest>();
+  for (const [k, d] of td.spark) {
+    const nk = Math.floor((k * td.sparkMs) / width);
+    const into = next.get(nk);
+    if (into) into.merge(d);
+    else next.set(nk, d);
+  }
+  td.spark = next;
+  td.sparkMs = width;
 }
 
 const TENANT_METRICS = new Set(['http_req_duration', 'http_req_failed', 'tenant_server_errors', 'tenant_rate_limited']);
@@ -262,7 +279,7 @@ export class RunData {
         if (this.pooledTenants++ === 0) this.notes.push(`more than ${MAX_TENANTS} tenant tags: tenants past the first ${MAX_TENANTS} seen are judged only in the aggregate`);
         return;
       }
-      this.tenants.set(tenant, (td = { cell: new Cell(RUN_ACCURACY), noisy: false, apiBaseline: 0, failedBaseline: 0, spark: new Map() }));
+      this.tenants.set(tenant, (td = { cell: new Cell(RUN_ACCURACY), noisy: false, apiBaseline: 0, failedBaseline: 0, spark: new Map(), sparkMs: SPARK_SLICE_MS }));
     }
     if (s.tags.traffic === 'noisy') td.noisy = true;
     td.cell.add(s, n);
@@ -272,8 +289,13 @@ export class RunData {
         if (s.value !== 0) td.failedBaseline += n;
       }
     } else if (s.metric === 'http_req_duration' && s.tags.expected_response !== 'false' && (s.tags.kind === 'read' || s.tags.kind === 'write')) {
-      const k = Math.floor(s.time / SPARK_SLICE_MS);
+      let k = Math.floor(s.time / td.sparkMs);
       let d = td.spark.get(k);
+      if (!d && td.spark.size >= SPARK_MAX_POINTS) {
+        widenSpark(td);
+        k = Math.floor(s.time / td.sparkMs);
+        d = td.spark.get(k);
+      }
       if (!d) td.spark.set(k, (d = new Digest(SPARK_ACCURACY)));
       d.add(s.value, n);
     }
