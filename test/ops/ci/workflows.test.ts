@@ -198,7 +198,8 @@ describe('the GitLab snippet', () => {
     expect(job.artifacts?.reports?.load_performance).toBe(exported);
     expect(job.artifacts?.reports?.junit).toBe(DEFAULTS.JUNIT_XML);
     expect(job.artifacts?.when).toBe('always');
-    expect(job.artifacts?.paths).toEqual(expect.arrayContaining([DEFAULTS.SUMMARY_JSON, DEFAULTS.JUNIT_XML, 'load-performance.json']));
+    expect(job.artifacts?.paths).toEqual(expect.arrayContaining([DEFAULTS.SUMMARY_JSON, DEFAULTS.JUNIT_XML, 'load-performance.json', 'results.json.gz']));
+    expect(/--out json=(\S+)/.exec(script)?.[1]).toBe('results.json.gz');
     expect(script).toContain('"$TENANT_LOAD_BUNDLE"');
     expect(job.variables?.TENANT_LOAD_BUNDLE).toBe('dist/tenant-load-agent.js');
   });

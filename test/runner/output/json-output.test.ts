@@ -183,6 +183,14 @@ describe('--out json writes k6’s newline-delimited JSON', () => {
     expect(envLines.filter((l) => l.type === 'Point' && l.metric === 'http_reqs')).toHaveLength(13);
   }, 60_000);
 
+  it('-o json (no file) writes the lines to stdout, as k6 does', async () => {
+    const r = await runCli('outputs-http.js', ['-e', `BASE=${base}`, '-o', 'json', '--summary-mode', 'disabled']);
+    expect(r.code, context(r)).toBe(0);
+    const out = parse(r.stdout);
+    expect(out.filter((l) => l.type === 'Point' && l.metric === 'http_reqs')).toHaveLength(13);
+    expect(out.filter((l) => l.type === 'Metric' && l.metric === 'http_reqs')).toHaveLength(1);
+  }, 60_000);
+
   it.each([
     [['-o', 'csv=x.csv'], "invalid output type 'csv', available types are: experimental-prometheus-rw, json"],
     [['-o', 'json=no/such/dir/r.json'], "could not create the 'json' output: open no/such/dir/r.json: no such file or directory"],
