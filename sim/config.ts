@@ -41,6 +41,11 @@ export interface SimConfig {
   tokenCacheSize: number;
   /** File for audit lines; `null` = stdout. */
   auditLog: string | null;
+  /**
+   * Where the API fetches its JWKS; `null` = the Authority through the embedded fault agent. Set
+   * it to reach the same Authority over a path of your own (a proxy, another network namespace).
+   */
+  jwksUrl: string | null;
   /** Where audit events travel before the store: in process, or through a broker (sim/timeline/). */
   timelineTransport: 'memory' | 'redis' | 'nats';
   redisUrl: string;
@@ -88,6 +93,7 @@ export const SIM_DEFAULTS: Readonly<SimConfig> = Object.freeze({
   maxBodyBytes: 65_536,
   tokenCacheSize: 50_000,
   auditLog: null,
+  jwksUrl: null,
   timelineTransport: 'memory',
   redisUrl: 'redis://127.0.0.1:6379',
   natsUrl: 'nats://127.0.0.1:4222',
@@ -151,6 +157,7 @@ export const SIM_FLAGS: readonly FlagSpec[] = [
   { flag: 'max-body-bytes', key: 'maxBodyBytes', kind: 'int', min: 1, max: 16 * 1024 * 1024, help: 'largest accepted request body' },
   { flag: 'token-cache-size', key: 'tokenCacheSize', kind: 'int', min: 0, max: 10_000_000, help: 'verified tokens kept (map lookup instead of RSA verify); 0 = verify every request' },
   { flag: 'audit-log', key: 'auditLog', kind: 'file', help: 'file that audit JSON lines are appended to' },
+  { flag: 'jwks-url', key: 'jwksUrl', kind: 'url', values: ['http'], help: "the API's JWKS URL (an http:// path to this platform's Authority); unset = through the embedded fault agent" },
   { flag: 'timeline-transport', key: 'timelineTransport', kind: 'enum', values: ['memory', 'redis', 'nats'], help: 'how audit events reach the store: memory (in process), redis (Redis Streams) or nats (NATS JetStream)' },
   { flag: 'redis-url', key: 'redisUrl', kind: 'url', values: ['redis', 'rediss'], help: 'Redis server of --timeline-transport redis' },
   { flag: 'nats-url', key: 'natsUrl', kind: 'url', values: ['nats', 'tls'], help: 'NATS server (JetStream enabled) of --timeline-transport nats' },
@@ -368,7 +375,7 @@ export function formatGoDuration(ms: number): string {
 export function usage(): string {
   const lines = SIM_FLAGS.map((s) => {
     const def = SIM_DEFAULTS[s.key];
-    const shown = s.kind === 'degrade' ? 'none' : def === null ? 'stdout' : s.kind === 'duration' || s.kind === 'ttl' ? formatGoDuration(def as number) : String(def);
+    const shown = s.kind === 'degrade' ? 'none' : def === null ? (s.kind === 'url' ? 'through the fault agent' : 'stdout') : s.kind === 'duration' || s.kind === 'ttl' ? formatGoDuration(def as number) : String(def);
     return `  --${s.flag.padEnd(26)} ${s.help} (default ${shown}; env ${envName(s.flag)})`;
   });
   return ['Usage: tenant-sim [flags]', '', 'Runs the reference tenant platform (Authority, APIs, fault agent) on one machine.', 'Durations are Go duration strings (500ms, 30s, 15m, 1h). Flags win over env.', '', ...lines, ''].join('\n');

@@ -149,7 +149,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
 
   const authAudit = new AuthAudit(audit, clock, config.degradedAuditIntervalMs);
   const jwks = new JwksCache({
-    url: `${agent.proxy}/jwks`,
+    url: config.jwksUrl ?? `${agent.proxy}/jwks`,
     clock,
     refreshMs: config.jwksRefreshMs,
     ttlMs: config.jwksTtlMs,

@@ -155,3 +155,14 @@ describe('key grace and token lifetime', () => {
     expect(parseSimArgs(['--token-lifetime', '10m', '--clock-skew', '5s', '--key-grace', '10m5s'], {}).config.keyGraceMs).toBe(605_000);
   });
 });
+
+describe('--jwks-url', () => {
+  it('defaults to the embedded fault agent and reads an http:// URL', () => {
+    expect(SIM_DEFAULTS.jwksUrl).toBeNull();
+    expect(parseSimArgs(['--jwks-url', 'http://10.0.0.1:18443/jwks'], {}).config.jwksUrl).toBe('http://10.0.0.1:18443/jwks');
+  });
+
+  it.each(['ftp://x/jwks', 'https://x/jwks', 'not a url'])('refuses %s naming the flag', (raw) => {
+    expect(() => parseSimArgs(['--jwks-url', raw], {})).toThrow(/invalid value for --jwks-url: expected a URL http:\/\/host:port/);
+  });
+});
