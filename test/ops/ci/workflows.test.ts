@@ -172,7 +172,7 @@ type GitlabJob = {
   variables?: Record<string, string>;
   rules?: { if: string; when?: string }[];
   artifacts?: { when?: string; paths?: string[]; reports?: Record<string, string> };
-  needs?: string[];
+  needs?: Array<string | { job: string; artifacts?: boolean }>;
 };
 
 describe('the GitLab snippet', () => {
@@ -210,6 +210,21 @@ describe('the GitLab snippet', () => {
     expect(outage.variables?.CHAOS).toBe('on');
     expect(outage.rules?.every((r) => r.when === 'manual')).toBe(true);
     expect(resolved('load_performance').rules?.some((r) => r.when === 'manual')).toBe(false);
+  });
+
+  it.each([
+    ['load_performance', 'load_performance_verdict'],
+    ['load_performance_outage', 'load_performance_outage_verdict'],
+  ])('judges %s with tenant-verdict over its results.json.gz, with its CHAOS, even after a failed run', (load, verdict) => {
+    const run = resolved(load);
+    const gate = resolved(verdict);
+    expect((run.script ?? []).join('\n')).toContain('--out json=results.json.gz');
+    expect(run.artifacts?.paths).toContain('results.json.gz');
+    expect(gate.needs).toEqual([{ job: load, artifacts: true }]);
+    expect((gate.script ?? []).join('\n')).toMatch(/npx tenant-verdict results\.json\.gz .*--junit verdict-junit\.xml .*--report tenant-load-report\.html/);
+    expect(gate.variables?.CHAOS).toBe(run.variables?.CHAOS);
+    expect(gate.rules?.every((r) => r.when === 'always')).toBe(true);
+    expect(gate.artifacts?.reports?.junit).toBe('verdict-junit.xml');
   });
 
   it('has script lines that shellcheck passes', () => {
