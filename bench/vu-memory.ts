@@ -40,6 +40,7 @@ const services: EngineServices = {
   vuRealm: 'isolated',
   sharedArrays: new Map(),
   abortTest() {},
+  notImplemented: (what) => new Error(what),
   failTest() {},
   instanceStats: () => ({ iterationsInterrupted: 0, iterationsCompleted: 0, vusActive: 0, vusInitialized: 0, currentTestRunDuration: 0 }),
   testStartTime: () => 0,

@@ -48,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     const e = err as { exitCode?: unknown; message?: unknown };
     if (err instanceof RunnerError || typeof e.exitCode === 'number') {
+      if ((err as { reported?: unknown }).reported === true) return e.exitCode as number;
       process.stderr.write(`ERRO[0000] ${redact(String(e.message))}\n`);
       return e.exitCode as number;
     }

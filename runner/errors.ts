@@ -11,6 +11,7 @@ export type RunnerErrorCode =
   | 'ERR_SCRIPT_LOAD'
   | 'ERR_SCRIPT_EXCEPTION'
   | 'ERR_SETUP_DATA'
+  | 'ERR_NOT_IMPLEMENTED'
   | 'ERR_SETUP_TIMEOUT'
   | 'ERR_TEARDOWN_TIMEOUT'
   | 'ERR_SCRIPT_ABORTED'
@@ -85,6 +86,23 @@ export class TestAbortedError extends RunnerError {
   constructor(reason: string) {
     super('ERR_SCRIPT_ABORTED', EXIT_CODES.SCRIPT_ABORTED, reason ? `test aborted: ${reason}` : 'test aborted');
     this.name = 'TestAbortedError';
+  }
+}
+
+/**
+ * A script reached something k6-offline does not implement (a k6 API, an option's behaviour). The
+ * run stops with 107 — the code k6 gives a script error that ends the run, and the one the runner
+ * already gives a k6 module it does not implement at init — so a run that could not do what the
+ * script asks never exits 0 (issue 16 §5). Thrown into the script; the engine has already logged
+ * it and stopped the run when the script sees it, so catching it changes nothing.
+ */
+export class NotImplementedError extends RunnerError {
+  /** Set once the engine has logged the message (the CLI does not print it twice). */
+  reported = false;
+
+  constructor(what: string) {
+    super('ERR_NOT_IMPLEMENTED', EXIT_CODES.SCRIPT_EXCEPTION, `${what} — k6-offline does not implement it, so the run stops (exit ${EXIT_CODES.SCRIPT_EXCEPTION}) rather than pass without doing it`);
+    this.name = 'NotImplementedError';
   }
 }
 

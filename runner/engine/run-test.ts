@@ -6,6 +6,7 @@
  * and the exit code with k6's precedence (runner/constants.ts `resolveExitCode`).
  */
 import { writeFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { dirname, resolve as resolvePath } from 'node:path';
 import {
   DROPPED_ITERATIONS,
@@ -27,13 +28,14 @@ import { createThresholdSet, defineThresholdSubmetrics, type MetricThresholds } 
 import { buildSummaryData, type SummaryRunState } from '../summary/summary-data';
 import { defaultSummaryStdout } from '../summary/text-summary';
 import { legacyExportJson } from '../summary/legacy-export';
-import { describeThrown, InvalidOptionsError, RunnerError, ScriptExceptionError, SetupTimeoutError, TeardownTimeoutError } from '../errors';
+import { describeThrown, InvalidOptionsError, NotImplementedError, RunnerError, ScriptExceptionError, SetupTimeoutError, TeardownTimeoutError } from '../errors';
 import { realClock } from '../executors/clock';
 import { createExecutor } from '../executors/create-executor';
 import type { Executor, ScenarioHost } from '../executors/types';
 import { HttpClient } from '../http/client';
 import type { RunFlags } from '../options/cli-args';
 import { consolidate, type ConsolidatedOptions } from '../options/consolidate';
+import { vuLimitForHeap } from '../options/size-limits';
 import { scenarioDurationMs } from '../options/scenario-config';
 import { createLogger, type Logger } from '../progress/logger';
 import { createProgressReporter } from '../progress/progress';
@@ -110,6 +112,12 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     faultAgent: faultUrl ? { url: faultUrl, token: io.env.K6_OFFLINE_FAULT_AGENT_TOKEN || undefined } : undefined,
     sharedArrays: new Map(),
     abortTest: (reason) => stopAll(EXIT_CODES.SCRIPT_ABORTED, `test aborted${reason ? `: ${reason}` : ''}  source=abort`),
+    notImplemented: (what) => {
+      const err = new NotImplementedError(what);
+      stopAll(err.exitCode, err.message);
+      err.reported = true;
+      return err;
+    },
     failTest: (reason) => {
       markedAsFailed = true;
       logger.log('error', reason, { source: 'fail' });
@@ -155,7 +163,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     const exportsObj = optionsVU.exports;
     const rawOptions = exportsObj.options === undefined ? {} : JSON.parse(JSON.stringify(exportsObj.options)) as Record<string, unknown>;
     const exportedFunctions = Object.keys(exportsObj).filter((k) => typeof exportsObj[k] === 'function');
-    const options: ConsolidatedOptions = consolidate({ scriptOptions: rawOptions, env: io.env, flags, exportedFunctions });
+    const options: ConsolidatedOptions = consolidate({ scriptOptions: rawOptions, env: io.env, flags, exportedFunctions, vuLimit: vuLimitForHeap(getHeapStatistics().heap_size_limit) });
     services.options = options;
     for (const w of options.warnings) logger.log('warn', w);
     if (rawOptions.insecureSkipTLSVerify === true) {

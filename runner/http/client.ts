@@ -51,6 +51,8 @@ export interface HopResult {
   proto: string;
   remoteIp: string;
   remotePort: number;
+  /** The raw `Set-Cookie` values, when the response has any (runner/modules/cookies.ts). */
+  setCookies?: string[];
   /** Set when the request was aborted by the VU (interrupted iteration): report nothing. */
   aborted?: boolean;
   /** End of the hop, Unix ms. */
@@ -316,6 +318,7 @@ class HopHandler implements Dispatcher.DispatchHandler {
   private status = 0;
   private statusText = '';
   private headers: Record<string, string> = {};
+  private setCookies: string[] | undefined;
   private headerBytes = 0;
   private chunks: Buffer[] | undefined;
   private received = 0;
@@ -354,15 +357,18 @@ class HopHandler implements Dispatcher.DispatchHandler {
     this.statusText = statusText;
     const headers: Record<string, string> = {};
     let bytes = 0;
+    let setCookies: string[] | undefined;
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
       const rawName = rawHeaders[i]!;
       const value = rawHeaders[i + 1]!.toString('utf8');
       const name = canonicalHeader(rawName.toString('latin1'));
       const prev = headers[name];
       headers[name] = prev === undefined ? value : `${prev}, ${value}`;
+      if (name === 'Set-Cookie') (setCookies ??= []).push(value);
       bytes += rawName.length + value.length + 4;
     }
     this.headers = headers;
+    this.setCookies = setCookies;
     this.headerBytes = bytes;
     return true;
   }
@@ -390,6 +396,7 @@ class HopHandler implements Dispatcher.DispatchHandler {
       status: this.status,
       statusText: STATUS_TEXT[this.status] ?? '',
       headers: this.headers,
+      setCookies: this.setCookies,
       body,
       timings: this.client.timingsOf(trace, end),
       bytesSent: this.sent,

@@ -102,10 +102,10 @@ export function createDisruptorModule(vu: VU): Record<string, unknown> {
     this.targets = () => [`${service}.${namespace} (fault agent ${vu.engine.faultAgent!.url})`];
     this.injectHTTPFaults = inject;
     this.injectGrpcFaults = () => {
-      throw new Error('injectGrpcFaults is not supported by the fault agent (HTTP faults only)');
+      throw vu.engine.notImplemented('injectGrpcFaults() (the fault agent injects HTTP faults only)');
     };
     this.terminatePods = () => {
-      throw new Error('terminatePods is not supported by the fault agent');
+      throw vu.engine.notImplemented('terminatePods() (the fault agent cannot terminate pods)');
     };
   }
 
@@ -120,13 +120,13 @@ export function createDisruptorModule(vu: VU): Record<string, unknown> {
     this.targets = () => [`pods (fault agent ${vu.engine.faultAgent!.url})`];
     this.injectHTTPFaults = inject;
     this.injectGrpcFaults = () => {
-      throw new Error('injectGrpcFaults is not supported by the fault agent (HTTP faults only)');
+      throw vu.engine.notImplemented('injectGrpcFaults() (the fault agent injects HTTP faults only)');
     };
     this.injectNetworkFaults = () => {
-      throw new Error('injectNetworkFaults is not supported by the fault agent');
+      throw vu.engine.notImplemented('injectNetworkFaults() (the fault agent injects HTTP faults only)');
     };
     this.terminatePods = () => {
-      throw new Error('terminatePods is not supported by the fault agent');
+      throw vu.engine.notImplemented('terminatePods() (the fault agent cannot terminate pods)');
     };
   }
 

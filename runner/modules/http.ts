@@ -35,6 +35,7 @@ import { statusErrorCode } from '../http/error-codes';
 import { parseK6Duration as parseDuration } from '../../contracts/duration';
 import type { VU } from '../vu/vu';
 import { esModule } from './esm';
+import { K6CookieJar, requestCookieHeader, responseCookies } from './cookies';
 import { tagsFromArg } from './k6';
 
 const EXPECTED = Symbol.for('k6-offline.expectedStatuses');
@@ -71,11 +72,11 @@ const SYNC_FUNCTIONS = ['request', 'get', 'head', 'post', 'put', 'patch', 'del',
 
 const METHODS_FOR: Record<string, string> = { get: 'GET', head: 'HEAD', post: 'POST', put: 'PUT', patch: 'PATCH', del: 'DELETE', options: 'OPTIONS' };
 
-function refusedSync(name: string): () => never {
+function refusedSync(vu: VU, name: string): () => never {
   return () => {
     const method = METHODS_FOR[name];
     const hint = name === 'batch' ? 'await Promise.all(requests.map((r) => http.asyncRequest(...)))' : `await http.asyncRequest(${method ? `'${method}', url, body, params` : 'method, url, body, params'})`;
-    throw new Error(`http.${name}() is synchronous and k6-offline runs only k6's async HTTP API: use ${hint} inside an async function`);
+    throw vu.engine.notImplemented(`http.${name}() is synchronous and k6-offline runs only k6's async HTTP API: use ${hint} inside an async function`);
   };
 }
 
@@ -84,6 +85,32 @@ interface UrlTemplate {
   url: string;
   name: string;
   toString(): string;
+}
+
+/**
+ * `scheme://user:pass@host/…`: the URL without the credentials, the Basic Authorization value and
+ * the URL as k6 shows it in tags (`****:****`, k6 `lib/netext/httpext/url.go` Clean).
+ */
+export function splitUserinfo(url: string): { url: string; authorization: string; masked: string } | undefined {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)@/.exec(url);
+  if (!m) return undefined;
+  const info = m[2]!;
+  const colon = info.indexOf(':');
+  const decode = (t: string): string => {
+    try {
+      return decodeURIComponent(t);
+    } catch {
+      return t;
+    }
+  };
+  const user = decode(colon < 0 ? info : info.slice(0, colon));
+  const pass = colon < 0 ? '' : decode(info.slice(colon + 1));
+  const rest = url.slice(m[0].length);
+  return {
+    url: m[1]! + rest,
+    authorization: `Basic ${Buffer.from(`${user}:${pass}`, 'utf8').toString('base64')}`,
+    masked: `${m[1]!}${colon < 0 ? '****' : '****:****'}@${rest}`,
+  };
 }
 
 function urlTemplate(strings: TemplateStringsArray, ...values: unknown[]): UrlTemplate {
@@ -160,7 +187,7 @@ const RESPONSE_ACCESSORS = {
   request: {
     get(this: ResponseObject): unknown {
       const s = this[RESPONSE_STATE];
-      return (s.request ??= { ...s.requestInfo(), cookies: {} });
+      return (s.request ??= { cookies: {}, ...s.requestInfo() });
     },
     set(this: ResponseObject, v: unknown) {
       this[RESPONSE_STATE].request = v;
@@ -192,15 +219,37 @@ function responseJson(this: ResponseObject, selector?: unknown): unknown {
   return cur;
 }
 
-function responseHtml(): never {
-  throw new Error('response.html() is not implemented by k6-offline');
-}
 
 /** Hop tag sets by (interned) base tags, request tags object, then status/method/name key; shared by all VUs. */
 const hopTagCache = new WeakMap<object, WeakMap<object, Map<string, Readonly<Record<string, string>>>>>();
 
 export function createHttpModule(vu: VU): Record<string, unknown> {
   const engine = vu.engine;
+  // The VU's active cookie jar, made when first needed and replaced by an empty one at each new
+  // iteration unless noCookiesReset (runner/modules/cookies.ts).
+  let activeJar: K6CookieJar | undefined;
+  let jarIteration = Number.NaN;
+  const keepsCookies = (): boolean => engine.options?.testOptions.noCookiesReset === true;
+  const existingJar = (): K6CookieJar | undefined => (activeJar !== undefined && (jarIteration === vu.iteration || keepsCookies()) ? activeJar : undefined);
+  const currentJar = (): K6CookieJar => {
+    let jar = existingJar();
+    if (jar === undefined) {
+      jar = activeJar = new K6CookieJar();
+      jarIteration = vu.iteration;
+    }
+    return jar;
+  };
+  const notImplemented = {
+    html: (): never => {
+      throw engine.notImplemented('response.html()');
+    },
+    clickLink: (): never => {
+      throw engine.notImplemented('response.clickLink()');
+    },
+    submitForm: (): never => {
+      throw engine.notImplemented('response.submitForm()');
+    },
+  };
 
   // The tags of a successful hop depend only on the base tags, the request's tags object (shared
   // per call site, see tagsFromArg), method, status, name, scheme and expected_response: the set
@@ -271,11 +320,13 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
     r.error_code = hop.errorCode ?? statusErrorCode(hop.status) ?? 0;
     // The hop's own object: the metrics were emitted from it already.
     r.timings = hop.timings;
-    r.cookies = {};
+    r.cookies = responseCookies(hop.setCookies);
     Object.defineProperty(r, 'request', RESPONSE_ACCESSORS.request);
     r.tls_version = hop.url.startsWith('https:') ? 'tls1.3' : '';
     r.json = responseJson;
-    r.html = responseHtml;
+    r.html = notImplemented.html;
+    r.clickLink = notImplemented.clickLink;
+    r.submitForm = notImplemented.submitForm;
     const state: ResponseState = { hop, requestInfo, responseType, jsonParse: vu.jsonParse, body: undefined, request: undefined, json: undefined, parsed: false };
     Object.defineProperty(r, RESPONSE_STATE, { value: state, enumerable: false });
     return r;
@@ -288,15 +339,27 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
     const p = (params ?? {}) as Record<string, unknown>;
     if (typeof p !== 'object') throw new TypeError('asyncRequest: params must be an object');
     const tpl = urlArg && typeof urlArg === 'object' && 'url' in (urlArg as object) && 'name' in (urlArg as object) ? (urlArg as UrlTemplate) : undefined;
-    const url = tpl ? tpl.url : String(urlArg);
+    let url = tpl ? tpl.url : String(urlArg);
     const reqTags = tagsFromArg(p.tags, 'asyncRequest params.tags');
-    const nameTag = reqTags[TAG_NAME] ?? tpl?.name;
+    let nameTag = reqTags[TAG_NAME] ?? tpl?.name;
+    if (p.auth === 'digest' || p.auth === 'ntlm') throw engine.notImplemented(`params.auth '${p.auth}'`);
+    const userinfo = url.includes('@') ? splitUserinfo(url) : undefined;
+    if (userinfo) {
+      url = userinfo.url;
+      nameTag ??= userinfo.masked;
+    }
     const headers: Record<string, string> = { 'User-Agent': opts?.userAgent ?? 'k6-offline' };
     if (p.headers !== undefined && p.headers !== null) {
       if (typeof p.headers !== 'object') throw new TypeError('asyncRequest params.headers must be an object');
       const given = p.headers as Record<string, unknown>;
       for (const k in given) if (Object.prototype.hasOwnProperty.call(given, k)) headers[k] = String(given[k]);
     }
+    // user:pass@host sends Basic auth unless the script set Authorization (Go's http.Client, as k6).
+    if (userinfo && !Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) headers.Authorization = userinfo.authorization;
+    const givenJar = p.jar === undefined || p.jar === null ? undefined : p.jar;
+    if (givenJar !== undefined && !(givenJar instanceof K6CookieJar)) throw new TypeError('params.jar must be a CookieJar (http.cookieJar() or new http.CookieJar())');
+    const givenCookieHeader = headers.Cookie;
+    let sentCookies: Record<string, unknown> = {};
     let timeoutMs = 60_000;
     if (p.timeout !== undefined) {
       const t = parseDuration(p.timeout);
@@ -310,17 +373,26 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
     const throwErrors = p.throw !== undefined ? Boolean(p.throw) : (opts?.throwErrors ?? false);
     let payload = m === 'GET' || m === 'HEAD' ? undefined : encodeBody(body, headers);
     const sentPayload = payload;
-    const requestInfo = () => ({ method: m, url, headers: { ...headers }, body: sentPayload ? sentPayload.toString('utf8') : '' });
+    const requestInfo = () => ({ method: m, url, headers: { ...headers }, body: sentPayload ? sentPayload.toString('utf8') : '', cookies: sentCookies });
     const release = vu.hold();
     const epoch = vu.currentEpoch;
     const run = async (): Promise<unknown> => {
       let currentUrl = url;
       let currentMethod = m;
       for (let hopIndex = 0; ; hopIndex++) {
+        // Cookies only cost something when a jar exists or the request names some.
+        const jar = (givenJar as K6CookieJar | undefined) ?? existingJar();
+        if (jar !== undefined || p.cookies !== undefined) {
+          const c = requestCookieHeader(currentUrl, jar, p.cookies);
+          sentCookies = c.sent;
+          if (c.header !== undefined) headers.Cookie = givenCookieHeader === undefined ? c.header : `${givenCookieHeader}; ${c.header}`;
+          else if (givenCookieHeader === undefined) delete headers.Cookie;
+        }
         const hop = await engine.http.hop({ method: currentMethod, url: currentUrl, headers, body: payload, timeoutMs, discardBody: responseType === 'none', signal: undefined });
         // An interrupted iteration's request: report nothing and never settle.
         if (hop.aborted || !vu.isCurrent(epoch)) return new Promise(() => undefined);
         emitHop(hop, currentMethod, nameTag, reqTags, callback);
+        if (hop.setCookies !== undefined) K6CookieJar.store((givenJar as K6CookieJar | undefined) ?? currentJar(), currentUrl, hop.setCookies);
         const location = hop.headers.Location;
         if (hop.status >= 300 && hop.status < 400 && location && hop.status !== 304 && hopIndex < maxRedirects) {
           currentUrl = new URL(location, currentUrl).toString();
@@ -352,12 +424,17 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
     setResponseCallback,
     url: urlTemplate,
     file: () => {
-      throw new Error('http.file() is not implemented by k6-offline');
+      throw engine.notImplemented('http.file()');
     },
     cookieJar: () => {
-      throw new Error('http.cookieJar() is not implemented by k6-offline (cookies are not kept)');
+      if (vu.phase === 'init') throw new Error('Making cookie jars in the init context is not supported');
+      return currentJar();
+    },
+    CookieJar: function CookieJar(): K6CookieJar {
+      if (vu.phase === 'init') throw new Error('Making cookie jars in the init context is not supported');
+      return new K6CookieJar();
     },
   };
-  for (const f of SYNC_FUNCTIONS) named[f] = refusedSync(f);
+  for (const f of SYNC_FUNCTIONS) named[f] = refusedSync(vu, f);
   return esModule(named);
 }

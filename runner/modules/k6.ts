@@ -128,8 +128,8 @@ export function createK6Module(vu: VU): Record<string, unknown> {
       vu.syncSleepMs += ms;
       return;
     }
-    throw new Error(
-      `sleep(${String(seconds)}) cannot block in async code under k6-offline (it would stall every VU): use \`await new Promise((r) => setTimeout(r, ${ms}))\` instead`,
+    throw vu.engine.notImplemented(
+      `sleep(${String(seconds)}) in async code (k6-offline cannot block there without stalling every VU): use \`await new Promise((r) => setTimeout(r, ${ms}))\` instead`,
     );
   };
 

@@ -198,10 +198,37 @@ function gcmCipher(bits: number): 'aes-128-gcm' | 'aes-192-gcm' | 'aes-256-gcm' 
   return bits === 128 ? 'aes-128-gcm' : bits === 192 ? 'aes-192-gcm' : 'aes-256-gcm';
 }
 
+/** JWK members k6's importers do not read (Node's subtle checks them against the call). */
+const JWK_UNREAD = ['alg', 'ext', 'key_ops', 'use'];
+
+/**
+ * `importKey('jwk', …)` as k6 v2.2 reads the key (`internal/js/modules/k6/webcrypto/jwk.go`): the
+ * EC importers take the curve from the JWK's `crv` and ignore the algorithm's `namedCurve`
+ * (`importECDSAJWK(_ EllipticCurveKind, …)`), and no importer reads `alg`, `ext`, `key_ops` or
+ * `use`. Node's subtle refuses a mismatch in any of them with a DataError, so they are dropped and
+ * the curve taken from `crv` before the call goes to Node.
+ */
+function jwkAsK6Reads(args: unknown[]): unknown[] {
+  const [, jwk, algorithm] = args;
+  if (jwk === null || typeof jwk !== 'object') return args;
+  const key: Record<string, unknown> = { ...(jwk as Record<string, unknown>) };
+  for (const k of JWK_UNREAD) delete key[k];
+  const out = [...args];
+  out[1] = key;
+  const name = algorithmName(algorithm);
+  if ((name === 'ECDSA' || name === 'ECDH') && key.kty === 'EC' && typeof key.crv === 'string' && algorithm !== null && typeof algorithm === 'object') {
+    out[2] = { ...(algorithm as Record<string, unknown>), namedCurve: key.crv };
+  }
+  return out;
+}
+
 /** `crypto.subtle` for the VUs: the fast path described above, Node's subtle for the rest. */
 export function createSubtle(): Record<string, (...args: unknown[]) => Promise<unknown>> {
   const methods: Record<string, (...args: unknown[]) => Promise<unknown>> = {
-    importKey: (...args) => fastOr('importKey', args, () => (args[0] === 'raw' ? importRaw(args[1], args[2], args[3], args[4]) : undefined)),
+    importKey: (...given) => {
+      const args = given[0] === 'jwk' ? jwkAsK6Reads(given) : given;
+      return fastOr('importKey', args, () => (args[0] === 'raw' ? importRaw(args[1], args[2], args[3], args[4]) : undefined));
+    },
     sign: (...args) =>
       fastOr('sign', args, () => {
         const secret = algorithmName(args[0]) === 'HMAC' ? secretOf(args[1], 'HMAC', 'sign') : undefined;

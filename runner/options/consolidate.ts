@@ -28,6 +28,7 @@ import type { RunFlags } from './cli-args';
 import { parseK6Duration as parseDuration } from '../../contracts/duration';
 import { ExecutionTuple, parseSegment, parseSequence, resolveSequence } from './execution-segment';
 import { parseScenario, type ScenarioConfig } from './scenario-config';
+import { sizeProblems, type VuLimit } from './size-limits';
 
 /** One layer of options, shaped like k6's script `options` object. */
 export type OptionsLayer = Record<string, unknown>;
@@ -204,6 +205,8 @@ export interface ConsolidateInput {
   flags: RunFlags;
   /** Names of the script's exported functions, to check `exec`. */
   exportedFunctions: readonly string[];
+  /** The most VUs a scenario may ask for in this process (size-limits.ts); unchecked when absent. */
+  vuLimit?: VuLimit;
 }
 
 export function consolidate(input: ConsolidateInput): ConsolidatedOptions {
@@ -278,6 +281,8 @@ export function consolidate(input: ConsolidateInput): ConsolidatedOptions {
   const minIterationDurationMs = durationOption(merged, 'minIterationDuration', '0s', problems);
   const maxRedirects = merged.maxRedirects ?? 10;
   if (typeof maxRedirects !== 'number' || !Number.isInteger(maxRedirects) || maxRedirects < 0) problems.push(`maxRedirects must be a non-negative integer`);
+
+  if (input.vuLimit) problems.push(...sizeProblems(scenarios, tuple, input.vuLimit));
 
   if (problems.length) throw new InvalidOptionsError(problems);
 

@@ -42,6 +42,11 @@ export interface EngineServices {
   /** SharedArray data by name, JSON strings, filled by the first VU that constructs it. */
   sharedArrays: Map<string, string[]>;
   abortTest(reason: string): void;
+  /**
+   * A script reached something not implemented: logs `what` once, stops the run with 107 and
+   * returns the error to throw into the script (runner/errors.ts NotImplementedError).
+   */
+  notImplemented(what: string): Error;
   failTest(reason: string): void;
   instanceStats(): InstanceStats;
   /** Unix ms when the test run started (0 before). */

@@ -10,12 +10,13 @@ import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { GROUP_SEPARATOR, ITERATION_DURATION, ITERATIONS, TAG_CHECK, TAG_GROUP, TAG_SCENARIO } from '../constants';
 import type { Sample, Tags } from '../contract';
-import { describeThrown, ScriptExceptionError, ScriptLoadError, TestAbortedError } from '../errors';
+import { describeThrown, NotImplementedError, ScriptExceptionError, ScriptLoadError, TestAbortedError } from '../errors';
 import { createModules } from '../modules/registry';
 import { createCryptoGlobal } from '../modules/webcrypto';
 import { internTags } from '../metrics/tag-intern';
 import type { ScenarioConfig } from '../options/scenario-config';
 import type { EngineServices } from './engine-services';
+import { sealHostRealm } from './host-guard';
 import { compileModule, LOCAL_GLOBALS, resolveRelative, type CompiledModule } from './script-loader';
 import type { StopSignal } from '../executors/stop-signal';
 
@@ -158,6 +159,8 @@ export class VU {
   private readonly realm: SharedRealm | undefined;
 
   constructor(id: number, engine: EngineServices, entry: CompiledModule, idInTest = id) {
+    // Before any host object reaches a script: no host-realm Function for it to find (host-guard.ts).
+    sealHostRealm();
     this.id = id;
     this.idInTest = idInTest;
     this.engine = engine;
@@ -484,7 +487,7 @@ export class VU {
       });
       return await Promise.race([work, timeout]);
     } catch (err) {
-      if (err instanceof TestAbortedError || (err instanceof Error && err.name === 'SetupTimeoutError') || (err instanceof Error && err.name === 'TeardownTimeoutError')) throw err;
+      if (err instanceof TestAbortedError || err instanceof NotImplementedError || (err instanceof Error && err.name === 'SetupTimeoutError') || (err instanceof Error && err.name === 'TeardownTimeoutError')) throw err;
       if (err && typeof err === 'object' && (err as { name?: string }).name === 'RunnerError') throw err;
       throw new ScriptExceptionError(`${name}() failed: ${describeThrown(err)}`);
     } finally {
@@ -575,7 +578,7 @@ export class VU {
       work.then(
         () => finish('ok'),
         (err: unknown) => {
-          if (err instanceof TestAbortedError) return finish(INTERRUPTED);
+          if (err instanceof TestAbortedError || err instanceof NotImplementedError) return finish(INTERRUPTED);
           if (!settled) this.engine.logger.iterationError(`${describeThrown(err)}${this.scenario ? `  at ${this.scenario.config.exec} (executor=${this.scenario.config.executor}, scenario=${this.scenario.config.name})` : ''}`);
           finish('error');
         },

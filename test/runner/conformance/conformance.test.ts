@@ -77,6 +77,7 @@ const cases: Case[] = [
   { name: 'an unknown executor exits 104', fact: 'k6-semantics.md#executors', script: 'bad-executor-104.js', exit: 104, stderr: ['constant-vuz'] },
   { name: 'a bad duration exits 104 naming the key', fact: 'k6-semantics.md#durations', script: 'bad-duration-104.js', exit: 104, stderr: ['scenarios.s1.duration'] },
   { name: 'a bad scenario name exits 104', fact: 'k6-semantics.md#scenarios', script: 'bad-scenario-name-104.js', exit: 104, stderr: ['bad name!'] },
+  { name: 'an absurd VU count exits 104 at once, naming the field and the limit', fact: 'k6-semantics.md#exit-codes', script: 'absurd-vus-104.js', exit: 104, stderr: ['scenarios.default.vus: 1000000000 VUs is more than the', 'heap limit'] },
   { name: 'an exec function that is not exported exits 104', fact: 'k6-semantics.md#scenarios', script: 'missing-exec-104.js', exit: 104, stderr: ["function 'nope' not found"] },
   { name: 'an invalid custom metric name is a script exception (107)', fact: 'k6-semantics.md#metrics-api', script: 'invalid-metric-name-107.js', exit: 107, stderr: ["invalid metric name 'x'"] },
   { name: 'a remote import other than the pinned k6-utils is refused', fact: 'k6-semantics.md#open-and-sharedarray, #jslib-utils', script: 'remote-import-refused.js', exit: 107, stderr: ['https://example.com/lib.js', 'no network'] },
@@ -169,9 +170,35 @@ const cases: Case[] = [
   { name: 'http_req_failed follows the response callback; null removes it', fact: 'k6-semantics.md#k6-http', script: 'http-failed-callback.js', exit: 0, metrics: { http_reqs: { count: 3 }, http_req_failed: { value: 0.5, passes: 1, fails: 1 } } },
   { name: 'expectedStatuses accepts statuses and {min,max} ranges', fact: 'k6-semantics.md#k6-http', script: 'expected-statuses.js', exit: 0 },
   { name: 'tags.name and the url template set the url tag (URL grouping)', fact: 'k6-semantics.md#system-tags', script: 'url-grouping.js', exit: 0, checksAllPass: true },
+  { name: 'cookies: res.cookies, the per-VU jar reset each iteration, params.cookies/jar, cookieJar() set/delete/clear/cookiesForURL, redirects', source: 'lib/netext/httpext/request.go, js/modules/k6/http/cookiejar.go, internal/js/runner.go (runFn)', script: 'cookies.js', exit: 0, checksAllPass: true, extra: (r) => expect(r.exported!.metrics.checks).toMatchObject({ passes: 22, fails: 0 }) },
+  { name: 'user:pass@host sends Basic auth unless Authorization is set; tags mask the credentials', source: 'lib/netext/httpext/url.go (Clean), request.go (Go http.Client)', script: 'url-basic-auth.js', exit: 0, checksAllPass: true, extra: (r) => {
+      const key = Object.keys(r.exported!.metrics).find((k) => k.startsWith('http_reqs{name:http://****:****@'));
+      expect(key, Object.keys(r.exported!.metrics).join(', ')).toBeDefined();
+      expect(r.exported!.metrics[key!]!.thresholds).toEqual({ 'count==2': false });
+    },
+  },
   { name: 'connection refused gives status 0 and error_code 1212', fact: 'k6-semantics.md#k6-http error codes', script: 'error-code-refused.js', exit: 0, checksAllPass: true },
   { name: 'Response fields: json(), selector, canonical headers, timings (connecting only on a new connection), redirects', fact: 'k6-semantics.md#k6-http', script: 'http-response-fields.js', exit: 0, checksAllPass: true, metrics: { http_reqs: { count: 4 } } },
-  { name: 'synchronous http.get is refused with a message naming http.asyncRequest', fact: 'DESIGN k6-semantics.md#threshold-grammar (async subset)', script: 'sync-http-refused.js', exit: 0, stderr: ['http.get() is synchronous', 'http.asyncRequest'] },
+  {
+    name: 'synchronous http.get stops the run with 107 and one message naming http.asyncRequest (it sent nothing: never exit 0)',
+    fact: 'k6-semantics.md#exit-codes',
+    script: 'sync-http-refused.js',
+    exit: 107,
+    stderr: ['http.get() is synchronous', 'http.asyncRequest', 'does not implement it'],
+    extra: (r) => expect(r.stderr.split('http.get() is synchronous').length - 1).toBe(1),
+  },
+  {
+    name: 'an unimplemented call stops the run with 107 and one message even when the script catches it; teardown runs',
+    fact: 'k6-semantics.md#exit-codes',
+    script: 'not-implemented-caught.js',
+    exit: 107,
+    stderr: ['response.html()', 'does not implement it', 'caught: NotImplementedError', 'TEARDOWN RAN'],
+    extra: (r) => {
+      expect(r.stderr.split('response.html() —').length - 1).toBe(1);
+      expect((r.exported!.metrics.iterations?.count as number | undefined) ?? 0).toBeLessThanOrEqual(1);
+    },
+  },
+  { name: 'an unimplemented call in setup() stops the run with 107 and skips teardown', fact: 'k6-semantics.md#exit-codes', script: 'not-implemented-in-setup.js', exit: 107, stderr: ['http.file()', 'does not implement it'], notStderr: ['TEARDOWN RAN'], extra: (r) => expect(r.stderr.split('http.file() —').length - 1).toBe(1) },
   // ---- summary shapes (k6-semantics.md#summary-data) ----
   {
     name: 'handleSummary gets k6 data and its outputs are written; --summary-export still written',
@@ -230,7 +257,16 @@ const cases: Case[] = [
     ? { name: 'exec.* values: a script reading __ITER is refused in the shared realm (exit 107)', fact: 'k6-semantics.md#k6-execution', script: 'exec-values.js', exit: 107, stderr: ['__ITER', 'K6_OFFLINE_VU_REALM'] }
     : { name: 'exec.* values: scenario, vu ids, __ITER, options, scenario env', fact: 'k6-semantics.md#k6-execution', script: 'exec-values.js', exit: 0, checksAllPass: true },
   { name: "Node's globals are absent and k6's are present", fact: 'k6-semantics.md#sobek', script: 'node-globals-absent.js', exit: 0, checksAllPass: true },
-  { name: 'sleep() in async code fails the iteration with advice', fact: 'k6-semantics.md#sobek (async restrictions)', script: 'sleep-in-async.js', exit: 0, stderr: ['setTimeout'] },
+  {
+    name: 'no object handed to a script leads to the host: constructor chains of globals, modules, responses, metrics, errors and promises never compile code in the host realm',
+    fact: 'k6-semantics.md#sobek',
+    script: 'host-escape-attempts.js',
+    exit: 0,
+    checksAllPass: true,
+    notStderr: ['ESCAPES'],
+    extra: (r) => expect(r.exported!.metrics.escape_attempts!.count as number).toBeGreaterThan(100),
+  },
+  { name: 'sleep() in async code stops the run with 107 and advice (k6-offline cannot block there)', fact: 'k6-semantics.md#sobek (async restrictions)', script: 'sleep-in-async.js', exit: 107, stderr: ['setTimeout', 'does not implement it'] },
   { name: 'groups nest with :: paths and emit group_duration', fact: 'k6-semantics.md#k6-module', script: 'groups-and-checks.js', exit: 0, thresholds: { 'group_duration{group:::outer::inner}': { 'max>=0': false } } },
   { name: 'k6/data, k6/encoding and the k6-utils jslib behave as k6', fact: 'k6-semantics.md#open-and-sharedarray, #jslib-utils', script: 'modules-data-encoding-utils.js', exit: 0, checksAllPass: true },
   { name: 'k6/x/disruptor without a configured fault agent fails clearly', fact: 'k6-semantics.md#disruptor-api', script: 'disruptor-without-agent.js', exit: 0, stderr: ['K6_OFFLINE_FAULT_AGENT_URL'] },

@@ -1,6 +1,8 @@
 /**
  * The loopback HTTP server the conformance scripts call: `/` (200 ok), `/status/<code>`,
- * `/delay/<ms>`, `/json`, `/redirect` (302 to `/`). Binds 127.0.0.1 on port 0.
+ * `/delay/<ms>`, `/json`, `/redirect` (302 to `/`), `/cookies` (sets `a=1` on `/` and an HttpOnly
+ * `b=2` on `/cookies`), `/cookie-redirect` (302 to `/echo` setting `r=1`), `/echo` (the request's
+ * headers as JSON). Binds 127.0.0.1 on port 0.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +21,17 @@ export async function startServer(): Promise<{ base: string; server: Server; clo
       } else if (first === 'json') {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ a: { b: [1, 2] } }));
+      } else if (first === 'cookies') {
+        res.setHeader('set-cookie', ['a=1; Path=/', 'b=2; Path=/cookies; HttpOnly; Max-Age=60']);
+        res.end('ok');
+      } else if (first === 'cookie-redirect') {
+        res.statusCode = 302;
+        res.setHeader('set-cookie', 'r=1; Path=/');
+        res.setHeader('location', '/echo');
+        res.end();
+      } else if (first === 'echo') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ headers: req.headers }));
       } else if (first === 'redirect') {
         res.statusCode = 302;
         res.setHeader('location', '/');

@@ -38,7 +38,26 @@ describe('k6/encoding', () => {
     expect(b64decode(out, enc, 's')).toBe(text);
   });
 
-  it('rejects an unknown encoding', () => expect(() => b64encode('x', 'hex')).toThrow('invalid base64 encoding "hex"'));
+  // k6 v2.2 internal/js/modules/k6/encoding/encoding.go: the `default:` branch of both switches is std.
+  it.each([[null], [undefined], [''], ['hex'], [7]])('encoding %j falls back to std, as k6', (enc) => {
+    expect(b64encode('hello?>', enc)).toBe('aGVsbG8/Pg==');
+    expect(b64decode('aGVsbG8/Pg==', enc, 's')).toBe('hello?>');
+  });
+
+  // Go's encoding/base64 DecodeString: strict alphabet and padding, \r and \n skipped.
+  it.each([
+    ['std without padding', 'aGk', 'std', 0],
+    ['std with the url alphabet', 'aGVsbG8_Pg==', 'std', 7],
+    ['url with the std alphabet', 'aGVsbG8/Pg==', 'url', 7],
+    ['rawstd with padding', 'aGk=', 'rawstd', 3],
+    ['a lone last character', 'aGkxa', 'rawstd', 4],
+    ['padding too early', 'a===', 'std', 1],
+    ['a space', 'aG k', 'std', 2],
+  ])('b64decode refuses %s (%j) with Go’s message', (_t, input, enc, offset) => {
+    expect(() => b64decode(input, enc)).toThrow(`illegal base64 data at input byte ${offset}`);
+  });
+
+  it('b64decode skips line breaks, as Go does', () => expect(b64decode('aGVs\r\nbG8/\nPg==', 'std', 's')).toBe('hello?>'));
   it('decodes to an ArrayBuffer unless format is "s"', () => expect(b64decode('aGk=')).toBeInstanceOf(ArrayBuffer));
 });
 

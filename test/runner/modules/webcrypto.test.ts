@@ -411,3 +411,35 @@ describe('promises settle asynchronously, as WebCrypto requires', () => {
     }
   });
 });
+
+// k6 v2.2 internal/js/modules/k6/webcrypto/jwk.go: importECDSAJWK/importECDHJWK take the curve from
+// `crv` and ignore the algorithm's namedCurve; no JWK importer reads alg, ext, key_ops or use.
+describe('JWK import reads what k6 reads', () => {
+  it.each([
+    ['ECDSA with a namedCurve other than crv', { name: 'ECDSA', namedCurve: 'P-384' }, ['verify'], 'ECDSA'],
+    ['ECDH with a namedCurve other than crv', { name: 'ECDH', namedCurve: 'P-521' }, [], 'ECDH'],
+  ])('%s imports the key on the JWK’s curve (Node refuses it)', async (_t, algorithm, usages, name) => {
+    const pair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const jwk = await webcrypto.subtle.exportKey('jwk', pair.publicKey);
+    const key = (await fast.importKey!('jwk', jwk, algorithm, true, usages)) as webcrypto.CryptoKey;
+    expect(key.algorithm).toMatchObject({ name, namedCurve: 'P-256' });
+    await expect(node.importKey!('jwk', jwk, algorithm, true, usages)).rejects.toMatchObject({ name: 'DataError' });
+  });
+
+  it.each([
+    ['an alg that does not match the hash', { alg: 'HS512' }, true],
+    ['ext false with extractable true', { ext: false }, true],
+    ['key_ops without the usage asked for', { key_ops: ['verify'] }, false],
+    ['a use of enc', { use: 'enc' }, false],
+  ])('an oct key with %s imports (Node refuses it)', async (_t, extra, extractable) => {
+    const jwk = { kty: 'oct', k: 'AAECAwQFBgcICQoLDA0ODw', ...extra };
+    const algorithm = { name: 'HMAC', hash: 'SHA-256' };
+    const key = (await fast.importKey!('jwk', jwk, algorithm, extractable, ['sign'])) as webcrypto.CryptoKey;
+    expect(key.algorithm).toMatchObject({ name: 'HMAC', hash: { name: 'SHA-256' } });
+    await expect(node.importKey!('jwk', jwk, algorithm, extractable, ['sign'])).rejects.toMatchObject({ name: 'DataError' });
+  });
+
+  it('a malformed JWK is still refused with Node’s error', async () => {
+    await expect(fast.importKey!('jwk', { kty: 'EC', crv: 'P-256' }, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify'])).rejects.toMatchObject({ name: 'DataError' });
+  });
+});

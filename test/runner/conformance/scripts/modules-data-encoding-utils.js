@@ -10,6 +10,8 @@ export default function () {
     'shared array frozen': () => Object.isFrozen(users[0]) && users[1].name === 'b',
     'b64 roundtrip': () => encoding.b64decode(encoding.b64encode('héllo'), 'std', 's') === 'héllo',
     'b64 rawurl': () => encoding.b64encode('??>', 'rawurl') === 'Pz8-',
+    // k6 v2.2 internal/js/modules/k6/encoding/encoding.go: an unknown encoding (null here) is std.
+    'b64decode with a null encoding falls back to std': () => encoding.b64decode('aGk=', null, 's') === 'hi',
     'randomIntBetween inclusive': () => { for (let i = 0; i < 200; i++) { const v = randomIntBetween(1, 3); if (v < 1 || v > 3) return false; } return true; },
     'randomItem': () => ['x', 'y'].includes(randomItem(['x', 'y'])),
     'randomString length': () => randomString(12).length === 12,
