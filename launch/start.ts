@@ -18,7 +18,7 @@ import { stopAll } from './processes';
 import { REPO_ROOT, k6Available, runStack } from './stack';
 
 const EXIT_MEANING: Record<number, string> = {
-  0: 'PASS: every SLO held (k6 thresholds and the combined verdict)',
+  0: 'PASS: every SLO held',
   99: 'FAIL: an SLO did not hold (exit 99, as k6)',
   104: 'ERROR: invalid options or thresholds (exit 104)',
   105: 'STOPPED: interrupted (exit 105)',
@@ -99,7 +99,7 @@ async function main(): Promise<number> {
     if (verdict.report) console.log(`report:  ${verdict.report} (open it in a browser)\nverdict: ${verdict.json}`);
     exitCode = runExit(result.exitCode, verdict.code);
     if (exitCode === 99 && result.exitCode === 0) console.log('\nk6\'s thresholds held in every instance, but the combined verdict found an SLO that did not hold (a window, a phase or a tenant above).');
-    console.log(`\n${EXIT_MEANING[exitCode] ?? `FAIL: exit ${exitCode}`}`);
+    console.log(`\n${EXIT_MEANING[exitCode] ?? `FAIL: exit ${exitCode}`}${verdict.code === 2 ? '' : ' (the combined verdict over every instance)'}`);
     if (opts.prometheus) console.log(`time series pushed to ${new URL(opts.prometheus).origin} with testid=${result.testid}`);
     const hint = result.exitCode === 99 ? generatorHintFor(result.summaries) : undefined;
     if (hint) console.log(hint);
