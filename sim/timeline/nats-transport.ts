@@ -63,6 +63,8 @@ export class NatsTransport implements TimelineTransport {
   private wake: (() => void) | null = null;
   private consuming = false;
   private closed = false;
+  /** False between a disconnect and the reconnect: publishes then fail at once instead of piling into the client's reconnect buffer. */
+  private connected = false;
 
   constructor(private readonly o: NatsTransportOptions) {}
 
@@ -73,6 +75,8 @@ export class NatsTransport implements TimelineTransport {
       this.jsm = await this.nc.jetstreamManager({ timeout: timeoutMs });
       this.js = this.nc.jetstream({ timeout: timeoutMs });
       await this.ensureStreams();
+      this.connected = true;
+      void this.watchStatus(this.nc);
     } catch (err) {
       await this.nc?.close().catch(() => {});
       this.nc = null;
@@ -106,6 +110,13 @@ export class NatsTransport implements TimelineTransport {
     });
   }
 
+  private async watchStatus(nc: NatsConnection): Promise<void> {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') this.connected = false;
+      else if (s.type === 'reconnect') this.connected = true;
+    }
+  }
+
   /** Keeps one `consume()` running, restarting it (and re-creating the consumer) when it ends. */
   private async consumeLoop(): Promise<void> {
     if (this.consuming) return;
@@ -131,7 +142,7 @@ export class NatsTransport implements TimelineTransport {
 
   async publish(batch: readonly Envelope[]): Promise<void> {
     const js = this.js;
-    if (!js) throw new Error('not connected');
+    if (!js || !this.connected) throw new Error('not connected (reconnecting)');
     await Promise.all(batch.map((e) => js.publish(`${this.o.subject}.${subjectToken(e.tenant)}.${subjectToken(e.service)}`, sc.encode(encodeEnvelope(e)), { msgID: e.id })));
   }
 

@@ -68,12 +68,13 @@ export async function startTimeline(o: TimelineOptions): Promise<Timeline | null
   new Gauge({ name: 'audit_timeline_buffered', help: 'Audit events waiting in the publisher buffer for the broker.', registers, collect() { this.set(publisher?.buffered ?? 0); } });
   new Gauge({ name: 'audit_timeline_buffer_capacity', help: 'Bound of the publisher buffer (--timeline-buffer).', registers, collect() { this.set(config.timelineBuffer); } });
 
-  let lastError = '';
-  const noteError = (what: string, err: Error): void => {
-    // One line per distinct error, not one per retry; messages never contain the URL's credentials.
+  // One line per distinct error of each side, not one per retry (a 30 s outage would print
+  // hundreds); messages never contain the URL's credentials.
+  const lastError = { publish: '', read: '' };
+  const noteError = (side: 'publish' | 'read', what: string, err: Error): void => {
     const msg = `${what} (${where}): ${err.message}`;
-    if (msg !== lastError) logger.error(msg);
-    lastError = msg;
+    if (msg !== lastError[side]) logger.error(msg);
+    lastError[side] = msg;
   };
   publisher = new TimelinePublisher(
     transport,
@@ -83,14 +84,14 @@ export async function startTimeline(o: TimelineOptions): Promise<Timeline | null
       published: (count, waitS) => {
         published.inc(count);
         publishWait.observe(waitS);
-        if (lastError) {
+        if (lastError.publish) {
           logger.info(`audit timeline: broker at ${where} accepts events again`);
-          lastError = '';
+          lastError.publish = '';
         }
       },
       failed: (err) => {
         publishFailures.inc();
-        noteError('audit timeline: publish failed, retrying', err);
+        noteError('publish', 'audit timeline: publish failed, retrying', err);
       },
     },
     config.timelineBuffer,
@@ -98,13 +99,14 @@ export async function startTimeline(o: TimelineOptions): Promise<Timeline | null
   let stored = 0;
   const ingester = new TimelineIngester(transport, (event) => audit.ingest(event), {
     handled: (outcome, code) => {
+      lastError.read = '';
       ingested.inc({ outcome });
       if (outcome === 'stored') stored++;
       if (code) deadLetters.inc({ code });
     },
     failed: (err) => {
       ingestFailures.inc();
-      noteError('audit timeline: broker read failed, retrying', err);
+      noteError('read', 'audit timeline: broker read failed, retrying', err);
     },
   });
 
