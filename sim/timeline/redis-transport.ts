@@ -75,6 +75,8 @@ export class RedisTransport implements TimelineTransport {
         }),
       ]);
     } catch (err) {
+      // Stop ioredis's background reconnects: the caller gives up on this transport.
+      await this.close();
       throw new Error(`cannot reach Redis at ${where}: ${(err as Error).message.replace(this.o.url, where)}`);
     } finally {
       clearTimeout(timer);

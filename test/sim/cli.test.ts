@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { freePort, startRedis } from './helpers/brokers';
 
 const TSX = ['--import', 'tsx'];
 
@@ -138,6 +139,40 @@ describe('tenant-sim CLI start failures', () => {
     const { code, stderr } = await exitOf(run('sim/cli.ts', ['--api-port', '0', '--authority-port', '0', '--agent-port', '0', '--agent-control-port', '0', '--audit-log', '/nonexistent-dir/audit.jsonl']));
     expect(code).toBe(2);
     expect(stderr).toBe("tenant-sim: cannot open --audit-log '/nonexistent-dir/audit.jsonl' for appending: ENOENT\n");
+  });
+
+  it('with --timeline-transport redis carries audit events through a real Redis to /audit/events', async () => {
+    const redis = await startRedis();
+    const child = run('sim/cli.ts', ['--api-port', '0', '--authority-port', '0', '--agent-port', '0', '--agent-control-port', '0', '--quiet', '--audit-log', '/dev/null', '--timeline-transport', 'redis', '--redis-url', redis.url]);
+    try {
+      const { ready } = await readyLine(child);
+      const token = await fetch(`${ready.authority}/connect/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'tenant-load', client_secret: 'local-dev-secret', tenant: 'tenant-01' }),
+      });
+      expect(token.status).toBe(200);
+      let events: Array<{ action: string; service: string }> = [];
+      for (let i = 0; i < 100 && events.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        events = ((await (await fetch(`${ready.api}/audit/events`, { headers: { authorization: 'Bearer local-admin-token' } })).json()) as { events: typeof events }).events;
+      }
+      expect(events).toEqual([expect.objectContaining({ action: 'token.issued', service: 'authority' })]);
+      expect(await (await fetch(`${ready.api}/metrics`)).text()).toMatch(/^audit_timeline_ingested_total\{outcome="stored"\} 1$/m);
+      child.kill('SIGTERM');
+      expect((await exitOf(child)).code).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await redis.destroy();
+    }
+  });
+
+  it('exits 1 with one line naming the broker, without its password, when --redis-url does not answer', async () => {
+    const port = await freePort();
+    const { code, stderr } = await exitOf(run('sim/cli.ts', ['--api-port', '0', '--authority-port', '0', '--agent-port', '0', '--agent-control-port', '0', '--timeline-transport', 'redis', '--redis-url', `redis://:hunter2@127.0.0.1:${port}`]));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^tenant-sim: cannot start: --timeline-transport redis: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}: .*\\n$`));
+    expect(stderr).not.toContain('hunter2');
   });
 
   it('exits 1 with one line when a port is taken', async () => {
