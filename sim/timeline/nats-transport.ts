@@ -161,9 +161,10 @@ export class NatsTransport implements TimelineTransport {
   }
 
   async ack(deliveries: readonly Delivery[]): Promise<void> {
-    // ackAck waits for the server's confirmation: an ack lost in a restart is a redelivery (which
-    // ingestion de-duplicates), never a silent loss.
-    await Promise.all(deliveries.map((d) => (d.handle as JsMsg).ackAck()));
+    // A plain ack (no confirmation round trip: ackAck per message cost the platform a request
+    // each and stalled its event loop for hundreds of ms when a backlog drained). An ack lost in a
+    // restart means a redelivery after the ack wait, which ingestion de-duplicates by id.
+    for (const d of deliveries) (d.handle as JsMsg).ack();
   }
 
   async deadLetter(delivery: Delivery, reason: string): Promise<void> {

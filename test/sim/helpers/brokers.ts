@@ -20,6 +20,8 @@ export interface Broker {
   start(): Promise<void>;
   /** Stops it and removes its data. */
   destroy(): Promise<void>;
+  /** The server's process id while it runs (benchmarks read its CPU time). */
+  pid(): number | undefined;
 }
 
 function binary(name: string): string {
@@ -95,6 +97,7 @@ async function startBroker(kind: 'redis' | 'nats'): Promise<Broker> {
         c.kill('SIGTERM');
       });
     },
+    pid: () => (child && child.exitCode === null ? child.pid : undefined),
     async destroy() {
       await broker.stop();
       rmSync(dir, { recursive: true, force: true });
