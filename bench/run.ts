@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark part in one run, side by side, written to
  * bench/reports/bench.md (+ .json) with the machine's facts.
  *
- *   npm run bench                      all parts: sim, runner, json-output, e2e, verdict (about 20 minutes)
+ *   npm run bench                      all parts: sim, runner, json-output, e2e, verdict, timeline (about 24 minutes)
  *   npm run bench -- sim runner        only those parts
  *   npm run bench -- e2e --duration 2m --ramp-up 10s --chaos-duration 30s
  *
@@ -15,10 +15,11 @@ import { E2E_BENCH_DEFAULTS, run as runE2e } from './e2e';
 import { writeReport, type BenchSection } from './report';
 import { run as runRunner } from './runner';
 import { run as runSim } from './sim';
+import { run as runTimeline } from './timeline';
 import { run as runVerdict } from './verdict';
 import { run as runJsonOutput } from './json-output';
 
-const PARTS = ['sim', 'runner', 'json-output', 'e2e', 'verdict'] as const;
+const PARTS = ['sim', 'runner', 'json-output', 'e2e', 'verdict', 'timeline'] as const;
 type Part = (typeof PARTS)[number];
 
 function parse(argv: string[]): { parts: Part[]; duration: string; rampUp: string; chaosDuration: string; chaosStart: string } {
@@ -50,6 +51,7 @@ for (const part of args.parts) {
   if (part === 'runner') sections.push(await runRunner());
   if (part === 'verdict') sections.push(await runVerdict());
   if (part === 'json-output') sections.push(await runJsonOutput());
+  if (part === 'timeline') sections.push(...(await runTimeline()));
   if (part === 'e2e') sections.push(await runE2e({ ...E2E_BENCH_DEFAULTS, duration: args.duration, rampUp: args.rampUp, chaosDuration: args.chaosDuration, chaosStart: args.chaosStart }));
 }
 const file = writeReport(join(REPO_ROOT, 'bench/reports/bench'), 'Benchmark report', sections);
