@@ -69,3 +69,58 @@ describe('AuditLog sink failure', () => {
     expect(log.query({ limit: 10 }).events).toHaveLength(4);
   });
 });
+
+describe('AuditLog timeline hook (forwardTo / ingest)', () => {
+  const input = { tenant: 'tenant-01', subject: 's', action: 'data.write', resource: 'policy/p-1', result: 'success' as const, traceId: null };
+  const lines = (): { sink: Writable; written: string[] } => {
+    const written: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        written.push(String(chunk));
+        cb();
+      },
+    });
+    return { sink, written };
+  };
+
+  it('gives every event a unique id and its service, and with a forwarder hands it over instead of storing it', () => {
+    const { sink, written } = lines();
+    const log = new AuditLog(new FakeClock(), sink);
+    const forwarded: Array<{ id: string; service: string }> = [];
+    log.forwardTo((e) => forwarded.push(e));
+    const a = log.record(input);
+    const b = log.record(input);
+    expect(a.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.id).not.toBe(b.id);
+    expect(forwarded).toEqual([a, b]);
+    expect(a.service).toBe('policy');
+    expect(log.query({ limit: 10 }).events).toEqual([]);
+    expect(written).toEqual([]);
+  });
+
+  it('stores and writes an ingested event once however often its id is delivered', () => {
+    const { sink, written } = lines();
+    const log = new AuditLog(new FakeClock(), sink);
+    const event = { ...input, id: 'evt-1', time: '2026-06-01T12:00:00.000Z', service: 'policy' };
+    expect(log.ingest(event)).toBe(true);
+    expect(log.ingest({ ...event })).toBe(false);
+    expect(log.query({ limit: 10 }).events).toEqual([event]);
+    expect(written).toHaveLength(1);
+  });
+
+  it('remembers the last `dedupeWindow` ids, forgetting the oldest first', () => {
+    const log = new AuditLog(new FakeClock(), null, () => {}, 100, 3);
+    const ev = (id: string) => ({ ...input, id, time: '2026-06-01T12:00:00.000Z', service: 'policy' });
+    for (const id of ['a', 'b', 'c', 'd']) expect(log.ingest(ev(id))).toBe(true);
+    expect(log.ingest(ev('d'))).toBe(false);
+    expect(log.ingest(ev('b'))).toBe(false);
+    expect(log.ingest(ev('a'))).toBe(true); // past the window of 3
+  });
+
+  it('answers `since` by the event time an ingested event carries', () => {
+    const log = new AuditLog(new FakeClock(), null);
+    log.ingest({ ...input, id: 'old', time: '2026-06-01T11:00:00.000Z', service: 'policy' });
+    log.ingest({ ...input, id: 'new', time: '2026-06-01T12:00:00.000Z', service: 'policy' });
+    expect(log.query({ limit: 10, since: Date.parse('2026-06-01T11:30:00Z') }).events.map((e) => e.id)).toEqual(['new']);
+  });
+});
