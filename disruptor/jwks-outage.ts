@@ -20,6 +20,8 @@ export interface OutageShape {
   fault?: ChaosFault;
   delayMs?: number;
   errorRate?: number;
+  /** Paths left alone (CHAOS_ROTATE: the token and rotation endpoints). */
+  exclude?: string;
 }
 
 export function jwksOutageFault(opts: OutageShape): HttpFault {
@@ -35,6 +37,7 @@ export function jwksOutageFault(opts: OutageShape): HttpFault {
           : shape === 'blackhole'
             ? { blackhole: true, port: opts.port }
             : { reset: true, port: opts.port };
+  if (opts.exclude) fault.exclude = opts.exclude;
   return assertHttpFault(fault, { agentFields: agentOnly });
 }
 

@@ -31,6 +31,8 @@ export interface StartOptions {
   chaosDuration: string;
   /** The outage's shape (the bundle's CHAOS_FAULT). */
   chaosFault: ChaosFaultShape;
+  /** Rotate the Authority's signing key mid-outage (the bundle's CHAOS_ROTATE=on). */
+  chaosRotate: boolean;
   /** Read share of the mix, 0..1. */
   readRatio: number;
   engine: Engine;
@@ -66,6 +68,7 @@ export const DEFAULT_START_OPTIONS: Readonly<StartOptions> = Object.freeze({
   chaosStart: '30s',
   chaosDuration: '30s',
   chaosFault: 'error',
+  chaosRotate: false,
   readRatio: 0.9,
   engine: 'auto',
   instances: 'auto',
@@ -97,6 +100,8 @@ Options:
   --chaos-fault SHAPE   error | blackhole | delay | reset | flaky (default ${DEFAULT_START_OPTIONS.chaosFault}): what the
                           Authority's clients see; blackhole and reset run the agent bundle
                           (xk6-disruptor cannot inject them); flaky only with --chaos fallback
+  --chaos-rotate        rotate the Authority's signing key mid-outage: new-kid tokens must fail
+                          closed (401, counted on their own) until the JWKS is back, then pass
   --read-ratio R        read share 0..1 (default ${DEFAULT_START_OPTIONS.readRatio})
   --engine E            auto | offline | k6 (default ${DEFAULT_START_OPTIONS.engine})
   --instances N         runner processes 1..4, each running its k6 execution segment
@@ -165,6 +170,7 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
         'chaos-start': { type: 'string' },
         'chaos-duration': { type: 'string' },
         'chaos-fault': { type: 'string' },
+        'chaos-rotate': { type: 'boolean' },
         'read-ratio': { type: 'string' },
         engine: { type: 'string' },
         instances: { type: 'string' },
@@ -231,6 +237,7 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
   opts.chaosDuration = duration('chaos-duration', 1_000) ?? opts.chaosDuration;
   opts.chaos = oneOf('chaos', CHAOS_MODES) ?? opts.chaos;
   opts.chaosFault = oneOf('chaos-fault', CHAOS_FAULT_SHAPES) ?? opts.chaosFault;
+  if (values['chaos-rotate'] === true) opts.chaosRotate = true;
   if (opts.chaosFault === 'flaky' && opts.chaos === 'expiry') {
     problems.push("--chaos-fault: flaky cannot be judged with --chaos expiry (a JWKS that still answers some of the time keeps the platform's keys fresh); use --chaos fallback or another shape");
   }

@@ -121,6 +121,8 @@ export function bundleEnv(
     CHAOS_START: opts.chaosStart,
     CHAOS_DURATION: opts.chaosDuration,
     ...(opts.chaosFault !== 'error' ? { CHAOS_FAULT: opts.chaosFault } : {}),
+    // The Authority's admin endpoint (through the agent; the outage leaves it alone).
+    ...(opts.chaosRotate && opts.chaos !== 'off' ? { CHAOS_ROTATE: 'on', CHAOS_ROTATE_TOKEN: secrets.adminToken } : {}),
     ...(opts.chaos === 'expiry' ? { SLO_RECOVERY_TIME: recoveryTime(opts) } : {}),
     SUMMARY_JSON: files.summaryJson,
     JUNIT_XML: files.junitXml,

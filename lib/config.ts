@@ -92,6 +92,11 @@ export interface Config {
     delayMs: number;
     /** `flaky`: the share of requests answered with the error (CHAOS_ERROR_RATE). */
     errorRate: number;
+    /**
+     * CHAOS_ROTATE=on: the Authority's signing key is rotated mid-outage (POST `rotateUrl` with
+     * `rotateToken`), and a token of the new key is probed until it passes after the outage.
+     */
+    rotate: { url: string; token: string } | undefined;
     marginMs: number;
   };
   faultAgent: { url: string; token: string };
@@ -323,6 +328,9 @@ export function loadConfig(env: Env, profile: Profile, read: FileReader): Config
   const errorRate = r.fraction('CHAOS_ERROR_RATE', DEFAULTS.CHAOS_ERROR_RATE, { exclusiveMin: true });
   if (r.has('CHAOS_DELAY') && fault !== 'delay') r.problem('CHAOS_DELAY', `applies only to CHAOS_FAULT=delay (CHAOS_FAULT is '${fault}')`);
   if (r.has('CHAOS_ERROR_RATE') && fault !== 'flaky') r.problem('CHAOS_ERROR_RATE', `applies only to CHAOS_FAULT=flaky (CHAOS_FAULT is '${fault}'; error answers every request)`);
+  const rotateOn = r.oneOf('CHAOS_ROTATE', ['on', 'off'] as const, 'off') === 'on';
+  const rotateUrl = r.url('CHAOS_ROTATE_URL', `${authUrl}/admin/keys/rotate`);
+  const rotateToken = r.secret('CHAOS_ROTATE_TOKEN', DEFAULTS.ADMIN_TOKEN);
   if (chaosEnabled && fault === 'flaky' && expect === 'expiry') {
     r.problem('CHAOS_FAULT', "flaky cannot be judged with CHAOS_EXPECT=expiry: a JWKS that still answers some of the time keeps the platform's keys fresh, so whether they ever expire is chance; use CHAOS_EXPECT=fallback, or CHAOS_FAULT=error|blackhole|delay|reset");
   }
@@ -397,7 +405,7 @@ export function loadConfig(env: Env, profile: Profile, read: FileReader): Config
     preAllocatedVUs,
     maxVUs,
     requestTimeoutMs,
-    chaos: { enabled: chaosEnabled, startMs: chaosStartMs, durationMs: chaosDurationMs, expect, service, namespace, port, errorCode, fault, delayMs, errorRate, marginMs },
+    chaos: { enabled: chaosEnabled, startMs: chaosStartMs, durationMs: chaosDurationMs, expect, service, namespace, port, errorCode, fault, delayMs, errorRate, rotate: chaosEnabled && rotateOn ? { url: rotateUrl, token: rotateToken } : undefined, marginMs },
     faultAgent: { url: faultAgentUrl, token: faultAgentToken },
     audit: { url: auditUrl, token: auditToken, kind: auditKind, lokiQuery },
     prometheusUrl,

@@ -25,6 +25,12 @@ export const METRIC = {
   authDegradedEvents: 'chaos_auth_degraded_events',
   /** Counter: expected alerts seen firing (teardown, expiry mode with PROMETHEUS_URL). */
   alertsFired: 'chaos_alerts_fired',
+  /** Counter: signing-key rotations the bundle triggered mid-outage (CHAOS_ROTATE=on). */
+  keyRotations: 'chaos_key_rotations',
+  /** Counter: requests with a token of the rotated-in key refused 401 (expected while the JWKS is unreachable). */
+  newKidRejected: 'chaos_new_kid_rejected',
+  /** Counter: requests with a token of the rotated-in key accepted once the JWKS was back. */
+  newKidAccepted: 'chaos_new_kid_accepted',
 } as const;
 
 /** Types of the metrics thresholds select (built-in and custom), for grammar checks. */
@@ -40,6 +46,9 @@ export const METRIC_TYPES: Readonly<Record<string, MetricType>> = {
   [METRIC.faultWitness]: 'counter',
   [METRIC.authDegradedEvents]: 'counter',
   [METRIC.alertsFired]: 'counter',
+  [METRIC.keyRotations]: 'counter',
+  [METRIC.newKidRejected]: 'counter',
+  [METRIC.newKidAccepted]: 'counter',
 };
 
 /** Alerts that prove the cache expired (ops/ Prometheus rules). */

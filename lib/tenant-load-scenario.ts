@@ -18,6 +18,7 @@ import { uuidv4 } from 'https://jslib.k6.io/k6-utils/1.6.0/index.js';
 import type { FaultInjector } from '../disruptor/fault-injector';
 import { jwksOutageFault, xk6ShapeProblem } from '../disruptor/jwks-outage';
 import { ConfigError } from './config-error';
+import { rotateAndProbe, rotationExclude } from './key-rotation';
 import type { SloRow } from '../thresholds/build-thresholds';
 import { CHAOS_SCENARIO, LOAD_SCENARIO, NOISY_SCENARIO, buildLoadThresholds } from '../thresholds/build-thresholds';
 import { firedAlerts } from './alert-evidence';
@@ -46,6 +47,8 @@ import { TenantPicker } from './tenant-weights';
 
 /** Time the chaos scenario gets beyond CHAOS_DURATION: agent attach (xk6 injectTimeout 30 s) and read-back. */
 export const CHAOS_SETUP_ALLOWANCE_MS = 60_000;
+/** CHAOS_ROTATE=on: the key rotation and new-kid probe (lib/key-rotation.ts). */
+export const ROTATE_SCENARIO = 'jwks_rotate';
 
 export interface LoadScenarioInput {
   bundle: string;
@@ -128,6 +131,18 @@ export function buildLoadOptions(cfg: Config, rows: { thresholds: Options['thres
       gracefulStop: '30s',
     };
   }
+  if (cfg.chaos.enabled && cfg.chaos.rotate) {
+    const half = Math.floor(cfg.chaos.durationMs / 2);
+    scenarios[ROTATE_SCENARIO] = {
+      executor: 'shared-iterations',
+      exec: 'jwksRotate',
+      vus: 1,
+      iterations: 1,
+      startTime: formatDuration(cfg.chaos.startMs + half),
+      maxDuration: formatDuration(cfg.chaos.durationMs - half + cfg.chaos.marginMs + cfg.slo.recoveryMs + CHAOS_SETUP_ALLOWANCE_MS),
+      gracefulStop: '30s',
+    };
+  }
   const cloud: Record<string, unknown> = { name: cfg.cloud.name };
   if (cfg.cloud.projectID !== undefined) cloud.projectID = cfg.cloud.projectID;
   if (cfg.cloud.stackID !== undefined) cloud.stackID = cfg.cloud.stackID;
@@ -150,6 +165,7 @@ export interface LoadScenario {
   tenantLoad: (data: SetupData) => Promise<void>;
   noisyLoad: (data: SetupData) => Promise<void>;
   jwksChaos: () => Promise<void>;
+  jwksRotate: () => Promise<void>;
   teardown: (data: SetupData) => Promise<void>;
   handleSummary: (data: SummaryData) => Record<string, string>;
 }
@@ -219,11 +235,17 @@ export function createLoadScenario(input: LoadScenarioInput): LoadScenario {
     async jwksChaos(): Promise<void> {
       const injector = input.injector(cfg);
       const c = cfg.chaos;
-      const fault = jwksOutageFault({ port: c.port, errorCode: c.errorCode, fault: c.fault, delayMs: c.delayMs, errorRate: c.errorRate });
+      const fault = jwksOutageFault({ port: c.port, errorCode: c.errorCode, fault: c.fault, delayMs: c.delayMs, errorRate: c.errorRate, exclude: rotationExclude(cfg) });
       log.info(`jwks_chaos: injecting the JWKS outage (${c.fault}) through ${injector.backend} for ${formatDuration(c.durationMs)}`);
       const witness = await injector.inject(fault, cfg.chaos.durationMs);
       faultWitness.add(witness.witnessed ? 1 : 0, { backend: witness.backend, source: 'chaos' });
       (witness.witnessed ? log.info : log.error)(`jwks_chaos: ${witness.detail}`);
+    },
+
+    async jwksRotate(): Promise<void> {
+      // Started at the outage's midpoint: the outage ends half its length from now.
+      const outageEnd = nowMs() + (cfg.chaos.durationMs - Math.floor(cfg.chaos.durationMs / 2));
+      await rotateAndProbe(cfg, outageEnd, outageEnd + cfg.chaos.marginMs + cfg.slo.recoveryMs);
     },
 
     async teardown(data: SetupData): Promise<void> {

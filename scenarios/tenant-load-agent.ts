@@ -17,5 +17,6 @@ export const setup = scenario.setup;
 export const tenantLoad = scenario.tenantLoad;
 export const noisyLoad = scenario.noisyLoad;
 export const jwksChaos = scenario.jwksChaos;
+export const jwksRotate = scenario.jwksRotate;
 export const teardown = scenario.teardown;
 export const handleSummary = scenario.handleSummary;

@@ -186,6 +186,14 @@ export function loadSloRows(cfg: Config): SloRow[] {
       { id: 'fault_witness', title: 'fault witnessed (the outage really happened)', key: METRIC.faultWitness, expression: 'count>0', stat: 'count', unit: 'count', role: 'evidence' },
       { id: 'audit_degraded', title: 'auth.degraded audit events in the outage window', key: METRIC.authDegradedEvents, expression: 'count>0', stat: 'count', unit: 'count', role: 'evidence' },
     );
+    if (chaos.rotate) {
+      // CHAOS_ROTATE=on: the new-kid 401s are expected, counted on their own, never API errors.
+      rows.push(
+        { id: 'key_rotated', title: 'signing key rotated mid-outage', key: METRIC.keyRotations, expression: 'count>0', stat: 'count', unit: 'count', role: 'evidence' },
+        { id: 'new_kid_rejected', title: 'new-kid token refused 401 while the JWKS was unreachable (expected)', key: `${METRIC.newKidRejected}{phase:chaos}`, expression: 'count>0', stat: 'count', unit: 'count', role: 'evidence' },
+        { id: 'new_kid_accepted', title: 'new-kid token accepted after the outage (one refetch)', key: METRIC.newKidAccepted, expression: 'count>0', stat: 'count', unit: 'count', role: 'evidence' },
+      );
+    }
   }
   return rows;
 }

@@ -199,8 +199,8 @@ describe('bundle contract', () => {
   });
 
   it.each([
-    ['tenant-load', ['handleSummary', 'jwksChaos', 'noisyLoad', 'options', 'setup', 'teardown', 'tenantLoad']],
-    ['tenant-load-agent', ['handleSummary', 'jwksChaos', 'noisyLoad', 'options', 'setup', 'teardown', 'tenantLoad']],
+    ['tenant-load', ['handleSummary', 'jwksChaos', 'jwksRotate', 'noisyLoad', 'options', 'setup', 'teardown', 'tenantLoad']],
+    ['tenant-load-agent', ['handleSummary', 'jwksChaos', 'jwksRotate', 'noisyLoad', 'options', 'setup', 'teardown', 'tenantLoad']],
     ['tenant-smoke', ['handleSummary', 'options', 'setup', 'tenantSmoke']],
   ])('%s exports the lifecycle and exec functions', (name, exports) => {
     expect(exportedNames(bundles[name]!.ast)).toEqual(exports);

@@ -42,7 +42,8 @@ interface VerdictSlo {
 const SLO_READ_P95_MS = 300;
 
 const stories: Array<[string, StartOptions]> = [
-  ['blackhole, fallback', { ...FALLBACK, chaosFault: 'blackhole', outDir: 'out/e2e/shape-blackhole' }],
+  // With the key rotated mid-outage (CHAOS_ROTATE=on): new-kid tokens fail closed, then pass.
+  ['blackhole, fallback, key rotated mid-outage', { ...FALLBACK, chaosFault: 'blackhole', chaosRotate: true, outDir: 'out/e2e/shape-blackhole' }],
   ['delay, fallback', { ...FALLBACK, chaosFault: 'delay', outDir: 'out/e2e/shape-delay' }],
   ['flaky, fallback', { ...FALLBACK, chaosFault: 'flaky', outDir: 'out/e2e/shape-flaky' }],
   ['reset, expiry', { ...EXPIRY, chaosFault: 'reset', outDir: 'out/e2e/shape-reset' }],
@@ -68,7 +69,8 @@ describe.each(stories)('a JWKS outage shaped %s', (_name, opts) => {
         ['baseline', 'chaos', 'recovery']
           .map((p) => `${p}: error rate ${((fig(p, 'error rate')?.value ?? NaN) * 100).toFixed(2)} %, read p95 ${(fig(p, 'read p(95)')?.value ?? NaN).toFixed(1)} ms (${fig(p, 'read p(95)')?.samples ?? 0} reads)`)
           .join('; ') +
-        `; 401s ${run.evidence?.status401}, 5xx ${run.evidence?.status5xx}; fault witness ${m('chaos_fault_witness', 'count')}; auth.degraded ${run.evidence?.degradedEvents}`,
+        `; 401s ${run.evidence?.status401}, 5xx ${run.evidence?.status5xx}; fault witness ${m('chaos_fault_witness', 'count')}; auth.degraded ${run.evidence?.degradedEvents}` +
+        (opts.chaosRotate ? `; new-kid 401s during the outage ${m('chaos_new_kid_rejected{phase:chaos}', 'count')}, new-kid accepted after it ${m('chaos_new_kid_accepted', 'count')}` : ''),
     );
   });
   afterAll(async () => run?.stop());
@@ -84,6 +86,14 @@ describe.each(stories)('a JWKS outage shaped %s', (_name, opts) => {
     expect(summary.k6.metrics['http_reqs{traffic:api,phase:chaos}']?.values.count).toBeGreaterThan(0);
     expect(run.evidence?.status5xx).toBe(0);
   });
+
+  if (opts.chaosRotate) {
+    it('rotated the key mid-outage: new-kid tokens failed closed during it (an expected count of their own) and passed after it', () => {
+      expect(summary.k6.metrics['chaos_key_rotations']?.values.count).toBe(1);
+      expect(summary.k6.metrics['chaos_new_kid_rejected{phase:chaos}']?.values.count).toBeGreaterThan(0);
+      expect(summary.k6.metrics['chaos_new_kid_accepted']?.values.count).toBe(1);
+    });
+  }
 
   if (opts.chaos === 'fallback') {
     it('keeps serving on cached keys: error rate under 1 % and read p95 within the SLO during the outage', () => {

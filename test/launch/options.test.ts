@@ -34,8 +34,8 @@ describe('parseStartArgs', () => {
 
   it('reads every flag', () => {
     expect(
-      parse(['--rate', '800', '--duration', '40s', '--ramp-up', '5s', '--tenants', '12', '--chaos', 'expiry', '--chaos-start', '10s', '--chaos-duration', '15s', '--chaos-fault', 'reset', '--read-ratio', '0.8', '--engine', 'offline', '--instances', '3', '--out', 'x', '--quiet']),
-    ).toEqual({ rate: 800, duration: '40s', rampUp: '5s', tenants: 12, chaos: 'expiry', chaosStart: '10s', chaosDuration: '15s', chaosFault: 'reset', readRatio: 0.8, engine: 'offline', instances: 3, outDir: 'x', quiet: true, tenantWeights: undefined, noisy: undefined, degrade: [] });
+      parse(['--rate', '800', '--duration', '40s', '--ramp-up', '5s', '--tenants', '12', '--chaos', 'expiry', '--chaos-start', '10s', '--chaos-duration', '15s', '--chaos-fault', 'reset', '--chaos-rotate', '--read-ratio', '0.8', '--engine', 'offline', '--instances', '3', '--out', 'x', '--quiet']),
+    ).toEqual({ rate: 800, duration: '40s', rampUp: '5s', tenants: 12, chaos: 'expiry', chaosStart: '10s', chaosDuration: '15s', chaosFault: 'reset', chaosRotate: true, readRatio: 0.8, engine: 'offline', instances: 3, outDir: 'x', quiet: true, tenantWeights: undefined, noisy: undefined, degrade: [] });
   });
 
   it('reads the noisy neighbour, tenant weights and repeated --degrade', () => {

@@ -108,3 +108,12 @@ describe('outage shapes (--chaos-fault)', () => {
     expect(bundleEnv(DEFAULT_START_OPTIONS, urls, secrets, { summaryJson: 's', junitXml: 'j' }).CHAOS_FAULT).toBeUndefined();
   });
 });
+
+describe('--chaos-rotate', () => {
+  it('passes CHAOS_ROTATE=on and the run\'s admin token to the bundle, only with an outage', () => {
+    const env = bundleEnv({ ...DEFAULT_START_OPTIONS, chaosRotate: true }, urls, secrets, { summaryJson: 's', junitXml: 'j' });
+    expect([env.CHAOS_ROTATE, env.CHAOS_ROTATE_TOKEN]).toEqual(['on', 'admin-xyz']);
+    expect(bundleEnv({ ...DEFAULT_START_OPTIONS, chaosRotate: true, chaos: 'off' }, urls, secrets, { summaryJson: 's', junitXml: 'j' }).CHAOS_ROTATE).toBeUndefined();
+    expect(bundleEnv(DEFAULT_START_OPTIONS, urls, secrets, { summaryJson: 's', junitXml: 'j' }).CHAOS_ROTATE).toBeUndefined();
+  });
+});

@@ -632,3 +632,22 @@ describe('outage shapes at init', () => {
     expect(() => agentScenario({ ...COMPRESSED, CHAOS_FAULT: 'blackhole' })).not.toThrow();
   });
 });
+
+describe('CHAOS_ROTATE=on', () => {
+  it('adds the jwks_rotate scenario at the outage midpoint and its three evidence thresholds', () => {
+    const s = agentScenario({ ...COMPRESSED, CHAOS_ROTATE: 'on' });
+    expect(s.options.scenarios?.jwks_rotate).toMatchObject({ executor: 'shared-iterations', exec: 'jwksRotate', vus: 1, iterations: 1, startTime: '17500ms' });
+    expect(Object.keys(s.options.thresholds ?? {})).toEqual(expect.arrayContaining(['chaos_key_rotations', 'chaos_new_kid_rejected{phase:chaos}', 'chaos_new_kid_accepted']));
+    const off = agentScenario(COMPRESSED);
+    expect(off.options.scenarios?.jwks_rotate).toBeUndefined();
+    expect(Object.keys(off.options.thresholds ?? {})).not.toContain('chaos_new_kid_accepted');
+  });
+
+  it('keeps the token and rotation endpoints out of the injected fault', async () => {
+    const platform = fakePlatform();
+    fakeK6.handler = platform.handler;
+    await agentScenario({ ...COMPRESSED, CHAOS_ROTATE: 'on' }).jwksChaos();
+    const post = fakeK6.requests.find((r) => r.url.endsWith('/v1/faults/http'));
+    expect(JSON.parse(String(post?.body)).fault).toMatchObject({ errorRate: 1, exclude: '/connect/token,/admin/keys/rotate' });
+  });
+});
