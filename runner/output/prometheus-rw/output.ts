@@ -74,6 +74,8 @@ export class RemoteWriteOutput implements Output {
   /** Frozen (interned) tag sets → their series by metric name, skipping the key build. */
   private readonly byTags = new WeakMap<object, Map<string, Series>>();
   private dirty: Series[] = [];
+  private lastTags: Tags | undefined;
+  private lastByName: Map<string, Series> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private readonly dispatcher: Agent;
@@ -104,10 +106,19 @@ export class RemoteWriteOutput implements Output {
 
   readonly addSample = (metric: MetricInfo, value: number, tags: Tags, time: number): void => {
     let byName: Map<string, Series> | undefined;
-    const frozen = Object.isFrozen(tags);
+    let frozen = false;
     let s: Series | undefined;
-    if (frozen) {
-      byName = this.byTags.get(tags);
+    // The ~13 samples of one HTTP request share one (frozen) tag object.
+    if (tags === this.lastTags) {
+      byName = this.lastByName;
+      frozen = byName !== undefined;
+      s = byName?.get(metric.name);
+    } else {
+      frozen = Object.isFrozen(tags);
+      if (frozen) byName = this.byTags.get(tags);
+      if (frozen && byName === undefined) this.byTags.set(tags, (byName = new Map()));
+      this.lastTags = tags;
+      this.lastByName = byName;
       s = byName?.get(metric.name);
     }
     if (s === undefined) {
@@ -122,10 +133,7 @@ export class RemoteWriteOutput implements Output {
         s = { metric, labels: labelsOf(tags), sink: this.newSink(metric), latest: -1, dirty: false };
         this.series.set(key, s);
       }
-      if (frozen) {
-        if (byName === undefined) this.byTags.set(tags, (byName = new Map()));
-        byName.set(metric.name, s);
-      }
+      if (frozen) byName!.set(metric.name, s);
     }
     if (s.sink instanceof NativeHistogram) s.sink.observe(adapt(metric.contains, value));
     else s.sink.add(value);
