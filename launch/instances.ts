@@ -81,11 +81,11 @@ export function outputArgs(plan: InstancePlan, prometheus: string | undefined, t
   return args;
 }
 
-/** The remote-write variables of `--prometheus` (k6's names; p95 and p99 for the dashboard's row). */
+/** The remote-write variables of `--prometheus` (k6's names; p95 and p99 for the dashboard's row; series end with the run). */
 export function remoteWriteEnv(prometheus: string | undefined): Record<string, string> {
   return prometheus === undefined
     ? {}
-    : { K6_PROMETHEUS_RW_SERVER_URL: prometheus, K6_PROMETHEUS_RW_PUSH_INTERVAL: '5s', K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),avg,max' };
+    : { K6_PROMETHEUS_RW_SERVER_URL: prometheus, K6_PROMETHEUS_RW_PUSH_INTERVAL: '5s', K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),avg,max', K6_PROMETHEUS_RW_STALE_MARKERS: 'true' };
 }
 
 /**

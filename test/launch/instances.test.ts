@@ -68,7 +68,7 @@ describe('time-series outputs of each instance', () => {
     const url = 'http://127.0.0.1:9090/api/v1/write';
     expect(outputArgs(planInstances(1, '/o')[0]!, url, 'run-1')).toEqual(['--out', `json=${join('/o', 'results.json.gz')}`, '--out', 'experimental-prometheus-rw', '--tag', 'testid=run-1']);
     expect(outputArgs(planInstances(2, '/o')[1]!, url, 'run-1')).toEqual(['--out', `json=${join('/o', 'results-2.json.gz')}`, '--out', 'experimental-prometheus-rw', '--tag', 'testid=run-1', '--tag', 'instance_id=2']);
-    expect(remoteWriteEnv(url)).toEqual({ K6_PROMETHEUS_RW_SERVER_URL: url, K6_PROMETHEUS_RW_PUSH_INTERVAL: '5s', K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),avg,max' });
+    expect(remoteWriteEnv(url)).toEqual({ K6_PROMETHEUS_RW_SERVER_URL: url, K6_PROMETHEUS_RW_PUSH_INTERVAL: '5s', K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),avg,max', K6_PROMETHEUS_RW_STALE_MARKERS: 'true' });
   });
 });
 

@@ -3,7 +3,8 @@
  * (k6 `internal/output/prometheusrw/remotewrite/config.go`, v1.x): SERVER_URL
  * (`http://localhost:9090/api/v1/write`), PUSH_INTERVAL (5s), TREND_STATS (`p(99)`),
  * TREND_AS_NATIVE_HISTOGRAM (false), HEADERS_<Name> and HTTP_HEADERS (`k:v,k:v`), USERNAME /
- * PASSWORD (basic auth when USERNAME is set), BEARER_TOKEN, INSECURE_SKIP_TLS_VERIFY. Read from
+ * PASSWORD (basic auth when USERNAME is set), BEARER_TOKEN, INSECURE_SKIP_TLS_VERIFY,
+ * STALE_MARKERS (false). Read from
  * the runner's own environment. Every bad value names its variable and the allowed values.
  */
 import { parseK6Duration as parseDuration } from '../../../contracts/duration';
@@ -26,6 +27,8 @@ export interface RemoteWriteConfig {
   trendAsNativeHistogram: boolean;
   headers: Record<string, string>;
   insecureSkipTLSVerify: boolean;
+  /** K6_PROMETHEUS_RW_STALE_MARKERS: mark every series stale at the end of the run (k6 default false). */
+  staleMarkers: boolean;
 }
 
 /** Go's strconv.ParseBool, which k6's envconfig uses. */
@@ -77,6 +80,7 @@ export function readRemoteWriteConfig(env: Readonly<Record<string, string | unde
   }
 
   const native = get('TREND_AS_NATIVE_HISTOGRAM');
+  const stale = get('STALE_MARKERS');
   const insecure = get('INSECURE_SKIP_TLS_VERIFY');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
@@ -107,6 +111,7 @@ export function readRemoteWriteConfig(env: Readonly<Record<string, string | unde
     trendAsNativeHistogram: native === undefined || native === '' ? false : parseGoBool('K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM', native),
     headers,
     insecureSkipTLSVerify: insecure === undefined || insecure === '' ? false : parseGoBool('K6_PROMETHEUS_RW_INSECURE_SKIP_TLS_VERIFY', insecure),
+    staleMarkers: stale === undefined || stale === '' ? false : parseGoBool('K6_PROMETHEUS_RW_STALE_MARKERS', stale),
   };
 }
 

@@ -192,6 +192,10 @@ export class RemoteWriteOutput implements Output {
   private async flush(): Promise<void> {
     const series = this.takeDirty();
     if (series.length === 0) return;
+    await this.push(series);
+  }
+
+  private async push(series: readonly PushSeries[]): Promise<void> {
     const body = encodePush(series);
     try {
       const res = await request(this.config.serverUrl, {
@@ -212,11 +216,23 @@ export class RemoteWriteOutput implements Output {
     }
   }
 
+  /** Every series marked stale one millisecond from now (k6's staleMarkers, for STALE_MARKERS=true). */
+  staleMarkers(now = Date.now()): PushSeries[] {
+    const out: PushSeries[] = [];
+    for (const s of this.series.values()) {
+      const encoded = (s.encoded ??= this.namesOf(s).map((n) => encodeLabels(withName(s.labels, n))));
+      for (const labels of encoded) out.push({ labels, value: 0, timestamp: Math.floor(now) + 1, stale: true });
+    }
+    return out;
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.inFlight;
     await this.flush();
+    // As k6: the end of the run ends the series at once instead of after Prometheus' 5 min lookback.
+    if (this.config.staleMarkers && this.series.size > 0) await this.push(this.staleMarkers());
     await this.dispatcher.close().catch(() => undefined);
     if (this.counts.seriesDropped > 0) {
       this.params.logger.log('warn', `Prometheus remote write: ${this.counts.seriesDropped} samples of new series were not sent: more than ${MAX_SERIES} series (metric × tag set)`);

@@ -92,14 +92,21 @@ export interface PushSeries {
   value: number;
   timestamp: number;
   histogram?: WireHistogram;
+  /** A stale marker instead of `value` (Prometheus' StaleNaN). */
+  stale?: boolean;
 }
+
+/** Prometheus' stale marker, the NaN 0x7ff0000000000002, as a little-endian double: written as raw bytes so no NaN canonicalisation can change it. */
+const STALE_NAN = new Uint8Array([0x02, 0, 0, 0, 0, 0, 0xf0, 0x7f]);
 
 /** The snappy-compressed WriteRequest of one push. */
 export function encodePush(series: readonly PushSeries[]): Uint8Array {
   const w = protobuf.Writer.create();
   for (const s of series) {
     w.uint32(10).fork().raw(s.labels);
-    if (s.histogram !== undefined) {
+    if (s.stale === true) {
+      w.uint32(18).fork().uint32(9).raw(STALE_NAN).uint32(16).int64(s.timestamp).ldelim();
+    } else if (s.histogram !== undefined) {
       w.uint32(34);
       Histogram.encodeDelimited(s.histogram, w);
     } else {

@@ -20,6 +20,7 @@ let prom: LivePrometheus;
 let promNative: LivePrometheus;
 let run: CliResult;
 let runNative: CliResult;
+let runStale: CliResult;
 
 const context = (r: CliResult, p?: LivePrometheus): string => `exit ${r.code}\nstderr:\n${r.stderr}${p ? `\nprometheus:\n${p.log()}` : ''}`;
 const exported = (r: CliResult, name: string): Record<string, number> => r.exported!.metrics[name] as Record<string, number>;
@@ -46,8 +47,9 @@ beforeAll(async () => {
   app = a;
   prom = p1;
   promNative = p2;
-  [run, runNative] = await Promise.all([
+  [run, runStale, runNative] = await Promise.all([
     runCli('outputs-http.js', ['-e', `BASE=${app.base}`, '--tag', 'testid=floats', '-o', 'experimental-prometheus-rw'], pushEnv(prom, { K6_PROMETHEUS_RW_TREND_STATS: 'p(99),avg,max,count,sum' })),
+    runCli('outputs-http.js', ['-e', `BASE=${app.base}`, '--tag', 'testid=stale', '-o', 'experimental-prometheus-rw'], pushEnv(prom, { K6_PROMETHEUS_RW_STALE_MARKERS: 'true' })),
     runCli('outputs-http.js', ['-e', `BASE=${app.base}`, '--tag', 'testid=native'], { ...pushEnv(promNative, { K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' }), K6_OUT: 'experimental-prometheus-rw' }),
   ]);
 }, 90_000);
@@ -60,7 +62,8 @@ describe('remote write into a real Prometheus: k6’s series agree with the run�
   it('both runs succeed and log no push failure', () => {
     expect(run.code, context(run, prom)).toBe(0);
     expect(runNative.code, context(runNative, promNative)).toBe(0);
-    expect(run.stderr + runNative.stderr).not.toContain('Failed to send');
+    expect(runStale.code, context(runStale, prom)).toBe(0);
+    expect(run.stderr + runNative.stderr + runStale.stderr).not.toContain('Failed to send');
   });
 
   it.each(['http_reqs', 'iterations', 'out_kb', 'data_received', 'data_sent'])('counter %s: the sum of k6_<name>_total over its series is the summary’s count', async (name) => {
@@ -103,6 +106,15 @@ describe('remote write into a real Prometheus: k6’s series agree with the run�
     expect(write).toMatchObject({ __name__: 'k6_http_reqs_total', method: 'POST', status: '503', url: `${app.base}/status/503`, name: `${app.base}/status/503`, tenant: 'tw', kind: 'write', proto: 'HTTP/1.1', expected_response: 'false', testid: 'floats' });
     const checks = await prom.query('k6_checks_rate{testid="floats",check="read is 200"}');
     expect(checks[0]!.metric).toMatchObject({ group: '::reads', scenario: 'readers' });
+  });
+
+  it('K6_PROMETHEUS_RW_STALE_MARKERS=true ends every series with the run: pushed, but no longer current', async () => {
+    expect(await scalar(prom, 'sum(max_over_time(k6_http_reqs_total{testid="stale"}[5m]))')).toBe(exported(runStale, 'http_reqs').count);
+    for (const name of ['k6_http_reqs_total', 'k6_vus', 'k6_http_req_duration_p99', 'k6_checks_rate']) {
+      expect(await prom.query(`${name}{testid="stale"}`), name).toEqual([]);
+    }
+    // Without the variable (k6's default) the series stay current.
+    expect((await prom.query('k6_vus{testid="floats"}')).length).toBe(1);
   });
 
   it('native histograms: k6_<name>_seconds counts and sums every sample', async () => {
@@ -196,7 +208,7 @@ describe('building blocks', () => {
   it('defaults are k6’s: localhost:9090, 5 s, p(99), no native histograms', () => {
     const c = readRemoteWriteConfig({});
     expect(c.serverUrl.href).toBe('http://localhost:9090/api/v1/write');
-    expect(c).toMatchObject({ pushIntervalMs: 5000, trendStats: ['p(99)'], trendAsNativeHistogram: false, insecureSkipTLSVerify: false, headers: {} });
+    expect(c).toMatchObject({ pushIntervalMs: 5000, trendStats: ['p(99)'], trendAsNativeHistogram: false, insecureSkipTLSVerify: false, staleMarkers: false, headers: {} });
   });
 
   it.each([
