@@ -42,6 +42,7 @@ import { createProgressReporter } from '../progress/progress';
 import { VU_REALMS, type EngineServices, type VuRealm } from '../vu/engine-services';
 import { compileModule } from '../vu/script-loader';
 import { VU, type ScenarioState } from '../vu/vu';
+import { preallocatedVUs } from './plan';
 import { marshalSetupData } from './setup-data';
 import { VuPool } from './vu-pool';
 import { resolveOutSpecs } from '../output/out-specs';
@@ -241,14 +242,8 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
       executor = createExecutor(config, host, options.tuple);
       if (executor.hasWork) executors.push(executor);
     }
-    // Pre-allocate what overlapping scenarios need at once (k6 plans the max concurrent VUs).
-    let needed = 0;
-    for (const e of executors) {
-      const s = scenarioStart(options, e);
-      const overlapping = executors.filter((o) => scenarioStart(options, o) <= s && s < scenarioStart(options, o) + o.plannedMs);
-      needed = Math.max(needed, overlapping.reduce((a, o) => a + o.preAllocatedVUs, 0));
-    }
-    await vuPool.preallocate(needed);
+    // Pre-allocate what overlapping scenarios need at once (plan.ts).
+    await vuPool.preallocate(preallocatedVUs(executors.map((e) => ({ startMs: scenarioStart(options, e), plannedMs: e.plannedMs, preAllocatedVUs: e.preAllocatedVUs }))));
     await services.http.warmUp();
 
     // ---- setup --------------------------------------------------------------------------------
