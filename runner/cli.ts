@@ -9,6 +9,8 @@ import { runTest } from './engine/run-test';
 import { parseArgs, USAGE } from './options/cli-args';
 import { OFFLINE_VERSION } from './options/consolidate';
 import { redact } from './progress/logger';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { workerMain, type WorkerInit } from './engine/worker';
 
 export async function main(argv: readonly string[]): Promise<number> {
   // Script promises rejected after the run has finished (e.g. requests of an interrupted
@@ -34,6 +36,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         isStdErrTTY: Boolean(process.stderr.isTTY),
         env: process.env,
         cwd: process.cwd(),
+        // Worker threads start this same file (the bundle, or runner/cli.ts under tsx).
+        workerEntry: new URL(import.meta.url),
       },
       (onSignal) => {
         process.on('SIGINT', onSignal);
@@ -57,7 +61,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && /k6-offline(\.m?js)?$|runner\/cli\.ts$/.test(process.argv[1]);
+const asWorker = !isMainThread && (workerData as Partial<WorkerInit> | null)?.k6OfflineWorker === true;
+if (asWorker) void workerMain(workerData as WorkerInit, parentPort!);
+
+const invokedDirectly = isMainThread && process.argv[1] !== undefined && /k6-offline(\.m?js)?$|runner\/cli\.ts$/.test(process.argv[1]);
 if (invokedDirectly) {
   void main(process.argv.slice(2)).then((code) => {
     // Let stdout drain before exiting.

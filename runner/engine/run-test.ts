@@ -29,9 +29,6 @@ import { buildSummaryData, type SummaryRunState } from '../summary/summary-data'
 import { defaultSummaryStdout } from '../summary/text-summary';
 import { legacyExportJson } from '../summary/legacy-export';
 import { describeThrown, InvalidOptionsError, NotImplementedError, RunnerError, ScriptExceptionError, SetupTimeoutError, TeardownTimeoutError } from '../errors';
-import { realClock } from '../executors/clock';
-import { createExecutor } from '../executors/create-executor';
-import type { Executor, ScenarioHost } from '../executors/types';
 import { HttpClient } from '../http/client';
 import type { RunFlags } from '../options/cli-args';
 import { consolidate, type ConsolidatedOptions } from '../options/consolidate';
@@ -41,18 +38,24 @@ import { createLogger, type Logger } from '../progress/logger';
 import { createProgressReporter } from '../progress/progress';
 import { VU_REALMS, type EngineServices, type VuRealm } from '../vu/engine-services';
 import { compileModule } from '../vu/script-loader';
-import { VU, type ScenarioState } from '../vu/vu';
-import { preallocatedVUs } from './plan';
+import { VU } from '../vu/vu';
 import { marshalSetupData } from './setup-data';
-import { VuPool } from './vu-pool';
 import { resolveOutSpecs } from '../output/out-specs';
 import { startOutputs, thresholdsByKey, type OutputSet } from '../output/outputs';
+import { availableParallelism } from 'node:os';
+import { planScenarios, runExecutors, vusToPreallocate, type ScenarioPhase } from './scenarios';
+import { WorkerFleet } from './worker-fleet';
+import type { LifecycleName } from './worker';
 
 export interface RunIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isStdOutTTY: boolean;
   isStdErrTTY: boolean;
+  /**
+   * Where worker threads start (the CLI's own file); without it the VUs run on this thread.
+   */
+  workerEntry?: URL;
   /** The runner's own process environment (system env for __ENV, K6_* options, fault agent). */
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
@@ -90,16 +93,19 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
   let markedAsFailed = false;
   let testStart = 0;
   let perfStart = 0;
-  const executors: Executor[] = [];
-  let pool: VuPool | undefined;
   let outputs: OutputSet | undefined;
   const outSpecs = resolveOutSpecs(flags.out, io.env.K6_OUT);
+  let stopScenarios: () => void = () => undefined;
+  let stopLifecycle: (code: number) => void = () => undefined;
+  let fleetRef: WorkerFleet | undefined;
+  let hasScenarioWork = false;
   const stopAll = (code: number, message?: string, level: 'error' | 'warn' = 'error'): void => {
     if (runErrorCode === undefined) {
       runErrorCode = code;
       if (message) logger.log(level, message);
     }
-    for (const e of executors) e.stop();
+    stopScenarios();
+    if (code === EXIT_CODES.EXTERNAL_ABORT) stopLifecycle(code);
   };
 
   const services: EngineServices = {
@@ -123,18 +129,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
       markedAsFailed = true;
       logger.log('error', reason, { source: 'fail' });
     },
-    instanceStats: () => {
-      let completed = 0;
-      let interrupted = 0;
-      let active = 0;
-      for (const e of executors) {
-        const p = e.progress();
-        completed += p.completed;
-        interrupted += p.interrupted;
-        active += p.activeVUs;
-      }
-      return { iterationsCompleted: completed, iterationsInterrupted: interrupted, vusActive: active, vusInitialized: pool?.initialized ?? 0, currentTestRunDuration: perfStart ? performance.now() - perfStart : 0 };
-    },
+    instanceStats: () => ({ iterationsCompleted: 0, iterationsInterrupted: 0, vusActive: 0, vusInitialized: 0, currentTestRunDuration: 0 }),
     testStartTime: () => testStart,
   };
 
@@ -195,56 +190,59 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     }
 
     // ---- executors and VUs --------------------------------------------------------------------
-    pool = new VuPool(services, entry, options.tuple);
-    const vuPool = pool;
+    const workerCount = workersFor(io, options);
+    const useWorkers = workerCount > 0;
     let setupJSON: string | undefined;
-    const scenarioStates = new Map<string, ScenarioState>();
-    let lastYield = performance.now();
-    for (const config of options.scenarios) {
-      let executor: Executor | undefined;
-      const state: ScenarioState = {
-        config,
-        get startTime() {
-          return executor?.startTime ?? 0;
-        },
-        progress: () => executor?.progress().fraction ?? 0,
-        iterationInInstance: 0,
-      };
-      scenarioStates.set(config.name, state);
-      const droppedTags = Object.freeze({ ...options.tags, [TAG_SCENARIO]: config.name });
-      const host: ScenarioHost<VU> = {
-        clock: realClock,
-        acquireVU: () => {
-          const vu = vuPool.take();
-          vu?.activate(state);
-          return vu;
-        },
-        releaseVU: (vu) => vuPool.release(vu),
-        initVU: async () => {
-          const vu = await vuPool.grow();
-          registry.add({ metric: VUS_MAX, value: vuPool.initialized, tags: { ...options.tags }, time: Date.now() });
-          vu.activate(state);
-          return vu;
-        },
-        runIteration: async (vu, interrupt, index) => {
-          const completed = (await vu.runIteration(config.exec, setupJSON, interrupt, index)) === 'completed';
-          // Iterations of synchronous functions settle in microtasks only; yield to the event loop
-          // now and then so timers (scenario end, thresholds, progress) keep running.
-          if (performance.now() - lastYield > 5) {
-            lastYield = performance.now();
-            await new Promise((r) => setImmediate(r));
-          }
-          return completed;
-        },
-        dropIterations: (count) => registry.addValue(DROPPED_ITERATIONS, count, droppedTags, Date.now()),
-        warn: (message) => logger.log('warn', message),
-      };
-      executor = createExecutor(config, host, options.tuple);
-      if (executor.hasWork) executors.push(executor);
+    let phase: ScenarioPhase | undefined;
+    let fleet: WorkerFleet | undefined;
+    const workerInit = {
+      k6OfflineWorker: true as const,
+      scriptPath,
+      flags,
+      env,
+      processEnv: { ...io.env },
+      vuRealm: realm as VuRealm,
+      faultAgent: services.faultAgent,
+      insecureSkipTLSVerify: rawOptions.insecureSkipTLSVerify === true,
+      wallStart,
+      rawOptions,
+      exportedFunctions,
+    };
+    if (useWorkers) {
+      const f = new WorkerFleet(io.workerEntry!, {
+        registry,
+        logger,
+        stderr: io.stderr,
+        onAbort: (reason) => services.abortTest(reason),
+        onFail: (reason) => services.failTest(reason),
+        onNotImplemented: (what) => void services.notImplemented(what),
+      });
+      fleet = f;
+      fleetRef = f;
+      stopScenarios = () => f.stop();
+      stopLifecycle = (code) => f.stopLifecycle(new RunnerError('ERR_SCRIPT_ABORTED', code, 'the test run was interrupted'));
+      services.instanceStats = () => f.stats(perfStart);
+      hasScenarioWork = planScenarios({ services, entry, options, registry, logger }).executors.length > 0;
+      await f.spawn(workerCount, workerInit);
+    } else {
+      const p = planScenarios({ services, entry, options, registry, logger });
+      phase = p;
+      hasScenarioWork = p.executors.length > 0;
+      stopScenarios = () => p.stop();
+      services.instanceStats = () => p.stats(perfStart);
+      await p.pool.preallocate(vusToPreallocate(options, p.executors));
+      await services.http.warmUp();
     }
-    // Pre-allocate what overlapping scenarios need at once (plan.ts).
-    await vuPool.preallocate(preallocatedVUs(executors.map((e) => ({ startMs: scenarioStart(options, e), plannedMs: e.plannedMs, preAllocatedVUs: e.preAllocatedVUs }))));
-    await services.http.warmUp();
+    const vusInitialized = (): number => services.instanceStats().vusInitialized;
+    // setup, teardown and handleSummary in a fresh VU: a worker thread of their own when VUs run
+    // in workers (so busy code can be stopped at its timeout), else on this thread.
+    const runLifecycle = async (name: LifecycleName, argJSON: string | undefined, timeoutMs: number, onTimeout: () => Error): Promise<unknown> => {
+      if (fleet) return fleet.lifecycle(name, argJSON, workerInit, timeoutMs, onTimeout);
+      const vu = new VU(0, services, entry, 0);
+      const phaseName = name === 'handleSummary' ? 'summary' : name;
+      const value = await vu.runLifecycle(name, phaseName, argJSON === undefined ? undefined : vu.jsonParse(argJSON), timeoutMs, onTimeout);
+      return name === 'setup' ? marshalSetupData(value) : value;
+    };
 
     // ---- setup --------------------------------------------------------------------------------
     // The test run starts before setup() and ends after teardown(), as k6 marks it (k6 v2.2
@@ -252,13 +250,10 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     // duration and exec.instance.currentTestRunDuration all count setup and teardown.
     testStart = Date.now();
     perfStart = performance.now();
-    let setupData: unknown;
     let setupFailed = false;
-    if (!options.noSetup && typeof exportsObj.setup === 'function') {
-      const setupVU = new VU(0, services, entry, 0);
+    if (!options.noSetup && typeof exportsObj.setup === 'function' && runErrorCode === undefined) {
       try {
-        setupData = await setupVU.runLifecycle('setup', 'setup', undefined, options.setupTimeoutMs, () => new SetupTimeoutError(options.setupTimeoutMs));
-        setupJSON = marshalSetupData(setupData);
+        setupJSON = (await runLifecycle('setup', undefined, options.setupTimeoutMs, () => new SetupTimeoutError(options.setupTimeoutMs))) as string | undefined;
       } catch (err) {
         setupFailed = true;
         if (runErrorCode === undefined) {
@@ -268,23 +263,26 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
       }
     }
 
-    if (!setupFailed) await vuPool.primeSetupData(setupJSON);
+    if (phase && !setupFailed) {
+      phase.setupJSON = setupJSON;
+      await phase.pool.primeSetupData(setupJSON);
+    }
 
     // ---- the scenarios ------------------------------------------------------------------------
     const emitVus = (): void => {
       const t = Date.now();
       registry.add({ metric: VUS, value: services.instanceStats().vusActive, tags: { ...options.tags }, time: t });
-      registry.add({ metric: VUS_MAX, value: vuPool.initialized, tags: { ...options.tags }, time: t });
+      registry.add({ metric: VUS_MAX, value: vusInitialized(), tags: { ...options.tags }, time: t });
     };
     if (!setupFailed && runErrorCode === undefined) {
       const progress = createProgressReporter({
-        executors,
+        executors: phase?.executors ?? [],
         write: io.stderr,
         isTTY: io.isStdErrTTY,
         quiet: flags.quiet,
         snapshot: () => {
           const s = services.instanceStats();
-          return { elapsedMs: performance.now() - perfStart, vusActive: s.vusActive, vusMax: vuPool.initialized, completed: s.iterationsCompleted, interrupted: s.iterationsInterrupted };
+          return { elapsedMs: performance.now() - perfStart, vusActive: s.vusActive, vusMax: s.vusInitialized, completed: s.iterationsCompleted, interrupted: s.iterationsInterrupted };
         },
       });
       progress.start();
@@ -298,30 +296,14 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
           stopAll(EXIT_CODES.THRESHOLDS_HAVE_FAILED, thresholdsAbortMessage(failedKeys));
         }
       }, THRESHOLD_EVALUATION_INTERVAL_MS);
-      const startTimers: NodeJS.Timeout[] = [];
-      await Promise.all(
-        executors.map(
-          (e) =>
-            new Promise<void>((resolve, reject) => {
-              const begin = (): void => {
-                if (runErrorCode !== undefined) return resolve();
-                e.run().then(resolve, reject);
-              };
-              const at = scenarioStart(options, e);
-              if (at <= 0) begin();
-              else startTimers.push(setTimeout(begin, at));
-              // A stop before a delayed scenario starts must not leave it waiting.
-              const check = setInterval(() => {
-                if (runErrorCode !== undefined && e.startTime === 0) {
-                  clearInterval(check);
-                  resolve();
-                } else if (e.startTime !== 0) clearInterval(check);
-              }, 100);
-              check.unref();
-            }),
-        ),
-      );
-      for (const t of startTimers) clearTimeout(t);
+      if (fleet) {
+        fleet.start(setupJSON, testStart);
+        fleet.deadline(lastScenarioEndMs(options) + 500);
+        await fleet.finished();
+        if (fleet.terminatedBusy) logger.log('warn', 'VUs still busy in JavaScript at the end of their scenario (or after the stop) were interrupted: their worker thread was terminated');
+      } else if (phase) {
+        await runExecutors(options, phase.executors, () => runErrorCode !== undefined);
+      }
       clearInterval(vusTimer);
       clearInterval(thresholdTimer);
       emitVus();
@@ -330,10 +312,8 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
 
     // ---- teardown -----------------------------------------------------------------------------
     if (!setupFailed && !options.noTeardown && typeof exportsObj.teardown === 'function') {
-      const teardownVU = new VU(0, services, entry, 0);
       try {
-        const data = setupJSON === undefined ? undefined : teardownVU.jsonParse(setupJSON);
-        await teardownVU.runLifecycle('teardown', 'teardown', data, options.teardownTimeoutMs, () => new TeardownTimeoutError(options.teardownTimeoutMs));
+        await runLifecycle('teardown', setupJSON, options.teardownTimeoutMs, () => new TeardownTimeoutError(options.teardownTimeoutMs));
       } catch (err) {
         if (runErrorCode === undefined || runErrorCode === EXIT_CODES.THRESHOLDS_HAVE_FAILED) {
           runErrorCode = err instanceof RunnerError ? err.exitCode : EXIT_CODES.SCRIPT_EXCEPTION;
@@ -357,7 +337,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
       if (r.failed && runErrorCode === undefined) logger.log('error', thresholdsCrossedMessage(r.breached));
     }
     const totalCompleted = services.instanceStats().iterationsCompleted;
-    if (totalCompleted === 0 && !setupFailed && executors.length > 0) logger.log('warn', NO_ITERATIONS_WARNING);
+    if (totalCompleted === 0 && !setupFailed && hasScenarioWork) logger.log('warn', NO_ITERATIONS_WARNING);
     logger.flushSuppressed();
 
     const state: SummaryRunState = {
@@ -371,9 +351,8 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     const data = buildSummaryData(registry, thresholds, state);
     if (options.summaryMode !== SUMMARY_MODE_DISABLED) {
       if (typeof exportsObj.handleSummary === 'function') {
-        const summaryVU = new VU(0, services, entry, 0);
         try {
-          const out = await summaryVU.runLifecycle('handleSummary', 'summary', summaryVU.jsonParse(JSON.stringify(data)), options.handleSummaryTimeoutMs, () => new RunnerError('ERR_SCRIPT_EXCEPTION', EXIT_CODES.GENERIC_TIMEOUT, `handleSummary() timed out after ${options.handleSummaryTimeoutMs / 1000}s`));
+          const out = await runLifecycle('handleSummary', JSON.stringify(data), options.handleSummaryTimeoutMs, () => new RunnerError('ERR_SCRIPT_EXCEPTION', EXIT_CODES.GENERIC_TIMEOUT, `handleSummary() timed out after ${options.handleSummaryTimeoutMs / 1000}s`));
           writeSummaryOutputs(out, io, resolvePath(io.cwd));
         } catch (err) {
           logger.log('error', err instanceof Error ? err.message : String(err));
@@ -389,6 +368,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     }
     return { exitCode: resolveExitCode({ runErrorCode, markedAsFailed, thresholdsFailed }), summary: data };
   } finally {
+    await fleetRef?.close();
     registry.setSampleListener(undefined);
     await outputs?.stop();
     unhookSignals();
@@ -397,8 +377,45 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
   }
 }
 
-function scenarioStart(options: ConsolidatedOptions, e: Executor): number {
-  return options.scenarios.find((s) => s.name === e.name)?.startTimeMs ?? 0;
+/** Upper bound for worker threads (K6_OFFLINE_WORKERS). */
+export const MAX_WORKERS = 64;
+
+/**
+ * How many worker threads run the VUs: `K6_OFFLINE_WORKERS` (default: the machine's cores), at
+ * most one per VU the test can need at once, and one when the run is itself an execution segment
+ * (`--execution-segment`: striping inside a segment is not split further). 0 = VUs on the main
+ * thread (no worker threads; busy JavaScript cannot then be interrupted).
+ */
+export function workersFor(io: Pick<RunIO, 'env' | 'workerEntry'>, options: ConsolidatedOptions): number {
+  const raw = io.env.K6_OFFLINE_WORKERS;
+  let n = availableParallelism();
+  if (raw !== undefined && raw !== '') {
+    if (!/^\d+$/.test(raw) || Number(raw) > MAX_WORKERS) {
+      throw new InvalidOptionsError([`K6_OFFLINE_WORKERS: must be an integer from 0 (VUs on the main thread) to ${MAX_WORKERS} (got '${raw}')`]);
+    }
+    n = Number(raw);
+  }
+  if (n === 0 || !io.workerEntry) return 0;
+  if (!options.tuple.isFull) return 1;
+  const vus = options.scenarios.reduce((a, s) => a + scenarioMaxVUs(s), 0);
+  return Math.max(1, Math.min(n, vus));
+}
+
+function scenarioMaxVUs(s: ConsolidatedOptions['scenarios'][number]): number {
+  switch (s.executor) {
+    case 'constant-arrival-rate':
+    case 'ramping-arrival-rate':
+      return Math.max(s.preAllocatedVUs, s.maxVUs ?? 0);
+    case 'ramping-vus':
+      return Math.max(s.startVUs, ...s.stages.map((st) => st.target));
+    default:
+      return s.vus;
+  }
+}
+
+/** When the last scenario's gracefulStop ends, from the test start (k6 `GetMaxExecutionTime`). */
+function lastScenarioEndMs(options: ConsolidatedOptions): number {
+  return options.scenarios.reduce((a, s) => Math.max(a, s.startTimeMs + scenarioDurationMs(s) + s.gracefulStopMs), 0);
 }
 
 /** Writes what handleSummary returned: `stdout`, `stderr`, or file paths (docs/k6-semantics.md#lifecycle). */

@@ -16,6 +16,8 @@ export class VuPool {
     private readonly services: EngineServices,
     private readonly entry: CompiledModule,
     private readonly tuple: ExecutionTuple,
+    /** VU ids are the VUs' numbers in the whole test (worker threads of one run share `__VU`s). */
+    private readonly globalIds = false,
   ) {}
 
   get initialized(): number {
@@ -26,7 +28,7 @@ export class VuPool {
   create(): VU {
     const id = ++this.count;
     const idInTest = this.tuple.isFull ? id : this.tuple.globalIndex(id - 1) + 1;
-    return new VU(id, this.services, this.entry, idInTest);
+    return new VU(this.globalIds ? idInTest : id, this.services, this.entry, idInTest);
   }
 
   /** Initialises `n` VUs up front, yielding to the event loop between batches. */

@@ -50,7 +50,10 @@ export function runCli(script: string, args: string[] = [], env: Record<string, 
   const exportFile = join(dir, 'export.json');
   const argv = [CLI, 'run', '--quiet', '--summary-export', exportFile, ...args, join(SCRIPTS, script)];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } });
+    // K6_OFFLINE_WORKERS from the test process runs the suite in another engine mode
+    // (e.g. `K6_OFFLINE_WORKERS=0 npx vitest run test/runner/conformance`); a case's own env wins.
+    const mode = process.env.K6_OFFLINE_WORKERS === undefined ? {} : { K6_OFFLINE_WORKERS: process.env.K6_OFFLINE_WORKERS };
+    const child = spawn(process.execPath, argv, { cwd: dir, env: { PATH: process.env.PATH ?? '', ...mode, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

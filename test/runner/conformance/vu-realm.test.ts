@@ -84,8 +84,8 @@ describe('the global object is what shared mode shares', () => {
     expect(metric(r, 'init_writes_seen')).toMatchObject({ min: 1, max: 1 });
   });
 
-  it('shared: every VU sees the init writes of all 3 VUs (and of the VU that read the options)', async () => {
-    const r = await runCli('vu-realm-global-writes.js', [], realmEnv('shared'));
+  it('shared: every VU of a worker thread sees the init writes of all 3 VUs (one thread here)', async () => {
+    const r = await runCli('vu-realm-global-writes.js', [], { ...realmEnv('shared'), K6_OFFLINE_WORKERS: '1' });
     expect(r.code, context(r)).toBe(0);
     const seen = metric(r, 'init_writes_seen');
     expect(seen.min, context(r)).toBe(seen.max);

@@ -1,0 +1,242 @@
+/**
+ * The main thread's side of the worker threads of one run (runner/README.md "Worker threads"):
+ * starts them, merges their sample batches into the run's registry, relays their log lines,
+ * aborts and failures, sums their execution stats, and terminates a worker whose JavaScript is
+ * still busy when k6 would have interrupted it (a stop, or the end of the last scenario's
+ * gracefulStop) — `worker.terminate()` stops even `while (true) {}`.
+ */
+import { Worker } from 'node:worker_threads';
+import { RunnerError, type RunnerErrorCode } from '../errors';
+import type { MetricRegistry } from '../contract';
+import { SampleMerger } from '../metrics/sample-batch';
+import type { Logger } from '../progress/logger';
+import type { InstanceStats } from '../vu/engine-services';
+import type { FromWorker, LifecycleName, ToWorker, WorkerInit } from './worker';
+
+export interface FleetHooks {
+  registry: MetricRegistry;
+  logger: Logger;
+  stderr: (text: string) => void;
+  onAbort: (reason: string) => void;
+  onFail: (reason: string) => void;
+  onNotImplemented: (what: string) => void;
+}
+
+/** How long a stopped worker may take to wind down before it is terminated. */
+export const STOP_GRACE_MS = 1000;
+
+interface Member {
+  worker: Worker;
+  merger: SampleMerger;
+  stats: InstanceStats;
+  done: boolean;
+  /** Set when the main thread terminated the worker while its VUs were busy. */
+  killed: boolean;
+  settle: () => void;
+  finished: Promise<void>;
+}
+
+const ZERO: InstanceStats = { iterationsCompleted: 0, iterationsInterrupted: 0, vusActive: 0, vusInitialized: 0, currentTestRunDuration: 0 };
+
+/** Wires one worker's messages to the hooks; `onOther` gets ready/result/fatal/done. */
+function listen(worker: Worker, merger: SampleMerger, hooks: FleetHooks, onStats: (s: InstanceStats) => void, onOther: (m: FromWorker) => void): void {
+  worker.on('message', (m: FromWorker) => {
+    switch (m.t) {
+      case 'batch':
+        merger.apply(m.batch);
+        onStats(m.stats);
+        return;
+      case 'log':
+        hooks.stderr(m.text);
+        return;
+      case 'abort':
+        hooks.onAbort(m.reason);
+        return;
+      case 'fail':
+        hooks.onFail(m.reason);
+        return;
+      case 'notImplemented':
+        hooks.onNotImplemented(m.what);
+        return;
+      default:
+        onOther(m);
+    }
+  });
+}
+
+function fatalError(m: Extract<FromWorker, { t: 'fatal' }>): RunnerError {
+  return new RunnerError(m.code as RunnerErrorCode, m.exitCode, m.message);
+}
+
+export class WorkerFleet {
+  private readonly members: Member[] = [];
+  private stopTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  /** VUs that were busy in a terminated worker (their iterations count as interrupted). */
+  interruptedByTermination = 0;
+
+  constructor(
+    private readonly entry: URL,
+    private readonly hooks: FleetHooks,
+  ) {}
+
+  /** Starts `count` scenario workers; resolves when all have initialised their VUs. */
+  async spawn(count: number, init: Omit<WorkerInit, 'index' | 'count' | 'kind'>): Promise<void> {
+    const ready: Array<Promise<void>> = [];
+    for (let index = 0; index < count; index++) {
+      const worker = new Worker(this.entry, { workerData: { ...init, kind: 'scenarios', index, count } satisfies WorkerInit, stdout: false, stderr: false });
+      let settle!: () => void;
+      const member: Member = { worker, merger: new SampleMerger(this.hooks.registry), stats: ZERO, done: false, killed: false, settle: () => settle(), finished: new Promise<void>((r) => (settle = r)) };
+      this.members.push(member);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          listen(worker, member.merger, this.hooks, (s) => (member.stats = s), (m) => {
+            if (m.t === 'ready') resolve();
+            else if (m.t === 'done') {
+              member.stats = m.stats;
+              member.done = true;
+              void worker.terminate();
+            } else if (m.t === 'fatal') {
+              member.done = true;
+              const err = fatalError(m);
+              reject(err);
+              this.hooks.logger.log('error', err.message);
+            }
+          });
+          worker.on('error', (err) => {
+            member.done = true;
+            reject(err);
+            this.hooks.logger.log('error', `a worker thread failed: ${err.message}`);
+          });
+          worker.on('exit', () => {
+            member.done = true;
+            resolve();
+            member.settle();
+          });
+        }),
+      );
+    }
+    await Promise.all(ready);
+  }
+
+  private perfStart = 0;
+
+  start(setupJSON: string | undefined, testStart: number): void {
+    this.perfStart = performance.now();
+    this.send({ t: 'start', setupJSON, testStart });
+  }
+
+  /**
+   * Interrupts the run (abort, signal, abortOnFail): every worker stops its scenarios; a worker
+   * that has not ended `STOP_GRACE_MS` later is busy in JavaScript and is terminated.
+   */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.send({ t: 'stop' });
+    this.stopTimer = setTimeout(() => this.terminateBusy(), STOP_GRACE_MS);
+  }
+
+  /** Terminates workers still running `ms` from now (the end of the last gracefulStop). */
+  deadline(ms: number): void {
+    this.deadlineTimer = setTimeout(() => {
+      this.send({ t: 'stop' });
+      this.stopTimer = setTimeout(() => this.terminateBusy(), STOP_GRACE_MS);
+    }, ms);
+  }
+
+  private terminateBusy(): void {
+    for (const m of this.members) {
+      if (m.done) continue;
+      m.killed = true;
+      this.interruptedByTermination += m.stats.vusActive;
+      void m.worker.terminate();
+    }
+  }
+
+  private send(message: ToWorker): void {
+    for (const m of this.members) if (!m.done) m.worker.postMessage(message);
+  }
+
+  /** Resolves when every worker has exited. */
+  async finished(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.finished));
+    clearTimeout(this.stopTimer);
+    clearTimeout(this.deadlineTimer);
+  }
+
+  /** Whether a worker had to be terminated while busy. */
+  get terminatedBusy(): boolean {
+    return this.members.some((m) => m.killed);
+  }
+
+  stats(perfStart: number): InstanceStats {
+    const sum = { ...ZERO };
+    for (const m of this.members) {
+      sum.iterationsCompleted += m.stats.iterationsCompleted;
+      sum.iterationsInterrupted += m.stats.iterationsInterrupted;
+      sum.vusActive += m.done ? 0 : m.stats.vusActive;
+      sum.vusInitialized += m.stats.vusInitialized;
+    }
+    sum.iterationsInterrupted += this.interruptedByTermination;
+    sum.currentTestRunDuration = perfStart ? performance.now() - perfStart : 0;
+    return sum;
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.stopTimer);
+    clearTimeout(this.deadlineTimer);
+    await Promise.all(this.members.map((m) => m.worker.terminate()));
+  }
+
+  /**
+   * Runs one lifecycle function in a fresh worker (a fresh VU, as k6 does) and returns what it
+   * returned: the JSON of setup's data, handleSummary's outputs. Past `timeoutMs` — busy code
+   * included — the worker is terminated and `onTimeout()` is thrown.
+   */
+  async lifecycle(name: LifecycleName, argJSON: string | undefined, init: Omit<WorkerInit, 'index' | 'count' | 'kind' | 'lifecycle'>, timeoutMs: number, onTimeout: () => Error): Promise<unknown> {
+    const worker = new Worker(this.entry, { workerData: { ...init, kind: 'lifecycle', index: 0, count: 1, lifecycle: { name, argJSON, stats: this.stats(this.perfStart) } } satisfies WorkerInit, stdout: false, stderr: false });
+    const merger = new SampleMerger(this.hooks.registry);
+    let timer: NodeJS.Timeout | undefined;
+    let onSignalStop: (() => void) | undefined;
+    try {
+      return await new Promise<unknown>((resolve, reject) => {
+        let result: { value: unknown } | undefined;
+        let failure: Error | undefined;
+        listen(worker, merger, this.hooks, () => undefined, (m) => {
+          if (m.t === 'result') result = { value: m.value };
+          else if (m.t === 'fatal') failure = fatalError(m);
+          if (m.t === 'result' || m.t === 'fatal') void worker.terminate();
+        });
+        worker.on('error', (err) => (failure = new RunnerError('ERR_SCRIPT_EXCEPTION', 107, `${name}() failed: ${err.message}`)));
+        worker.on('exit', () => {
+          if (failure) reject(failure);
+          else if (result) resolve(result.value);
+          else reject(this.lifecycleStop ?? onTimeout());
+        });
+        timer = setTimeout(() => {
+          failure = onTimeout();
+          void worker.terminate();
+        }, timeoutMs);
+        onSignalStop = () => {
+          failure = this.lifecycleStop;
+          void worker.terminate();
+        };
+        this.lifecycleStops.add(onSignalStop);
+      });
+    } finally {
+      clearTimeout(timer);
+      if (onSignalStop) this.lifecycleStops.delete(onSignalStop);
+    }
+  }
+
+  private readonly lifecycleStops = new Set<() => void>();
+  private lifecycleStop: Error | undefined;
+
+  /** Ends a running lifecycle function at once (SIGINT/SIGTERM during setup/teardown). */
+  stopLifecycle(error: Error): void {
+    this.lifecycleStop = error;
+    for (const f of [...this.lifecycleStops]) f();
+  }
+}

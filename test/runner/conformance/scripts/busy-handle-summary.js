@@ -1,0 +1,3 @@
+export const options = { iterations: 1, handleSummaryTimeout: '1s' };
+export default function () {}
+export function handleSummary() { while (true) {} }

@@ -1,0 +1,101 @@
+/**
+ * VUs in worker threads (runner/engine/worker-fleet.ts, worker.ts) through the real CLI: one test
+ * over several threads gives one-thread results, and JavaScript that never yields is interrupted
+ * where k6 interrupts it — at the scenario's end, on exec.test.abort() and abortOnFail, at
+ * setupTimeout/teardownTimeout/handleSummaryTimeout, and on SIGINT/SIGTERM (105; a second signal
+ * exits at once). No timing is asserted: a run that did not stop would hit the test's timeout.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, cliPath, runCli, SCRIPTS, type CliResult } from '../conformance/run-cli';
+
+beforeAll(() => buildCli('worker-fleet'), 60_000);
+
+const context = (r: CliResult): string => `exit ${r.code}\nstderr:\n${r.stderr}\nstdout:\n${r.stdout}`;
+const workers = (n: number): Record<string, string> => ({ K6_OFFLINE_WORKERS: String(n) });
+
+describe('one test over several worker threads', () => {
+  it('gives the metrics, checks and thresholds of a run on the main thread', async () => {
+    const [main, one, two] = await Promise.all([0, 1, 2].map((n) => runCli('merged-metrics.js', [], workers(n))));
+    for (const r of [main!, one!, two!]) expect(r.code, context(r)).toBe(0);
+    const m = (r: CliResult): unknown => {
+      const x = r.exported!.metrics;
+      return { trend: x.merged_trend, odd: x['merged_trend{kind:odd}'], count: (x.merged_counter as Record<string, number>).count, rate: x.merged_rate, checks: r.exported!.root_group };
+    };
+    expect(m(one!)).toEqual(m(main!));
+    expect(m(two!)).toEqual(m(main!));
+    expect((main!.exported!.metrics.merged_counter as Record<string, number>).count).toBe(200);
+  });
+
+  it.each([
+    ['-1', 'negative'],
+    ['65', 'over the limit'],
+    ['two', 'not a number'],
+  ])('K6_OFFLINE_WORKERS=%s (%s) exits 104 naming the variable and its range', async (value) => {
+    const r = await runCli('per-vu-iterations.js', [], { K6_OFFLINE_WORKERS: value });
+    expect(r.code, context(r)).toBe(104);
+    expect(r.stderr).toContain('K6_OFFLINE_WORKERS: must be an integer from 0');
+  });
+});
+
+describe('JavaScript that never yields is interrupted as k6 interrupts it', () => {
+  const cases: Array<{ name: string; script: string; exit: number; stderr?: string[]; env?: Record<string, string> }> = [
+    { name: 'an iteration busy at the end of its scenario (gracefulStop 0s) is interrupted; teardown runs; exit 0', script: 'busy-iteration-stops.js', exit: 0, stderr: ['TEARDOWN RAN'] },
+    { name: 'exec.test.abort() in one VU interrupts a VU busy in another thread: exit 108, teardown runs', script: 'busy-vu-abort-108.js', exit: 108, stderr: ['test aborted: enough', 'TEARDOWN RAN'], env: workers(2) },
+    { name: 'an abortOnFail threshold on the merged metrics interrupts a busy VU: exit 99', script: 'busy-abort-on-fail-99.js', exit: 99, stderr: ['bad_things'], env: workers(2) },
+    { name: 'a busy setup() is stopped at setupTimeout: exit 100', script: 'busy-setup-100.js', exit: 100, stderr: ['setup() execution timed out after 1 seconds'] },
+    { name: 'a busy teardown() is stopped at teardownTimeout: exit 101', script: 'busy-teardown-101.js', exit: 101, stderr: ['teardown() execution timed out after 1 seconds'] },
+    { name: 'a busy handleSummary() is stopped at handleSummaryTimeout with k6\'s timeout exit code', script: 'busy-handle-summary.js', exit: 102, stderr: ['handleSummary() timed out after 1s'] },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const r = await runCli(c.script, [], c.env ?? {});
+      expect(r.code, context(r)).toBe(c.exit);
+      for (const s of c.stderr ?? []) expect(r.stderr, context(r)).toContain(s);
+    });
+  }
+});
+
+describe('signals during busy JavaScript', () => {
+  /** Starts the busy run and resolves with the child once its iteration has started. */
+  function startBusy(): Promise<{ child: ReturnType<typeof spawn>; out: { stdout: string; stderr: string }; closed: Promise<number | null> }> {
+    const child = spawn(process.execPath, [cliPath(), 'run', join(SCRIPTS, 'busy-long-run.js')], { cwd: mkdtempSync(join(tmpdir(), 'k6-offline-busy-')), env: { PATH: process.env.PATH ?? '' } });
+    const out = { stdout: '', stderr: '' };
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    return new Promise((resolve) => {
+      child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => {
+        out.stderr += d.toString();
+        if (out.stderr.includes('BUSY')) resolve({ child, out, closed });
+      });
+    });
+  }
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s ends a run whose VU is busy with 105, after teardown and the summary', async (signal) => {
+    const { child, out, closed } = await startBusy();
+    child.kill(signal);
+    expect(await closed, out.stderr).toBe(105);
+    expect(out.stderr).toContain('TEARDOWN RAN');
+    expect(out.stdout).toContain('TOTAL RESULTS');
+  });
+
+  it('a second signal exits 105 at once, without waiting for the busy VU, teardown or the summary', async () => {
+    const { child, out, closed } = await startBusy();
+    child.kill('SIGTERM');
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (out.stderr.includes('Stopping the test run')) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 5);
+    });
+    child.kill('SIGTERM');
+    expect(await closed, out.stderr).toBe(105);
+    expect(out.stderr).not.toContain('TEARDOWN RAN');
+    expect(out.stdout).not.toContain('TOTAL RESULTS');
+  });
+});
