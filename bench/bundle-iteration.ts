@@ -4,6 +4,11 @@
  *
  *   npx tsx bench/bundle-iteration.ts [--rate 2000] [--duration 15s] [--runs 2] [--top 25]
  *                                     [--bundle dist/tenant-load.js] [--bundle /tmp/other.js ...]
+ *                                     [--modes w0,w2,i2]
+ *
+ * `--modes` compares engine layouts side by side (interleaved): `wN` = one runner command with
+ * K6_OFFLINE_WORKERS=N (w0: VUs on the main thread), `iN` = N runner processes, each one
+ * execution segment (what `npm start --instances N` runs). Without it, the runner's default.
  *
  * Needs `npm run build` first (build/tenant-sim.js, build/k6-offline.js, dist/*.js). For each run
  * and each bundle (interleaved, so a noisy shared machine hits both alike) it runs the runner under
@@ -20,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
 interface Args {
+  modes: string[];
   rate: number;
   duration: string;
   runs: number;
@@ -28,7 +34,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { rate: 2000, duration: '15s', runs: 2, top: 25, bundles: [] };
+  const a: Args = { modes: [''], rate: 2000, duration: '15s', runs: 2, top: 25, bundles: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -38,7 +44,10 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--runs') a.runs = Number(value);
     else if (flag === '--top') a.top = Number(value);
     else if (flag === '--bundle') a.bundles.push(resolve(value));
-    else throw new Error(`unknown flag ${flag}; allowed: --rate, --duration, --runs, --top, --bundle`);
+    else if (flag === '--modes') {
+      a.modes = value.split(',');
+      for (const m of a.modes) if (!/^(w([0-9]|[1-5][0-9]|6[0-4])|i[1-4])$/.test(m)) throw new Error(`--modes: each mode is wN (K6_OFFLINE_WORKERS=N, 0-64) or iN (N processes, 1-4); got '${m}'`);
+    } else throw new Error(`unknown flag ${flag}; allowed: --rate, --duration, --runs, --top, --bundle, --modes`);
     i++;
   }
   if (a.bundles.length === 0) a.bundles.push(resolve('dist/tenant-load.js'));
@@ -80,12 +89,31 @@ interface RunResult {
   profile: ProfileSummary;
 }
 
+/** Runs the bundle in one engine layout (see `--modes`); iN sums its processes. */
+async function runMode(args: Args, bundle: string, mode: string, ready: Ready, dir: string): Promise<RunResult> {
+  if (!mode.startsWith('i')) return runOnce(args, bundle, ready, dir, mode === '' ? {} : { K6_OFFLINE_WORKERS: mode.slice(1) });
+  const n = Number(mode.slice(1));
+  const frac = (k: number): string => (k === 0 ? '0' : k === n ? '1' : `${k}/${n}`);
+  const seq = Array.from({ length: n + 1 }, (_, k) => frac(k)).join(',');
+  const parts = await Promise.all(
+    Array.from({ length: n }, (_, k) => runOnce(args, bundle, ready, dir, {}, n === 1 ? [] : ['--execution-segment', `${frac(k)}:${frac(k + 1)}`, '--execution-segment-sequence', seq])),
+  );
+  return {
+    exitCode: parts.find((p) => p.exitCode !== 0)?.exitCode ?? 0,
+    cpuS: parts.reduce((a, p) => a + p.cpuS, 0),
+    iterations: parts.reduce((a, p) => a + p.iterations, 0),
+    dropped: parts.reduce((a, p) => a + p.dropped, 0),
+    p95Ms: Math.max(...parts.map((p) => p.p95Ms)),
+    profile: parts[0]!.profile,
+  };
+}
+
 /** Runs the runner under bash so `times` reports the child's user + system CPU after it exits. */
-function runOnce(args: Args, bundle: string, ready: Ready, dir: string): Promise<RunResult> {
+function runOnce(args: Args, bundle: string, ready: Ready, dir: string, extraEnv: Record<string, string> = {}, extraArgs: string[] = []): Promise<RunResult> {
   const profDir = mkdtempSync(join(dir, 'prof-'));
   const summary = join(profDir, 'summary.json');
   const script = '"$@" >/dev/null; rc=$?; times >&2; exit $rc';
-  const child = spawn('bash', ['-c', script, 'bench', process.execPath, '--cpu-prof', `--cpu-prof-dir=${profDir}`, 'build/k6-offline.js', 'run', '--quiet', bundle], {
+  const child = spawn('bash', ['-c', script, 'bench', process.execPath, '--cpu-prof', `--cpu-prof-dir=${profDir}`, 'build/k6-offline.js', 'run', '--quiet', ...extraArgs, bundle], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,
@@ -97,6 +125,7 @@ function runOnce(args: Args, bundle: string, ready: Ready, dir: string): Promise
       SUMMARY_JSON: summary,
       JUNIT_XML: 'off',
       SLO_ABORT_DELAY: '60s',
+      ...extraEnv,
     },
   });
   let err = '';
@@ -192,15 +221,17 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'bundle-iteration-'));
   const platform = await startPlatform(dir);
-  const results = new Map<string, RunResult[]>(args.bundles.map((b) => [b, []]));
+  const variants = args.bundles.flatMap((b) => args.modes.map((m) => ({ bundle: b, mode: m, key: m ? `${b} [${m}]` : b })));
+  const results = new Map<string, RunResult[]>(variants.map((v) => [v.key, []]));
   try {
     for (let r = 0; r < args.runs; r++) {
-      for (const bundle of args.bundles) {
-        const res = await runOnce(args, bundle, platform.ready, dir);
-        results.get(bundle)?.push(res);
+      for (const { bundle, mode, key } of variants) {
+        const res = await runMode(args, bundle, mode, platform.ready, dir);
+        results.get(key)?.push(res);
         const prof = res.profile;
+        const seconds = Number(/^(\d+)s$/.exec(args.duration)?.[1] ?? NaN);
         console.log(
-          `run ${r + 1} ${basename(bundle)}: exit ${res.exitCode}, ${res.iterations} iterations, ${res.dropped} dropped, p95 ${res.p95Ms.toFixed(1)} ms; ` +
+          `run ${r + 1} ${basename(bundle)}${mode ? ` [${mode}]` : ''}: ${Number.isFinite(seconds) ? `${(res.iterations / seconds).toFixed(0)} it/s, ` : ''}${((100 * res.dropped) / Math.max(1, res.iterations + res.dropped)).toFixed(2)} % dropped, exit ${res.exitCode}, ${res.iterations} iterations, ${res.dropped} dropped, p95 ${res.p95Ms.toFixed(1)} ms; ` +
             `CPU ${res.cpuS.toFixed(2)} s = ${((1e6 * res.cpuS) / res.iterations).toFixed(1)} µs/iteration; ` +
             `profile: bundle ${pct(prof.bundleMs, prof.totalMs)} (${((1000 * prof.bundleMs) / res.iterations).toFixed(1)} µs/iteration), GC ${pct(prof.gcMs, prof.totalMs)}`,
         );
@@ -210,9 +241,10 @@ async function main(): Promise<void> {
     platform.stop();
   }
   for (const [bundle, runs] of results) {
+    if (args.modes.length > 1) continue; // profiles cover one thread/process; compare them per mode alone
     const last = runs[runs.length - 1];
     if (!last) continue;
-    console.log(`\n${bundle}: top ${args.top} by self time (last run; * = bundle code)`);
+    console.log(`\n${basename(bundle)}: top ${args.top} by self time (last run; * = bundle code)`);
     for (const t of last.profile.top.slice(0, args.top)) console.log(`  ${pct(t.ms, last.profile.totalMs).padStart(7)}  ${t.bundle ? '*' : ' '} ${t.name}`);
     console.log(`${basename(bundle)}: bundle functions by self time (last run)`);
     for (const t of last.profile.top.filter((x) => x.bundle).slice(0, 15)) console.log(`  ${pct(t.ms, last.profile.totalMs).padStart(7)}  ${t.name}`);
