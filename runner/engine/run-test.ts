@@ -44,7 +44,7 @@ import { resolveOutSpecs } from '../output/out-specs';
 import { startOutputs, thresholdsByKey, type OutputSet } from '../output/outputs';
 import { availableParallelism } from 'node:os';
 import { planScenarios, runExecutors, vusToPreallocate, type ScenarioPhase } from './scenarios';
-import { WorkerFleet } from './worker-fleet';
+import { WorkerFleet, type PreparedLifecycle } from './worker-fleet';
 import type { LifecycleName } from './worker';
 
 export interface RunIO {
@@ -216,6 +216,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
         onAbort: (reason) => services.abortTest(reason),
         onFail: (reason) => services.failTest(reason),
         onNotImplemented: (what) => void services.notImplemented(what),
+        http: () => services.http,
       });
       fleet = f;
       fleetRef = f;
@@ -236,8 +237,13 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     const vusInitialized = (): number => services.instanceStats().vusInitialized;
     // setup, teardown and handleSummary in a fresh VU: a worker thread of their own when VUs run
     // in workers (so busy code can be stopped at its timeout), else on this thread.
+    // setup's and teardown's workers start (and initialise their VU) before the test run does.
+    const prepared = new Map<LifecycleName, PreparedLifecycle>();
+    if (fleet && !options.noSetup && typeof exportsObj.setup === 'function') prepared.set('setup', fleet.prepareLifecycle('setup', workerInit));
+    if (fleet && !options.noTeardown && typeof exportsObj.teardown === 'function') prepared.set('teardown', fleet.prepareLifecycle('teardown', workerInit));
+    await Promise.all([...prepared.values()].map((p) => p.ready));
     const runLifecycle = async (name: LifecycleName, argJSON: string | undefined, timeoutMs: number, onTimeout: () => Error): Promise<unknown> => {
-      if (fleet) return fleet.lifecycle(name, argJSON, workerInit, timeoutMs, onTimeout);
+      if (fleet) return fleet.runLifecycle(prepared.get(name) ?? fleet.prepareLifecycle(name, workerInit), argJSON, testStart, timeoutMs, onTimeout);
       const vu = new VU(0, services, entry, 0);
       const phaseName = name === 'handleSummary' ? 'summary' : name;
       const value = await vu.runLifecycle(name, phaseName, argJSON === undefined ? undefined : vu.jsonParse(argJSON), timeoutMs, onTimeout);

@@ -5,7 +5,9 @@
  * still busy when k6 would have interrupted it (a stop, or the end of the last scenario's
  * gracefulStop) — `worker.terminate()` stops even `while (true) {}`.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { HttpClient } from '../http/client';
+import { serveSyncHttp } from '../http/sync-bridge';
 import { RunnerError, type RunnerErrorCode } from '../errors';
 import type { MetricRegistry } from '../contract';
 import { SampleMerger } from '../metrics/sample-batch';
@@ -20,6 +22,8 @@ export interface FleetHooks {
   onAbort: (reason: string) => void;
   onFail: (reason: string) => void;
   onNotImplemented: (what: string) => void;
+  /** The main thread's HTTP client, which runs the workers' synchronous requests. */
+  http: () => HttpClient;
 }
 
 /** How long a stopped worker may take to wind down before it is terminated. */
@@ -34,6 +38,17 @@ interface Member {
   killed: boolean;
   settle: () => void;
   finished: Promise<void>;
+}
+
+/** A lifecycle worker started ahead of its function (`prepareLifecycle`). */
+export interface PreparedLifecycle {
+  name: LifecycleName;
+  worker: Worker;
+  ready: Promise<void>;
+  exited: boolean;
+  result?: { value: unknown };
+  failure?: Error;
+  onExit?: () => void;
 }
 
 const ZERO: InstanceStats = { iterationsCompleted: 0, iterationsInterrupted: 0, vusActive: 0, vusInitialized: 0, currentTestRunDuration: 0 };
@@ -82,10 +97,20 @@ export class WorkerFleet {
   ) {}
 
   /** Starts `count` scenario workers; resolves when all have initialised their VUs. */
-  async spawn(count: number, init: Omit<WorkerInit, 'index' | 'count' | 'kind'>): Promise<void> {
+  /** A worker thread with its synchronous-HTTP channel to this thread. */
+  private start_(data: Omit<WorkerInit, 'syncPort' | 'syncShared'>): Worker {
+    const channel = new MessageChannel();
+    const shared = new SharedArrayBuffer(4);
+    serveSyncHttp(channel.port1, shared, this.hooks.http);
+    const worker = new Worker(this.entry, { workerData: { ...data, syncPort: channel.port2, syncShared: shared } satisfies WorkerInit, transferList: [channel.port2], stdout: false, stderr: false });
+    worker.on('exit', () => channel.port1.close());
+    return worker;
+  }
+
+  async spawn(count: number, init: Omit<WorkerInit, 'index' | 'count' | 'kind' | 'syncPort' | 'syncShared'>): Promise<void> {
     const ready: Array<Promise<void>> = [];
     for (let index = 0; index < count; index++) {
-      const worker = new Worker(this.entry, { workerData: { ...init, kind: 'scenarios', index, count } satisfies WorkerInit, stdout: false, stderr: false });
+      const worker = this.start_({ ...init, kind: 'scenarios', index, count });
       let settle!: () => void;
       const member: Member = { worker, merger: new SampleMerger(this.hooks.registry), stats: ZERO, done: false, killed: false, settle: () => settle(), finished: new Promise<void>((r) => (settle = r)) };
       this.members.push(member);
@@ -187,50 +212,73 @@ export class WorkerFleet {
   async close(): Promise<void> {
     clearTimeout(this.stopTimer);
     clearTimeout(this.deadlineTimer);
-    await Promise.all(this.members.map((m) => m.worker.terminate()));
+    await Promise.all([...this.members.map((m) => m.worker.terminate()), ...[...this.prepared].map((p) => p.worker.terminate())]);
   }
 
   /**
-   * Runs one lifecycle function in a fresh worker (a fresh VU, as k6 does) and returns what it
-   * returned: the JSON of setup's data, handleSummary's outputs. Past `timeoutMs` — busy code
-   * included — the worker is terminated and `onTimeout()` is thrown.
+   * Starts the worker for one lifecycle function and lets it initialise its VU, so that its
+   * start-up is not part of the test run; `runLifecycle` then runs the function.
    */
-  async lifecycle(name: LifecycleName, argJSON: string | undefined, init: Omit<WorkerInit, 'index' | 'count' | 'kind' | 'lifecycle'>, timeoutMs: number, onTimeout: () => Error): Promise<unknown> {
-    const worker = new Worker(this.entry, { workerData: { ...init, kind: 'lifecycle', index: 0, count: 1, lifecycle: { name, argJSON, stats: this.stats(this.perfStart) } } satisfies WorkerInit, stdout: false, stderr: false });
+  prepareLifecycle(name: LifecycleName, init: Omit<WorkerInit, 'index' | 'count' | 'kind' | 'lifecycle' | 'syncPort' | 'syncShared'>): PreparedLifecycle {
+    const worker = this.start_({ ...init, kind: 'lifecycle', index: 0, count: 1, lifecycle: { name } });
     const merger = new SampleMerger(this.hooks.registry);
+    const state: PreparedLifecycle = { name, worker, exited: false, ready: undefined as unknown as Promise<void> };
+    let readyResolve!: () => void;
+    state.ready = new Promise<void>((r) => (readyResolve = r));
+    listen(worker, merger, this.hooks, () => undefined, (m) => {
+      if (m.t === 'ready') readyResolve();
+      else if (m.t === 'result') state.result = { value: m.value };
+      else if (m.t === 'fatal') state.failure = fatalError(m);
+      if (m.t === 'result' || m.t === 'fatal') void worker.terminate();
+    });
+    worker.on('error', (err) => (state.failure = new RunnerError('ERR_SCRIPT_EXCEPTION', 107, `${name}() failed: ${err.message}`)));
+    worker.on('exit', () => {
+      state.exited = true;
+      readyResolve();
+      state.onExit?.();
+    });
+    this.prepared.add(state);
+    return state;
+  }
+
+  /**
+   * Runs a prepared lifecycle function and returns what it returned: the JSON of setup's data,
+   * handleSummary's outputs. Past `timeoutMs` — busy code included — the worker is terminated
+   * and `onTimeout()` is thrown.
+   */
+  async runLifecycle(p: PreparedLifecycle, argJSON: string | undefined, testStart: number, timeoutMs: number, onTimeout: () => Error): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
     let onSignalStop: (() => void) | undefined;
     try {
       return await new Promise<unknown>((resolve, reject) => {
-        let result: { value: unknown } | undefined;
-        let failure: Error | undefined;
-        listen(worker, merger, this.hooks, () => undefined, (m) => {
-          if (m.t === 'result') result = { value: m.value };
-          else if (m.t === 'fatal') failure = fatalError(m);
-          if (m.t === 'result' || m.t === 'fatal') void worker.terminate();
-        });
-        worker.on('error', (err) => (failure = new RunnerError('ERR_SCRIPT_EXCEPTION', 107, `${name}() failed: ${err.message}`)));
-        worker.on('exit', () => {
-          if (failure) reject(failure);
-          else if (result) resolve(result.value);
+        const settle = (): void => {
+          if (p.failure) reject(p.failure);
+          else if (p.result) resolve(p.result.value);
           else reject(this.lifecycleStop ?? onTimeout());
-        });
+        };
+        if (p.exited) return settle();
+        p.onExit = settle;
         timer = setTimeout(() => {
-          failure = onTimeout();
-          void worker.terminate();
+          p.failure ??= onTimeout();
+          void p.worker.terminate();
         }, timeoutMs);
         onSignalStop = () => {
-          failure = this.lifecycleStop;
-          void worker.terminate();
+          p.failure ??= this.lifecycleStop;
+          void p.worker.terminate();
         };
         this.lifecycleStops.add(onSignalStop);
+        void p.ready.then(() => {
+          if (!p.exited) p.worker.postMessage({ t: 'run', argJSON, stats: this.stats(this.perfStart), testStart } satisfies ToWorker);
+        });
       });
     } finally {
       clearTimeout(timer);
       if (onSignalStop) this.lifecycleStops.delete(onSignalStop);
+      this.prepared.delete(p);
     }
   }
 
+  private readonly prepared = new Set<PreparedLifecycle>();
   private readonly lifecycleStops = new Set<() => void>();
   private lifecycleStop: Error | undefined;
 

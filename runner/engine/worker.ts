@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import { VUS, VUS_MAX } from '../constants';
 import { describeThrown, NotImplementedError, RunnerError, ScriptExceptionError } from '../errors';
 import { HttpClient } from '../http/client';
+import { SyncHttpCaller } from '../http/sync-bridge';
 import { defineBuiltinMetrics } from '../metrics/builtin';
 import { SampleForwarder, type SampleBatch } from '../metrics/sample-batch';
 import type { RunFlags } from '../options/cli-args';
@@ -43,13 +44,16 @@ export interface WorkerInit {
   index: number;
   count: number;
   /** `kind: 'lifecycle'`. */
-  lifecycle?: { name: LifecycleName; argJSON: string | undefined; stats: InstanceStats };
+  lifecycle?: { name: LifecycleName };
   /** The script's exported options and function names, from the main thread's init (no second init here). */
   rawOptions: Record<string, unknown>;
   exportedFunctions: string[];
+  /** Synchronous HTTP through the main thread (runner/http/sync-bridge.ts). */
+  syncPort: MessagePort;
+  syncShared: SharedArrayBuffer;
 }
 
-export type ToWorker = { t: 'start'; setupJSON: string | undefined; testStart: number } | { t: 'stop' };
+export type ToWorker = { t: 'start'; setupJSON: string | undefined; testStart: number } | { t: 'stop' } | { t: 'run'; argJSON: string | undefined; stats: InstanceStats; testStart: number };
 
 export type FromWorker =
   | { t: 'ready' }
@@ -73,7 +77,8 @@ export async function workerMain(init: WorkerInit, port: MessagePort): Promise<v
   let perfStart = 0;
   let testStart = 0;
   const emptyStats: InstanceStats = { iterationsCompleted: 0, iterationsInterrupted: 0, vusActive: 0, vusInitialized: 0, currentTestRunDuration: 0 };
-  const stats = (): InstanceStats => phase?.stats(perfStart) ?? init.lifecycle?.stats ?? emptyStats;
+  let lifecycleStats: InstanceStats | undefined;
+  const stats = (): InstanceStats => phase?.stats(perfStart) ?? lifecycleStats ?? emptyStats;
   const forwarder = new SampleForwarder(new Set([VUS, VUS_MAX]), 8192, () => flush());
   const flush = (): void => {
     const batch = forwarder.take();
@@ -94,6 +99,7 @@ export async function workerMain(init: WorkerInit, port: MessagePort): Promise<v
     vuRealm: init.vuRealm,
     faultAgent: init.faultAgent,
     sharedArrays: new Map(),
+    syncHttp: new SyncHttpCaller(init.syncPort, init.syncShared),
     abortTest: (reason) => {
       stop();
       post({ t: 'abort', reason });
@@ -119,9 +125,19 @@ export async function workerMain(init: WorkerInit, port: MessagePort): Promise<v
     services.options = options;
 
     if (init.kind === 'lifecycle') {
-      const { name, argJSON } = init.lifecycle!;
+      // Initialised ahead (a fresh VU, as k6 does), then run when the main thread says so: the
+      // thread's start-up is not part of the test run.
+      const { name } = init.lifecycle!;
       const vu = new VU(0, services, entry, 0);
-      const arg = argJSON === undefined ? undefined : vu.jsonParse(argJSON);
+      const go = await new Promise<Extract<ToWorker, { t: 'run' }>>((resolve) => {
+        port.on('message', (m: ToWorker) => {
+          if (m.t === 'run') resolve(m);
+        });
+        post({ t: 'ready' });
+      });
+      lifecycleStats = go.stats;
+      testStart = go.testStart;
+      const arg = go.argJSON === undefined ? undefined : vu.jsonParse(go.argJSON);
       // The main thread enforces the timeout (it can terminate this thread when the code is busy).
       const value = await vu.runLifecycle(name, VU_PHASES[name], arg, 2 ** 31 - 1, () => new Error('unreachable'));
       flush();

@@ -1,8 +1,8 @@
 /**
- * `k6/http`, async API (docs/k6-semantics.md#k6-http, k6 `js/modules/k6/http`): `asyncRequest`,
- * `expectedStatuses`, `setResponseCallback`, the `url` template; the synchronous functions
- * (`request`, `get`, `post`, …, `batch`) are refused with a message naming `http.asyncRequest`,
- * because a blocking call would stall every VU of the process.
+ * `k6/http` (docs/k6-semantics.md#k6-http, k6 `js/modules/k6/http`): `asyncRequest`, the
+ * synchronous `request`, `get`, `head`, `post`, `put`, `patch`, `del`, `options` and `batch` (they
+ * block the VU's worker thread while the main thread sends the hops: runner/http/sync-bridge.ts),
+ * `expectedStatuses`, `setResponseCallback`, the `url` template, cookie jars.
  *
  * Per hop it emits http_reqs, http_req_duration and the timing trends, http_req_failed (while a
  * response callback is set), data_sent/data_received, with k6's system tags; `tags.name` (or
@@ -30,7 +30,8 @@ import {
   TAG_TLS_VERSION,
   TAG_URL,
 } from '../constants';
-import type { HopResult } from '../http/client';
+import type { HopRequest, HopResult } from '../http/client';
+import { redirectAfter } from '../http/sync-bridge';
 import { statusErrorCode } from '../http/error-codes';
 import { parseK6Duration as parseDuration } from '../../contracts/duration';
 import type { VU } from '../vu/vu';
@@ -68,17 +69,7 @@ function checkCallback(cb: unknown, what: string): ExpectedStatuses | null {
   throw new TypeError(`${what}: only the result of http.expectedStatuses() or null is supported`);
 }
 
-const SYNC_FUNCTIONS = ['request', 'get', 'head', 'post', 'put', 'patch', 'del', 'options', 'batch'] as const;
-
 const METHODS_FOR: Record<string, string> = { get: 'GET', head: 'HEAD', post: 'POST', put: 'PUT', patch: 'PATCH', del: 'DELETE', options: 'OPTIONS' };
-
-function refusedSync(vu: VU, name: string): () => never {
-  return () => {
-    const method = METHODS_FOR[name];
-    const hint = name === 'batch' ? 'await Promise.all(requests.map((r) => http.asyncRequest(...)))' : `await http.asyncRequest(${method ? `'${method}', url, body, params` : 'method, url, body, params'})`;
-    throw vu.engine.notImplemented(`http.${name}() is synchronous and k6-offline runs only k6's async HTTP API: use ${hint} inside an async function`);
-  };
-}
 
 /** The `http.url\`…\`` template result: the URL plus a `name` with `${}` placeholders. */
 interface UrlTemplate {
@@ -332,15 +323,21 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
     return r;
   };
 
-  const asyncRequest = (method: unknown, urlArg: unknown, body?: unknown, params?: unknown): Promise<unknown> => {
+  /**
+   * One request as the script asked for it: the arguments validated as k6 validates them, then a
+   * step per hop — `next()` gives the hop to send (with the jar's cookies), `onHop()` records it
+   * (metrics, Set-Cookie) and says whether a redirect follows, `finish()` builds the Response.
+   * The async API awaits each hop; the synchronous one blocks on them (runner/http/sync-bridge.ts).
+   */
+  const prepare = (fname: string, method: unknown, urlArg: unknown, body?: unknown, params?: unknown) => {
     if (vu.phase === 'init') throw new Error('Making http requests in the init context is not supported');
     const opts = engine.options;
     const m = String(method).toUpperCase();
     const p = (params ?? {}) as Record<string, unknown>;
-    if (typeof p !== 'object') throw new TypeError('asyncRequest: params must be an object');
+    if (typeof p !== 'object') throw new TypeError(`${fname}: params must be an object`);
     const tpl = urlArg && typeof urlArg === 'object' && 'url' in (urlArg as object) && 'name' in (urlArg as object) ? (urlArg as UrlTemplate) : undefined;
     let url = tpl ? tpl.url : String(urlArg);
-    const reqTags = tagsFromArg(p.tags, 'asyncRequest params.tags');
+    const reqTags = tagsFromArg(p.tags, `${fname} params.tags`);
     let nameTag = reqTags[TAG_NAME] ?? tpl?.name;
     if (p.auth === 'digest' || p.auth === 'ntlm') throw engine.notImplemented(`params.auth '${p.auth}'`);
     const userinfo = url.includes('@') ? splitUserinfo(url) : undefined;
@@ -350,7 +347,7 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
     }
     const headers: Record<string, string> = { 'User-Agent': opts?.userAgent ?? 'k6-offline' };
     if (p.headers !== undefined && p.headers !== null) {
-      if (typeof p.headers !== 'object') throw new TypeError('asyncRequest params.headers must be an object');
+      if (typeof p.headers !== 'object') throw new TypeError(`${fname} params.headers must be an object`);
       const given = p.headers as Record<string, unknown>;
       for (const k in given) if (Object.prototype.hasOwnProperty.call(given, k)) headers[k] = String(given[k]);
     }
@@ -363,23 +360,22 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
     let timeoutMs = 60_000;
     if (p.timeout !== undefined) {
       const t = parseDuration(p.timeout);
-      if (t === undefined || t <= 0) throw new TypeError(`asyncRequest params.timeout: invalid duration ${JSON.stringify(p.timeout)}`);
+      if (t === undefined || t <= 0) throw new TypeError(`${fname} params.timeout: invalid duration ${JSON.stringify(p.timeout)}`);
       timeoutMs = t;
     }
     const responseType = p.responseType === undefined ? (opts?.discardResponseBodies ? 'none' : 'text') : String(p.responseType);
-    if (responseType !== 'text' && responseType !== 'binary' && responseType !== 'none') throw new TypeError(`asyncRequest params.responseType: invalid value ${JSON.stringify(p.responseType)} (text, binary or none)`);
+    if (responseType !== 'text' && responseType !== 'binary' && responseType !== 'none') throw new TypeError(`${fname} params.responseType: invalid value ${JSON.stringify(p.responseType)} (text, binary or none)`);
     const callback = p.responseCallback !== undefined ? checkCallback(p.responseCallback, 'params.responseCallback') : vu.responseCallback === undefined ? DEFAULT_CALLBACK : (vu.responseCallback as ExpectedStatuses | null);
     const maxRedirects = p.redirects !== undefined ? Number(p.redirects) : (opts?.maxRedirects ?? 10);
     const throwErrors = p.throw !== undefined ? Boolean(p.throw) : (opts?.throwErrors ?? false);
     let payload = m === 'GET' || m === 'HEAD' ? undefined : encodeBody(body, headers);
     const sentPayload = payload;
     const requestInfo = () => ({ method: m, url, headers: { ...headers }, body: sentPayload ? sentPayload.toString('utf8') : '', cookies: sentCookies });
-    const release = vu.hold();
-    const epoch = vu.currentEpoch;
-    const run = async (): Promise<unknown> => {
-      let currentUrl = url;
-      let currentMethod = m;
-      for (let hopIndex = 0; ; hopIndex++) {
+    let currentUrl = url;
+    let currentMethod = m;
+    let hopIndex = 0;
+    return {
+      next: (): Omit<HopRequest, 'signal'> => {
         // Cookies only cost something when a jar exists or the request names some.
         const jar = (givenJar as K6CookieJar | undefined) ?? existingJar();
         if (jar !== undefined || p.cookies !== undefined) {
@@ -388,30 +384,89 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
           if (c.header !== undefined) headers.Cookie = givenCookieHeader === undefined ? c.header : `${givenCookieHeader}; ${c.header}`;
           else if (givenCookieHeader === undefined) delete headers.Cookie;
         }
-        const hop = await engine.http.hop({ method: currentMethod, url: currentUrl, headers, body: payload, timeoutMs, discardBody: responseType === 'none', signal: undefined });
-        // An interrupted iteration's request: report nothing and never settle.
-        if (hop.aborted || !vu.isCurrent(epoch)) return new Promise(() => undefined);
+        return { method: currentMethod, url: currentUrl, headers, body: payload, timeoutMs, discardBody: responseType === 'none' };
+      },
+      /** Records a hop; true when a redirect follows. */
+      onHop: (hop: HopResult): boolean => {
         emitHop(hop, currentMethod, nameTag, reqTags, callback);
         if (hop.setCookies !== undefined) K6CookieJar.store((givenJar as K6CookieJar | undefined) ?? currentJar(), currentUrl, hop.setCookies);
-        const location = hop.headers.Location;
-        if (hop.status >= 300 && hop.status < 400 && location && hop.status !== 304 && hopIndex < maxRedirects) {
-          currentUrl = new URL(location, currentUrl).toString();
-          if (hop.status === 303 || ((hop.status === 301 || hop.status === 302) && currentMethod === 'POST')) {
-            currentMethod = 'GET';
-            payload = undefined;
-          }
-          continue;
-        }
+        const next = redirectAfter(hop, currentMethod, currentUrl, hopIndex++, maxRedirects);
+        if (!next) return false;
+        currentUrl = next.url;
+        currentMethod = next.method;
+        if (next.dropBody) payload = undefined;
+        return true;
+      },
+      finish: (hop: HopResult): Record<string, unknown> => {
         if (hop.error) {
           if (throwErrors) throw new Error(hop.error);
           engine.logger.iterationError(`Request Failed  error="${hop.error}"`);
         }
         return makeResponse(hop, requestInfo, responseType);
+      },
+    };
+  };
+  type Prepared = ReturnType<typeof prepare>;
+
+  const asyncRequest = (method: unknown, urlArg: unknown, body?: unknown, params?: unknown): Promise<unknown> => {
+    const r = prepare('asyncRequest', method, urlArg, body, params);
+    const release = vu.hold();
+    const epoch = vu.currentEpoch;
+    const run = async (): Promise<unknown> => {
+      for (;;) {
+        const hop = await engine.http.hop({ ...r.next(), signal: undefined });
+        // An interrupted iteration's request: report nothing and never settle.
+        if (hop.aborted || !vu.isCurrent(epoch)) return new Promise(() => undefined);
+        if (!r.onHop(hop)) return r.finish(hop);
       }
     };
     const promise = run();
     promise.then(release, release);
     return promise;
+  };
+
+  /**
+   * k6's synchronous calls: the VU's worker thread blocks while the main thread sends the hops
+   * (a batch's requests in parallel, hop by hop so that redirects and cookies are handled here).
+   */
+  const syncRequests = (fname: string, prepared: Prepared[]): Array<Record<string, unknown>> => {
+    const caller = engine.syncHttp;
+    if (!caller) {
+      throw engine.notImplemented(`http.${fname}() is synchronous, which needs the VUs in worker threads (K6_OFFLINE_WORKERS is 0: unset it or set it to 1 or more), or use http.asyncRequest`);
+    }
+    const out: Array<Record<string, unknown> | undefined> = prepared.map(() => undefined);
+    let active = prepared.map((r, i) => ({ r, i }));
+    while (active.length > 0) {
+      const hops = caller.hops(active.map(({ r }) => r.next()));
+      active = active.filter(({ r, i }, k) => {
+        const hop = hops[k]!;
+        if (r.onHop(hop)) return true;
+        out[i] = r.finish(hop);
+        return false;
+      });
+    }
+    return out as Array<Record<string, unknown>>;
+  };
+
+  /** A `http.batch` entry: a URL string, `[method, url, body, params]`, or `{method, url, body, params}`. */
+  const batchItem = (item: unknown, key: string): Prepared => {
+    if (typeof item === 'string' || (item && typeof item === 'object' && 'url' in (item as object) && 'name' in (item as object) && !('method' in (item as object)))) return prepare('batch', 'GET', item);
+    if (Array.isArray(item)) return prepare('batch', item[0], item[1], item[2], item[3]);
+    if (item && typeof item === 'object') {
+      const o = item as Record<string, unknown>;
+      return prepare('batch', o.method ?? 'GET', o.url, o.body, o.params);
+    }
+    throw new TypeError(`http.batch(): request ${key} must be a URL, an array [method, url, body, params] or an object {method, url, body, params}`);
+  };
+
+  const batch = (requests: unknown): unknown => {
+    if (Array.isArray(requests)) return syncRequests('batch', requests.map((r, i) => batchItem(r, String(i))));
+    if (requests && typeof requests === 'object') {
+      const keys = Object.keys(requests);
+      const out = syncRequests('batch', keys.map((k) => batchItem((requests as Record<string, unknown>)[k], k)));
+      return Object.fromEntries(keys.map((k, i) => [k, out[i]]));
+    }
+    throw new TypeError('http.batch(): requests must be an array or an object');
   };
 
   const setResponseCallback = (cb: unknown): void => {
@@ -435,6 +490,12 @@ export function createHttpModule(vu: VU): Record<string, unknown> {
       return new K6CookieJar();
     },
   };
-  for (const f of SYNC_FUNCTIONS) named[f] = refusedSync(vu, f);
+  named.request = (method: unknown, url: unknown, body?: unknown, params?: unknown) => syncRequests('request', [prepare('request', method, url, body, params)])[0];
+  named.get = (url: unknown, params?: unknown) => syncRequests('get', [prepare('get', 'GET', url, null, params)])[0];
+  named.head = (url: unknown, params?: unknown) => syncRequests('head', [prepare('head', 'HEAD', url, null, params)])[0];
+  for (const f of ['post', 'put', 'patch', 'del', 'options'] as const) {
+    named[f] = (url: unknown, body?: unknown, params?: unknown) => syncRequests(f, [prepare(f, METHODS_FOR[f]!, url, body, params)])[0];
+  }
+  named.batch = batch;
   return esModule(named);
 }

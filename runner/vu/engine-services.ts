@@ -6,6 +6,7 @@ import type { MetricRegistry } from '../contract';
 import type { ConsolidatedOptions } from '../options/consolidate';
 import type { Logger } from '../progress/logger';
 import type { HttpClient } from '../http/client';
+import type { SyncHttpCaller } from '../http/sync-bridge';
 
 export interface InstanceStats {
   iterationsInterrupted: number;
@@ -32,6 +33,8 @@ export interface EngineServices {
   scriptDir: string;
   logger: Logger;
   http: HttpClient;
+  /** Synchronous HTTP for VUs in a worker thread; undefined on the main thread (K6_OFFLINE_WORKERS=0). */
+  syncHttp?: SyncHttpCaller;
   /** `K6_OFFLINE_FAULT_AGENT_URL` / `_TOKEN` from the runner's own process env (not __ENV). */
   faultAgent: FaultAgentConfig | undefined;
   /**

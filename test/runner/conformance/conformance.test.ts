@@ -180,11 +180,12 @@ const cases: Case[] = [
   { name: 'connection refused gives status 0 and error_code 1212', fact: 'k6-semantics.md#k6-http error codes', script: 'error-code-refused.js', exit: 0, checksAllPass: true },
   { name: 'Response fields: json(), selector, canonical headers, timings (connecting only on a new connection), redirects', fact: 'k6-semantics.md#k6-http', script: 'http-response-fields.js', exit: 0, checksAllPass: true, metrics: { http_reqs: { count: 4 } } },
   {
-    name: 'synchronous http.get stops the run with 107 and one message naming http.asyncRequest (it sent nothing: never exit 0)',
+    name: 'synchronous http.get with the VUs on the main thread (K6_OFFLINE_WORKERS=0) stops the run with 107 and one message naming the variable and http.asyncRequest (it sent nothing: never exit 0)',
     fact: 'k6-semantics.md#exit-codes',
     script: 'sync-http-refused.js',
+    env: { K6_OFFLINE_WORKERS: '0' },
     exit: 107,
-    stderr: ['http.get() is synchronous', 'http.asyncRequest', 'does not implement it'],
+    stderr: ['http.get() is synchronous', 'K6_OFFLINE_WORKERS', 'http.asyncRequest', 'does not implement it'],
     extra: (r) => expect(r.stderr.split('http.get() is synchronous').length - 1).toBe(1),
   },
   {
@@ -199,6 +200,17 @@ const cases: Case[] = [
     },
   },
   { name: 'an unimplemented call in setup() stops the run with 107 and skips teardown', fact: 'k6-semantics.md#exit-codes', script: 'not-implemented-in-setup.js', exit: 107, stderr: ['http.file()', 'does not implement it'], notStderr: ['TEARDOWN RAN'], extra: (r) => expect(r.stderr.split('http.file() —').length - 1).toBe(1) },
+  {
+    name: 'synchronous http (get, post, put, patch, del, head, options, request, batch as array and object, redirects) works in setup, iterations, a group and teardown',
+    fact: 'k6-semantics.md#k6-http',
+    script: 'sync-http.js',
+    env: { K6_OFFLINE_WORKERS: '2' },
+    exit: 0,
+    checksAllPass: true,
+    // setup 1 + 4 iterations × (get, post, redirect 2 hops, batch 3, batch 2, head, patch, put, options, del, request = 15) + teardown 1
+    metrics: { http_reqs: { count: 62 }, iterations: { count: 4 } },
+    stderr: ['TEARDOWN STATUS 200'],
+  },
   // ---- summary shapes (k6-semantics.md#summary-data) ----
   {
     name: 'handleSummary gets k6 data and its outputs are written; --summary-export still written',

@@ -2,7 +2,7 @@
  * The loopback HTTP server the conformance scripts call: `/` (200 ok), `/status/<code>`,
  * `/delay/<ms>`, `/json`, `/redirect` (302 to `/`), `/cookies` (sets `a=1` on `/` and an HttpOnly
  * `b=2` on `/cookies`), `/cookie-redirect` (302 to `/echo` setting `r=1`), `/echo` (the request's
- * headers as JSON). Binds 127.0.0.1 on port 0.
+ * method, body and headers as JSON). Binds 127.0.0.1 on port 0.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,8 @@ export async function startServer(): Promise<{ base: string; server: Server; clo
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const [, first, arg] = url.pathname.split('/');
-    req.resume();
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       if (first === 'status') {
         res.statusCode = Number(arg);
@@ -31,7 +32,7 @@ export async function startServer(): Promise<{ base: string; server: Server; clo
         res.end();
       } else if (first === 'echo') {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ headers: req.headers }));
+        res.end(JSON.stringify({ method: req.method, body, headers: req.headers }));
       } else if (first === 'redirect') {
         res.statusCode = 302;
         res.setHeader('location', '/');

@@ -1,7 +1,7 @@
 /**
  * VUs in worker threads (runner/engine/worker-fleet.ts, worker.ts) through the real CLI: one test
  * over several threads gives one-thread results, and JavaScript that never yields is interrupted
- * where k6 interrupts it — at the scenario's end, on exec.test.abort() and abortOnFail, at
+ * where k6 interrupts it — at the scenario's end (also inside a synchronous request), on exec.test.abort() and abortOnFail, at
  * setupTimeout/teardownTimeout/handleSummaryTimeout, and on SIGINT/SIGTERM (105; a second signal
  * exits at once). No timing is asserted: a run that did not stop would hit the test's timeout.
  */
@@ -9,10 +9,18 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, cliPath, runCli, SCRIPTS, type CliResult } from '../conformance/run-cli';
+import { startServer } from '../conformance/server';
 
-beforeAll(() => buildCli('worker-fleet'), 60_000);
+let base = '';
+let server: Server;
+beforeAll(async () => {
+  await buildCli('worker-fleet');
+  ({ base, server } = await startServer());
+}, 60_000);
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const context = (r: CliResult): string => `exit ${r.code}\nstderr:\n${r.stderr}\nstdout:\n${r.stdout}`;
 const workers = (n: number): Record<string, string> => ({ K6_OFFLINE_WORKERS: String(n) });
@@ -42,8 +50,9 @@ describe('one test over several worker threads', () => {
 });
 
 describe('JavaScript that never yields is interrupted as k6 interrupts it', () => {
-  const cases: Array<{ name: string; script: string; exit: number; stderr?: string[]; env?: Record<string, string> }> = [
+  const cases: Array<{ name: string; script: string; exit: number; stderr?: string[]; env?: Record<string, string>; server?: boolean }> = [
     { name: 'an iteration busy at the end of its scenario (gracefulStop 0s) is interrupted; teardown runs; exit 0', script: 'busy-iteration-stops.js', exit: 0, stderr: ['TEARDOWN RAN'] },
+    { name: 'a VU blocked in a synchronous request past the scenario end is interrupted; teardown runs; exit 0', script: 'busy-sync-request.js', exit: 0, stderr: ['TEARDOWN RAN'], server: true },
     { name: 'exec.test.abort() in one VU interrupts a VU busy in another thread: exit 108, teardown runs', script: 'busy-vu-abort-108.js', exit: 108, stderr: ['test aborted: enough', 'TEARDOWN RAN'], env: workers(2) },
     { name: 'an abortOnFail threshold on the merged metrics interrupts a busy VU: exit 99', script: 'busy-abort-on-fail-99.js', exit: 99, stderr: ['bad_things'], env: workers(2) },
     { name: 'a busy setup() is stopped at setupTimeout: exit 100', script: 'busy-setup-100.js', exit: 100, stderr: ['setup() execution timed out after 1 seconds'] },
@@ -52,7 +61,7 @@ describe('JavaScript that never yields is interrupted as k6 interrupts it', () =
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const r = await runCli(c.script, [], c.env ?? {});
+      const r = await runCli(c.script, c.server ? ['-e', `BASE=${base}`] : [], c.env ?? {});
       expect(r.code, context(r)).toBe(c.exit);
       for (const s of c.stderr ?? []) expect(r.stderr, context(r)).toContain(s);
     });
