@@ -79,9 +79,39 @@ function problem(e: ErrorObject): FieldProblem {
   }
 }
 
+/**
+ * No write body has an array longer than MAX_BODY_ITEMS or an object with more than
+ * MAX_BODY_FIELDS fields; a body that has one is refused on that alone, before ajv's allErrors
+ * pass would walk (and report) every item: validation cost stays bounded by the schema, not by
+ * what a client sends (a 60 KB body of 1,300 bad rules took ajv 20-40 ms).
+ */
+export const MAX_BODY_ITEMS = 50;
+export const MAX_BODY_FIELDS = 16;
+
+function oversized(value: unknown, path = '', depth = 0): FieldProblem | undefined {
+  if (depth > 4 || typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    if (value.length > MAX_BODY_ITEMS) return { path: path || '/', message: `must have at most ${MAX_BODY_ITEMS} items (got ${value.length})` };
+    for (let i = 0; i < value.length; i++) {
+      const p = oversized(value[i], `${path}/${i}`, depth + 1);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  const keys = Object.keys(value);
+  if (keys.length > MAX_BODY_FIELDS) return { path: path || '/', message: `must have at most ${MAX_BODY_FIELDS} fields (got ${keys.length})` };
+  for (const k of keys) {
+    const p = oversized((value as Record<string, unknown>)[k], `${path}/${k}`, depth + 1);
+    if (p) return p;
+  }
+  return undefined;
+}
+
 function compile<T>(schema: object): (value: unknown) => T {
   const validate: ValidateFunction = ajv.compile(schema);
   return (value: unknown): T => {
+    const tooBig = oversized(value);
+    if (tooBig) throw new InvalidBodyError([tooBig]);
     if (!validate(value)) throw new InvalidBodyError((validate.errors ?? []).map(problem));
     return value as T;
   };

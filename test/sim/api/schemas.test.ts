@@ -4,7 +4,7 @@
  * left out, and stays under MAX_ERROR_REPLY_BYTES.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_ERROR_REPLY_BYTES, MAX_LISTED_PROBLEMS, validatePolicyInput } from '../../../sim/api/schemas';
+import { MAX_BODY_FIELDS, MAX_BODY_ITEMS, MAX_ERROR_REPLY_BYTES, MAX_LISTED_PROBLEMS, validatePolicyInput } from '../../../sim/api/schemas';
 import { InvalidBodyError } from '../../../sim/errors';
 import { call, getToken, startTestSim } from '../helpers/sim-fixture';
 
@@ -13,8 +13,8 @@ const manyUnknownFields = (n: number) => Object.fromEntries(Array.from({ length:
 
 describe('bounded validation replies', () => {
   it.each([
-    ['1,300 invalid rules', manyBadRules(1300)],
-    ['1,000 unknown fields with long names', manyUnknownFields(1000)],
+    ['50 invalid rules (150 problems)', manyBadRules(MAX_BODY_ITEMS)],
+    ['16 unknown fields with long names and 34 bad rules', { ...manyUnknownFields(MAX_BODY_FIELDS - 2), ...manyBadRules(34) }],
   ])('lists at most MAX_LISTED_PROBLEMS problems for %s and counts the rest', (_name, body) => {
     let caught: unknown;
     try {
@@ -30,6 +30,20 @@ describe('bounded validation replies', () => {
     expect(e.message.length).toBeLessThan(4096);
   });
 
+  it.each([
+    ['1,300 rules', manyBadRules(1300), '/rules', /at most 50 items \(got 1300\)/],
+    ['1,000 fields', manyUnknownFields(1000), '/', /at most 16 fields \(got 1000\)/],
+  ])('refuses a body with %s on its size alone, before validating every item', (_name, body, path, message) => {
+    let caught: unknown;
+    try {
+      validatePolicyInput(body);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InvalidBodyError);
+    expect((caught as InvalidBodyError).fields.details).toEqual([{ path, message: expect.stringMatching(message) }]);
+  });
+
   it('answers a 60 KB invalid body with a 400 under MAX_ERROR_REPLY_BYTES', async () => {
     const sim = await startTestSim({ tenants: 2 });
     try {
@@ -41,7 +55,7 @@ describe('bounded validation replies', () => {
       const text = await res.text();
       expect(res.status).toBe(400);
       expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_ERROR_REPLY_BYTES);
-      expect(JSON.parse(text)).toMatchObject({ error: 'invalid_body', omitted: expect.any(Number) });
+      expect(JSON.parse(text)).toMatchObject({ error: 'invalid_body' });
       expect((await call(sim, 'GET', '/api/policy/policies/pol-001', { token, tenant: 'tenant-01' })).status).toBe(200);
     } finally {
       await sim.close();
