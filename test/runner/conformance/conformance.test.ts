@@ -171,6 +171,7 @@ const cases: Case[] = [
   { name: 'expectedStatuses accepts statuses and {min,max} ranges', fact: 'k6-semantics.md#k6-http', script: 'expected-statuses.js', exit: 0 },
   { name: 'tags.name and the url template set the url tag (URL grouping)', fact: 'k6-semantics.md#system-tags', script: 'url-grouping.js', exit: 0, checksAllPass: true },
   { name: 'cookies: res.cookies, the per-VU jar reset each iteration, params.cookies/jar, cookieJar() set/delete/clear/cookiesForURL, redirects', source: 'lib/netext/httpext/request.go, js/modules/k6/http/cookiejar.go, internal/js/runner.go (runFn)', script: 'cookies.js', exit: 0, checksAllPass: true, extra: (r) => expect(r.exported!.metrics.checks).toMatchObject({ passes: 22, fails: 0 }) },
+  { name: 'noCookiesReset keeps the VU’s cookies from one iteration to the next', source: 'internal/js/runner.go (runFn)', script: 'cookies-no-reset.js', exit: 0, checksAllPass: true },
   { name: 'user:pass@host sends Basic auth unless Authorization is set; tags mask the credentials', source: 'lib/netext/httpext/url.go (Clean), request.go (Go http.Client)', script: 'url-basic-auth.js', exit: 0, checksAllPass: true, extra: (r) => {
       const key = Object.keys(r.exported!.metrics).find((k) => k.startsWith('http_reqs{name:http://****:****@'));
       expect(key, Object.keys(r.exported!.metrics).join(', ')).toBeDefined();
