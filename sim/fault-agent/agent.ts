@@ -19,6 +19,8 @@ export interface FaultAgentOptions {
   clock?: Clock;
   random?: () => number;
   logger?: Logger;
+  /** Requests a fault may hold at once (default MAX_HELD_REQUESTS). */
+  maxHeldRequests?: number;
 }
 
 export interface FaultAgent {
@@ -31,7 +33,7 @@ export interface FaultAgent {
 export async function startFaultAgent(o: FaultAgentOptions): Promise<FaultAgent> {
   const clock = o.clock ?? systemClock;
   const host = o.host ?? '127.0.0.1';
-  const controller = new FaultController(clock);
+  const controller = new FaultController(clock, o.maxHeldRequests);
   const proxyServer = createProxyServer({ upstream: new URL(o.upstream), controller, clock, ...(o.random ? { random: o.random } : {}) });
   const controlServer = createControlServer({ controller, adminToken: o.adminToken, logger: o.logger ?? silentLogger });
   const proxyPort = await listen(proxyServer, o.proxyPort ?? 0, host);

@@ -13,6 +13,11 @@ import { MAX_FAULT_DURATION_MS, MIN_FAULT_DURATION_MS, type FaultRequest, type H
 import type { Clock, ClockTimer } from '../clock';
 
 export const RECENT_FAULTS = 20;
+/**
+ * Requests a fault may hold at once (delayed or black-holed). Past it the proxy closes the new
+ * request's connection instead of holding it: a long blackhole must not pin unbounded sockets.
+ */
+export const MAX_HELD_REQUESTS = 10_000;
 
 export interface FaultRecord {
   id: string;
@@ -32,7 +37,10 @@ export class FaultController {
   private readonly recentRecords: FaultRecord[] = [];
   private held = new Set<() => void>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly maxHeld = MAX_HELD_REQUESTS,
+  ) {}
 
   /**
    * Starts a validated fault, ending (and replacing) the active one. Everything that can fail is
@@ -83,10 +91,12 @@ export class FaultController {
 
   /**
    * Registers a request held by the active fault; `release` runs once when the fault ends.
-   * Returns the function that unregisters it (the request finished on its own).
+   * Returns the function that unregisters it (the request finished on its own), or null when
+   * MAX_HELD_REQUESTS are held already (the caller then closes the request instead).
    */
-  hold(release: () => void): () => void {
+  hold(release: () => void): (() => void) | null {
     const set = this.held;
+    if (set.size >= this.maxHeld) return null;
     set.add(release);
     return () => void set.delete(release);
   }

@@ -70,13 +70,13 @@ export function createProxyServer(o: ProxyOptions): Server {
     const decision = decideFault(record.fault, path, random);
     if (decision.kind === 'pass') return forward(req, res);
     record.faulted++;
-    if (decision.kind === 'reset') {
+    const cut = (): void => {
       // Close without an answer; RST where the platform supports it (a peer that crashed).
       const socket = req.socket as typeof req.socket & { resetAndDestroy?: () => void };
       if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
       else socket.destroy();
-      return;
-    }
+    };
+    if (decision.kind === 'reset') return cut();
     if (decision.kind === 'blackhole') {
       // Accept and never answer, as a firewall DROP does once the connection exists. When the
       // fault ends the request is released without an answer: its connection is closed.
@@ -86,6 +86,7 @@ export function createProxyServer(o: ProxyOptions): Server {
         released = true;
         req.socket.destroy();
       });
+      if (!unhold) return cut();
       res.on('close', () => {
         if (!released) unhold();
       });
@@ -110,8 +111,8 @@ export function createProxyServer(o: ProxyOptions): Server {
         unhold();
         fn();
       };
+      const unhold = o.controller.hold(() => finish(() => forward(req, res))) ?? (() => undefined);
       const timer = o.clock.setTimeout(() => finish(act), decision.delayMs);
-      const unhold = o.controller.hold(() => finish(() => forward(req, res)));
       res.on('close', () => finish(() => undefined));
     } else act();
   });

@@ -28,8 +28,8 @@ afterEach(async () => {
   agent = undefined;
 });
 
-async function start(clock: FakeClock): Promise<FaultAgent> {
-  agent = await startFaultAgent({ upstream: upstreamUrl, adminToken: ADMIN, clock });
+async function start(clock: FakeClock, maxHeldRequests?: number): Promise<FaultAgent> {
+  agent = await startFaultAgent({ upstream: upstreamUrl, adminToken: ADMIN, clock, ...(maxHeldRequests ? { maxHeldRequests } : {}) });
   return agent;
 }
 
@@ -124,6 +124,22 @@ describe('blackhole', () => {
     expect(await p).toBe('AbortError');
     for (let i = 0; i < 50 && a.controller.heldCount > 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(a.controller.heldCount).toBe(0);
+  });
+});
+
+describe('held requests are bounded', () => {
+  it('closes a request the blackhole cannot hold any more (past maxHeldRequests) instead of holding it', async () => {
+    const a = await start(new FakeClock(), 2);
+    await post(a, { fault: { blackhole: true }, duration: '1m' });
+    const held = [await heldRequest(a), await heldRequest(a)];
+    const third = await fetch(`${a.proxy}/jwks`).then(
+      (r) => r.status,
+      () => 'no answer',
+    );
+    expect(third).toBe('no answer');
+    expect(a.controller.heldCount).toBe(2);
+    await del(a);
+    for (const h of held) expect(await h.answer).toMatch(/^no answer/);
   });
 });
 
