@@ -49,6 +49,9 @@ agent mode:
                          http://127.0.0.1:8442); the token is read from $FAULT_AGENT_TOKEN
                          or --token-file FILE, never from the command line
       --token-file FILE  file holding the control API token
+      --fault SHAPE      error (answer --error-code, default), blackhole (accept, never answer,
+                         as a DROP does; released without an answer at the end) or reset
+                         (close the connection without an answer)
       --error-code CODE  HTTP status the agent answers with, 400-599 (a fault is a failure) (default: 503)
       --error-body TEXT  body of those answers (default: "jwks-chaos: JWKS outage")
       --exclude PATHS    comma-separated paths left alone, e.g. /healthz
@@ -138,6 +141,7 @@ agent_url="${FAULT_AGENT_URL:-http://127.0.0.1:8442}"
 token_file=""
 error_code="503"
 error_body="jwks-chaos: JWKS outage"
+agent_fault="error"
 exclude=""
 target=""
 jwks_url=""
@@ -163,6 +167,7 @@ while [[ $# -gt 0 ]]; do
     --agent-url) need_value "$@"; agent_url="$2"; shift 2 ;;
     --token-file) need_value "$@"; token_file="$2"; shift 2 ;;
     --error-code) need_value "$@"; error_code="$2"; shift 2 ;;
+    --fault) need_value "$@"; agent_fault="$2"; shift 2 ;;
     --error-body) need_value "$@"; error_body="$2"; shift 2 ;;
     --exclude) need_value "$@"; exclude="$2"; shift 2 ;;
     --target) need_value "$@"; target="$2"; shift 2 ;;
@@ -209,6 +214,7 @@ token=""
 if [[ "$mode" == "agent" ]]; then
   [[ "$agent_url" =~ ^https?://[^[:space:]/?#]+$ ]] ||
     usage_error "--agent-url must be an http:// or https:// base URL without a path, e.g. http://127.0.0.1:8442 (got '$agent_url')"
+  [[ "$agent_fault" =~ ^(error|blackhole|reset)$ ]] || usage_error "--fault must be error, blackhole or reset (got '$agent_fault')"
   [[ "$error_code" =~ ^[45][0-9][0-9]$ ]] || usage_error "--error-code must be an HTTP error status 400-599 (got '$error_code')"
   [[ "$error_body" != *[[:cntrl:]]* ]] || usage_error "--error-body must be one line of text"
   if [[ -n "$exclude" ]]; then
@@ -347,10 +353,24 @@ hold() {
 
 fault_id=""
 
+agent_fault_effect() {
+  case "$agent_fault" in
+    blackhole) printf 'is held unanswered (blackhole)' ;;
+    reset) printf 'has its connection closed (reset)' ;;
+    *) printf 'answers %s' "$error_code" ;;
+  esac
+}
+
 agent_fault_json() {
   local fault escaped
-  escaped="$(json_escape "$error_body")"
-  fault="\"errorRate\":1,\"errorCode\":$error_code,\"errorBody\":\"$escaped\""
+  case "$agent_fault" in
+    blackhole) fault='"blackhole":true' ;;
+    reset) fault='"reset":true' ;;
+    *)
+      escaped="$(json_escape "$error_body")"
+      fault="\"errorRate\":1,\"errorCode\":$error_code,\"errorBody\":\"$escaped\""
+      ;;
+  esac
   [[ -z "$exclude" ]] || fault+=",\"exclude\":\"$exclude\""
   printf '{"fault":{%s},"duration":"%s"}' "$fault" "$duration"
 }
@@ -371,7 +391,7 @@ agent_inject() {
   esac
   fault_id="$(json_value id)"
   [[ -n "$fault_id" ]] || { error "the fault agent answered 201 without a fault id: $http_body"; exit 1; }
-  say "fault ON  $(now)  agent fault $fault_id: every request through $agent_url's proxy answers $error_code for $duration"
+  say "fault ON  $(now)  agent fault $fault_id: every request through $agent_url's proxy $(agent_fault_effect) for $duration"
 }
 
 agent_restore() {
@@ -555,7 +575,7 @@ if [[ "$mode" == "iptables" ]]; then
     command -v "$iptables_cmd" >/dev/null 2>&1 || { error "'$iptables_cmd' not found (Debian: apt-get install iptables)"; exit 1; }
   fi
 else
-  say "plan: fault agent $agent_url answers $error_code to every proxied request for $duration, after the load runs + $start_after"
+  say "plan: fault agent $agent_url: every proxied request $(agent_fault_effect) for $duration, after the load runs + $start_after"
   [[ "$dry_run" == true ]] || command -v curl >/dev/null 2>&1 || { error "curl not found"; exit 1; }
 fi
 

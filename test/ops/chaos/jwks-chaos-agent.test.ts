@@ -128,6 +128,24 @@ describe('jwks-chaos.sh agent mode against the reference platform', () => {
     expect(r.stdout()).toMatch(/fault OFF .* requests seen, \d+ faulted/);
   });
 
+  it.each([
+    ['blackhole', { blackhole: true }, /is held unanswered \(blackhole\)/],
+    ['reset', { reset: true }, /has its connection closed \(reset\)/],
+  ])('--fault %s injects the agent\'s own shape: the JWKS gets no answer until the fault ends', async (shape, fault, effect) => {
+    const r = run(['-y', '--agent-url', sim.agentControl, '--no-wait', '--duration', '30s', '--fault', shape, '--exclude', '/healthz', 'agent']);
+    const on = await r.line(/fault ON/);
+    expect(on).toMatch(effect);
+    expect((await faults()).recent[0]?.fault).toEqual({ ...fault, exclude: '/healthz' });
+    const answer = await fetch(`${sim.authorityViaAgent}/jwks`, { signal: AbortSignal.timeout(1000) }).then(
+      (res) => res.status,
+      () => 'no answer',
+    );
+    expect(answer).toBe('no answer');
+    r.child.kill('SIGTERM');
+    expect(await r.exit()).toBe(143);
+    expect(await jwksViaAgent()).toBe(200);
+  });
+
   it('passes the fault options through to the agent and leaves excluded paths alone', async () => {
     const r = run(['-y', '--agent-url', sim.agentControl, '--no-wait', '--duration', '30s', '--error-code', '500', '--error-body', 'down "hard"', '--exclude', '/.well-known/openid-configuration', 'agent']);
     await r.line(/fault ON/);

@@ -43,6 +43,7 @@ describe('jwks-chaos.sh command line', () => {
     ['a bad --wait-url', ['--wait-url', 'ftp://x', 'agent'], /--wait-url must be an http:\/\/ or https:\/\/ URL/],
     ['an agent URL with a path', ['--agent-url', 'http://agent:8442/v1', 'agent'], /--agent-url must be an http:\/\/ or https:\/\/ base URL without a path/],
     ['an error code out of range', ['--error-code', '700', 'agent'], /--error-code must be an HTTP error status 400-599 \(got '700'\)/],
+    ['an unknown agent fault shape', ['--fault', 'drop', 'agent'], /--fault must be error, blackhole or reset \(got 'drop'\)/],
     ['a success status as the error code', ['--error-code', '200', 'agent'], /--error-code must be an HTTP error status 400-599 \(got '200'\)/],
     ['an exclude path without a slash', ['--exclude', 'healthz', 'agent'], /--exclude must be comma-separated paths starting with '\/'/],
     ['iptables without a target', ['iptables'], /iptables mode needs --target HOST:PORT or --jwks-url URL/],
