@@ -97,12 +97,18 @@ export default function () { http.get(__ENV.BASE); sleep(1); }
     rows.push({ measure: '1 VU closed loop: await http.asyncRequest', value: `${ra.toFixed(0)} req/s`, detail: `${(1e6 / ra).toFixed(0)} µs/request, CPU ${a.cpuSeconds.toFixed(1)} s` });
     rows.push({ measure: '1 VU closed loop: http.get (synchronous)', value: `${rs.toFixed(0)} req/s`, detail: `${(1e6 / rs).toFixed(0)} µs/request, CPU ${s.cpuSeconds.toFixed(1)} s` });
     findings.push(`Synchronous/async request rate for one VU: ${(rs / ra).toFixed(2)}; the synchronous round trip (post to the main thread, Atomics.wait, reply) adds ${(1e6 / rs - 1e6 / ra).toFixed(0)} µs per request.`);
+    const rss: Array<[number, number]> = [];
     for (const n of vuCounts) {
       const r = await runCli(sleeper(n), base);
+      rss.push([n, r.maxRssMB]);
       const its = (r.metrics.iterations?.count ?? 0) / SLEEP_SECONDS;
       // Each iteration is ~1 s of sleep plus its request: N VUs should give just under N it/s.
       rows.push({ measure: `${n} VUs, http.get(); sleep(1)`, value: `${its.toFixed(0)} it/s of ≤ ${n}`, detail: `peak RSS ${r.maxRssMB.toFixed(0)} MB = ${((r.maxRssMB * 1024) / n).toFixed(0)} KB/VU (whole process), CPU ${r.cpuSeconds.toFixed(1)} s` });
       findings.push(`${n} synchronous VUs reached ${((100 * its) / n).toFixed(0)} % of their ideal rate.`);
+    }
+    if (rss.length >= 2) {
+      const [[n0, m0], [n1, m1]] = [rss[0]!, rss[rss.length - 1]!];
+      findings.push(`Memory per synchronous VU, marginal between ${n0} and ${n1} VUs: ${(((m1 - m0) * 1024) / (n1 - n0)).toFixed(0)} KB (peak RSS of the whole process; a synchronous VU holds nothing more than an async one: the SharedArrayBuffer and channel are per worker thread).`);
     }
   } finally {
     server.stop();

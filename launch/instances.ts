@@ -9,13 +9,6 @@ import type { StartOptions } from './options';
 
 export const MAX_INSTANCES = 4;
 
-/**
- * Above this rate a single offline runner (one JavaScript thread) saturates its core on this
- * class of machine (measured: ~4,750 of 5,000 requests/s, 5 % dropped, main thread at ~0.9
- * core), so `auto` splits the load over two processes. k6 itself is multi-threaded: one process.
- */
-export const AUTO_SPLIT_RATE = 2500;
-
 export interface InstancePlan {
   /** 1-based, as the Operator numbers its runners. */
   index: number;
@@ -29,10 +22,15 @@ export interface InstancePlan {
   resultsJson: string;
 }
 
-/** How many runner processes: an explicit 1..4, or `auto` = 2 for the offline runner above 2,500/s. */
-export function resolveInstances(instances: StartOptions['instances'], engine: 'offline' | 'k6', rate: number): number {
-  if (instances !== 'auto') return instances;
-  return engine === 'offline' && rate > AUTO_SPLIT_RATE ? 2 : 1;
+/**
+ * How many runner processes: an explicit 1..4 (the k6 Operator's layout), or `auto` = 1. One
+ * runner command uses every core — k6 is multi-threaded, and the offline runner spreads its VUs
+ * over worker threads (runner/README.md "Worker threads"); measured side by side at 5,000/s with
+ * the platform co-located, one command with 2 workers ran as many iterations as 2 segment
+ * processes for less CPU per iteration (bench/reports/workers.md).
+ */
+export function resolveInstances(instances: StartOptions['instances'], _engine: 'offline' | 'k6', _rate: number): number {
+  return instances === 'auto' ? 1 : instances;
 }
 
 /** `k/N` as the Operator writes it, with the ends as `0` and `1`. */

@@ -37,8 +37,8 @@ export interface StartOptions {
   readRatio: number;
   engine: Engine;
   /**
-   * Runner processes splitting the load by k6 execution segments (1..4), or `auto`: 2 when the
-   * engine is the offline runner and the rate is above 2,500/s, else 1 (launch/instances.ts).
+   * Runner processes splitting the load by k6 execution segments (1..4), as the k6 Operator
+   * does, or `auto`: 1 (one runner command uses every core; launch/instances.ts).
    */
   instances: number | 'auto';
   /** Where summary.json, junit.xml, results.json.gz (k6's JSON output) and the audit log go. */
@@ -106,7 +106,7 @@ Options:
   --engine E            auto | offline | k6 (default ${DEFAULT_START_OPTIONS.engine})
   --instances N         runner processes 1..4, each running its k6 execution segment
                           (i-1)/N:i/N with its own thresholds and summary-<i>.json / junit-<i>.xml;
-                          auto = 2 for the offline runner above 2500 req/s, else 1 (default auto)
+                          auto = 1: one runner command uses every core (default auto)
   --tenant-weights W    uniform | zipf:S | tenant-03=0.3,tenant-01=5 (TENANT_WEIGHTS; default uniform)
   --noisy-tenant T      the noisy neighbour: tenant T floods on top of the load; the platform's
                           per-tenant rate limit is set to half of --noisy-rate so T is throttled

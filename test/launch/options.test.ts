@@ -54,7 +54,7 @@ describe('parseStartArgs', () => {
     expect(parse([]).prometheus).toBeUndefined();
   });
 
-  it('splits over runner instances automatically unless told', () => {
+  it('leaves the runner instance count to auto unless told', () => {
     expect(parse([]).instances).toBe('auto');
     expect(parse(['--instances', 'auto']).instances).toBe('auto');
     expect(parse(['--instances', '1']).instances).toBe(1);
