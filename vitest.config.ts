@@ -50,6 +50,7 @@ export const INTEGRATION_TESTS = [
   'test/sim/timeline/redis-transport.test.ts',
   'test/sim/timeline/timeline.test.ts',
   'test/verdict/prometheus.test.ts',
+  'test/runner/engine/worker-fleet.test.ts',
 ];
 
 const unitTier = process.env.TEST_TIER === 'unit';
