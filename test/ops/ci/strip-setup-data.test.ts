@@ -6,10 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -79,8 +78,8 @@ describe('the GitLab load job, run for real', () => {
     const job = doc['.tenant_load_k6'] as Job;
     const bin = join(dir, 'bin');
     spawnSync('mkdir', ['-p', bin, join(dir, 'ops/ci/gitlab')]);
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    writeFileSync(join(bin, 'k6'), `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${join(REPO_ROOT, 'runner/cli.ts')}" "$@"\n`);
+    // The built runner (npm test builds first): its VU worker threads load build/ files, not TypeScript.
+    writeFileSync(join(bin, 'k6'), `#!/bin/sh\nexec "${process.execPath}" "${join(REPO_ROOT, 'build/k6-offline.js')}" "$@"\n`);
     chmodSync(join(bin, 'k6'), 0o755);
     // The job runs in the repository's root: the script path it calls must resolve there.
     writeFileSync(join(dir, 'ops/ci/gitlab/strip-setup-data.sh'), readFileSync(STRIP));
