@@ -136,6 +136,12 @@ export function createApiServer(d: ApiDeps): Server {
       status = sendError(res, err, d.logger);
       if (err instanceof InvalidTokenError) {
         d.metrics.tokenFailures.inc({ reason: err.reason });
+        // A registered tenant that already holds a label slot (it authenticated before) keeps its
+        // 401s under its own label, so per-tenant auth-failure alerts still name who is refused;
+        // an unproven request never admits a new label value.
+        if (tenantLabel === UNAUTHENTICATED_TENANT && headerTenant !== null && d.registry.has(headerTenant)) {
+          tenantLabel = d.metrics.tenants.admittedLabel(headerTenant) ?? UNAUTHENTICATED_TENANT;
+        }
         d.authAudit.noteDenied(UNAUTHENTICATED_TENANT, 'anonymous', matched?.label ?? 'unmatched', err.reason, traceIdFrom(req.headers.traceparent));
       } else if (err instanceof TenantMismatchError || err instanceof InsufficientScopeError || err instanceof UnknownTenantError) {
         // Authenticated: audited under the token's tenant (proven), not the header's.

@@ -23,6 +23,11 @@ export class TenantLabeler {
     return OVERFLOW_TENANT;
   }
 
+  /** The tenant's own label when it was admitted already, else undefined; never admits. */
+  admittedLabel(tenant: string): string | undefined {
+    return this.admitted.has(tenant) ? tenant : undefined;
+  }
+
   get size(): number {
     return this.admitted.size;
   }

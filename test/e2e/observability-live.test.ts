@@ -172,7 +172,7 @@ describe('live: a JWKS outage past the TTL', () => {
   it('Prometheus loaded every rule and evaluates them without errors', async () => {
     const rules = (await stack!.prometheus.rules()).flatMap((g) => g.rules);
     expect(rules.filter((r) => r.type === 'recording').length).toBeGreaterThanOrEqual(28);
-    expect(rules.filter((r) => r.type === 'alerting').length).toBe(6);
+    expect(rules.filter((r) => r.type === 'alerting').length).toBe(7);
     expect(rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError ?? r.health}`)).toEqual([]);
   });
 
@@ -238,8 +238,12 @@ describe('live: a JWKS outage past the TTL', () => {
 
   it('every panel query of the committed dashboard returns data', async () => {
     const dashboard = JSON.parse(readFileSync(join(ROOT, 'ops/grafana/dashboards/tenant-audit.json'), 'utf8')) as { panels: [] };
-    // The k6 row reads the runner's remote write: only the runner driver pushes it.
-    const targets = dashboardTargets(dashboard).filter((t) => LOAD_DRIVER === 'runner' || !t.expr.includes('k6_'));
+    // The k6 row reads the runner's remote write: only the runner driver pushes it. The audit
+    // timeline backlog exists only with a broker transport (this platform runs the in-process one);
+    // test/sim/timeline covers it against real Redis and NATS servers.
+    const targets = dashboardTargets(dashboard)
+      .filter((t) => LOAD_DRIVER === 'runner' || !t.expr.includes('k6_'))
+      .filter((t) => !t.expr.includes('queue="audit_timeline"'));
     expect(targets.length).toBeGreaterThanOrEqual(LOAD_DRIVER === 'runner' ? 24 : 14);
     const empty: string[] = [];
     for (const t of targets) {

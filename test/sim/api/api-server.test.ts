@@ -30,6 +30,24 @@ describe('unauthenticated traffic', () => {
     }
   });
 
+  it('a 401 naming a registered tenant that already holds a label (it authenticated before) is counted under that tenant, admitting no new label', async () => {
+    const sim = await startTestSim({ tenants: 10, tenantLabelCap: 3 });
+    try {
+      const token = await getToken(sim, 'tenant-01');
+      expect((await call(sim, 'GET', '/api/vuln/findings', { token, tenant: 'tenant-01' })).status).toBe(200);
+      expect((await call(sim, 'GET', '/api/vuln/findings', { tenant: 'tenant-01', token: 'not-a-jwt' })).status).toBe(401);
+      expect((await call(sim, 'GET', '/api/vuln/findings', { tenant: 'tenant-02', token: 'not-a-jwt' })).status).toBe(401);
+      expect((await call(sim, 'GET', '/api/vuln/findings', { tenant: 'spoofed-1', token: 'not-a-jwt' })).status).toBe(401);
+      expect(await metricValue(sim, 'tenant_requests_total', { tenant: 'tenant-01', status: '401' })).toBe(1);
+      expect(await metricValue(sim, 'tenant_requests_total', { tenant: UNAUTHENTICATED_TENANT, status: '401' })).toBe(2);
+      expect(sim.metrics.tenants.size).toBe(1);
+      const denied = sim.audit.query({ action: 'auth.denied', limit: 100 }).events;
+      expect(new Set(denied.map((e) => e.tenant))).toEqual(new Set([UNAUTHENTICATED_TENANT]));
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('300 requests without a token for 300 made-up tenants write at most DENIED_BURST events, then one aggregated count, all under the fixed tenant', async () => {
     const clock = new FakeClock();
     const sim = await startTestSim({ clock, tenants: 20, degradedAuditIntervalMs: 10_000 });
