@@ -95,8 +95,8 @@ Options:
   --chaos MODE          off | fallback | expiry (default ${DEFAULT_START_OPTIONS.chaos})
                           fallback: the JWKS cache TTL outlives the outage; requests keep passing
                           expiry:   the TTL is shorter than the outage; the platform must fail closed
-  --chaos-start D       when the outage starts (default ${DEFAULT_START_OPTIONS.chaosStart})
-  --chaos-duration D    how long the outage lasts (default ${DEFAULT_START_OPTIONS.chaosDuration})
+  --chaos-start D       when the outage starts (default 30 % of --duration: ${DEFAULT_START_OPTIONS.chaosStart})
+  --chaos-duration D    how long the outage lasts (default 30 % of --duration: ${DEFAULT_START_OPTIONS.chaosDuration})
   --chaos-fault SHAPE   error | blackhole | delay | reset | flaky (default ${DEFAULT_START_OPTIONS.chaosFault}): what the
                           Authority's clients see; blackhole and reset run the agent bundle
                           (xk6-disruptor cannot inject them); flaky only with --chaos fallback
@@ -233,8 +233,11 @@ export function parseStartArgs(argv: readonly string[]): ParsedStart {
   const rampUp = duration('ramp-up', 0);
   // Unset: the bundle's own default (lib/config.ts defaultRampUpMs), 10 % of the run, at most 10 s.
   opts.rampUp = rampUp ?? `${Math.floor(Math.min(10_000, (parseGoDuration(opts.duration) ?? 0) / 10) / 1000)}s`;
-  opts.chaosStart = duration('chaos-start', 1_000) ?? opts.chaosStart;
-  opts.chaosDuration = duration('chaos-duration', 1_000) ?? opts.chaosDuration;
+  // Unset: 30 % of the run each (30s and 30s of the default 100s), so `--duration` alone scales the
+  // story (baseline, outage, recovery) instead of being refused for an outage that outlasts it.
+  const scaled = `${Math.max(1, Math.floor((parseGoDuration(opts.duration) ?? 0) * 0.3 / 1000))}s`;
+  opts.chaosStart = duration('chaos-start', 1_000) ?? scaled;
+  opts.chaosDuration = duration('chaos-duration', 1_000) ?? scaled;
   opts.chaos = oneOf('chaos', CHAOS_MODES) ?? opts.chaos;
   opts.chaosFault = oneOf('chaos-fault', CHAOS_FAULT_SHAPES) ?? opts.chaosFault;
   if (values['chaos-rotate'] === true) opts.chaosRotate = true;

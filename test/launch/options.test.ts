@@ -32,6 +32,17 @@ describe('parseStartArgs', () => {
     expect(parse(argv).rampUp).toBe(expected);
   });
 
+  it.each([
+    ['the default 100 s run', [], '30s', '30s'],
+    ['a 40 s run (the README\'s smaller run)', ['--rate', '600', '--duration', '40s'], '12s', '12s'],
+    ['a 10 m run', ['--duration', '10m'], '180s', '180s'],
+    ['a 5 s run (at least 1 s)', ['--duration', '5s'], '1s', '1s'],
+    ['an explicit --chaos-start keeps the scaled length', ['--duration', '40s', '--chaos-start', '8s'], '8s', '12s'],
+  ])('starts the outage at 30 percent of the run and holds it for 30 percent unless told otherwise: %s', (_name, argv, start, length) => {
+    const o = parse(argv);
+    expect([o.chaosStart, o.chaosDuration]).toEqual([start, length]);
+  });
+
   it('reads every flag', () => {
     expect(
       parse(['--rate', '800', '--duration', '40s', '--ramp-up', '5s', '--tenants', '12', '--chaos', 'expiry', '--chaos-start', '10s', '--chaos-duration', '15s', '--chaos-fault', 'reset', '--chaos-rotate', '--read-ratio', '0.8', '--engine', 'offline', '--instances', '3', '--out', 'x', '--quiet']),
