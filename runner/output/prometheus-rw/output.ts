@@ -16,6 +16,7 @@ import type { MetricInfo, Tags } from '../../contract';
 import { CounterSink, GaugeSink, RateSink } from '../../metrics/simple-sinks';
 import { TrendSink } from '../../metrics/trend-sink';
 import { trendStatResolver } from '../../metrics/trend-stats';
+import { createSink } from '../../metrics/sink';
 import { tagKeyPart } from '../../metrics/tag-intern';
 import { OutputConfigError } from '../out-specs';
 import type { Output, OutputParams } from '../types';
@@ -148,17 +149,10 @@ export class RemoteWriteOutput implements Output {
   };
 
   private newSink(metric: MetricInfo): SeriesSink {
-    switch (metric.type) {
-      case 'counter':
-        return new CounterSink();
-      case 'gauge':
-        return new GaugeSink();
-      case 'rate':
-        return new RateSink();
-      case 'trend':
-        return this.config.trendAsNativeHistogram ? new NativeHistogram() : new TrendSink({ rawCap: SERIES_TREND_RAW_CAP });
-    }
+    if (metric.type === 'trend' && this.config.trendAsNativeHistogram) return new NativeHistogram();
+    return createSink(metric.type, { rawCap: SERIES_TREND_RAW_CAP });
   }
+
 
   /** The names this series is pushed under (one per trend stat in the stats mode). */
   private namesOf(s: Series): string[] {

@@ -3,26 +3,21 @@
  * failure, never a way to serve content (issue 15, finding 1), and every input is bounded so a
  * refused request never touches the active fault (finding 4).
  */
-import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FAULT_DELAY_MS, MAX_FAULT_DURATION_MS } from '../../../contracts/http-fault';
 import { startFaultAgent, type FaultAgent } from '../../../sim/fault-agent/agent';
-import { closeServer, listen } from '../../../sim/http/harden';
+import { startPlainUpstream, type PlainUpstream } from '../helpers/plain-upstream';
 
 const ADMIN = 'test-admin';
-let upstream: Server;
+let upstream: PlainUpstream;
 let upstreamUrl: string;
 let agent: FaultAgent | undefined;
 
 beforeAll(async () => {
-  upstream = createServer((req, res) => {
-    req.resume();
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end('upstream');
-  });
-  upstreamUrl = `http://127.0.0.1:${await listen(upstream, 0, '127.0.0.1')}`;
+  upstream = await startPlainUpstream();
+  upstreamUrl = upstream.url;
 });
-afterAll(() => closeServer(upstream));
+afterAll(() => upstream.close());
 afterEach(async () => {
   await agent?.close();
   agent = undefined;

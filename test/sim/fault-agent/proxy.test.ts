@@ -3,26 +3,21 @@
  * replacing fault, or its deadline) the requests it holds are released at once. And the agent's
  * own shapes: `blackhole` (accept, never answer, release without an answer) and `reset`.
  */
-import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultAgent, type FaultAgent } from '../../../sim/fault-agent/agent';
-import { closeServer, listen } from '../../../sim/http/harden';
+import { startPlainUpstream, type PlainUpstream } from '../helpers/plain-upstream';
 import { FakeClock, flushIo } from '../helpers/fake-clock';
 
 const ADMIN = 'test-admin';
-let upstream: Server;
+let upstream: PlainUpstream;
 let upstreamUrl: string;
 let agent: FaultAgent | undefined;
 
 beforeAll(async () => {
-  upstream = createServer((req, res) => {
-    req.resume();
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end('upstream');
-  });
-  upstreamUrl = `http://127.0.0.1:${await listen(upstream, 0, '127.0.0.1')}`;
+  upstream = await startPlainUpstream();
+  upstreamUrl = upstream.url;
 });
-afterAll(() => closeServer(upstream));
+afterAll(() => upstream.close());
 afterEach(async () => {
   await agent?.close();
   agent = undefined;
