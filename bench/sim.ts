@@ -16,10 +16,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { sampleProcess } from './proc-sampler';
 import { isDirectRun, writeReport, type BenchSection } from './report';
+import { simReady } from './sim-ready';
 
 const TENANTS = 10;
 const PATHS = ['/api/vuln/findings?limit=20', '/api/vuln/findings/fnd-0042', '/api/policy/policies?limit=20', '/api/policy/policies/pol-007'];
@@ -38,15 +38,7 @@ interface Started {
 async function startPinned(core: number, extra: string[] = []): Promise<Started> {
   const args = ['-c', String(core), process.execPath, '--import', 'tsx', 'sim/cli.ts', '--api-port', '0', '--authority-port', '0', '--agent-port', '0', '--agent-control-port', '0', '--quiet', '--audit-log', '/dev/null', '--rate-limit', '1000000', '--rate-burst', '1000000', ...extra];
   const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const ready = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tenant-sim did not print its ready line within 30 s')), 30_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.includes('"ready":true')) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as Record<string, string>);
-    });
-    child.once('exit', (code) => reject(new Error(`tenant-sim exited ${code}`)));
-  });
+  const ready = await simReady(child);
   return { child, api: ready.api as string, authority: ready.authority as string };
 }
 

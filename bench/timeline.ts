@@ -17,13 +17,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
 import { Pool } from 'undici';
 import { REPO_ROOT } from '../launch/stack';
 import { startNats, startRedis, type Broker } from '../test/sim/helpers/brokers';
 import { sampleProcess } from './proc-sampler';
 import { isDirectRun, writeReport, type BenchSection } from './report';
+import { simReady } from './sim-ready';
 
 const TENANTS = 10;
 const WRITE_RATE = 500;
@@ -45,15 +45,7 @@ async function startSimProcess(transport: Transport, broker: Broker | null): Pro
   const args = ['--import', 'tsx', 'sim/cli.ts', '--api-port', '0', '--authority-port', '0', '--agent-port', '0', '--agent-control-port', '0', '--quiet', '--audit-log', '/dev/null', '--tenants', String(TENANTS), '--timeline-transport', transport];
   if (broker) args.push(transport === 'redis' ? '--redis-url' : '--nats-url', broker.url);
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const ready = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tenant-sim did not print its ready line within 30 s')), 30_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.includes('"ready":true')) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as Record<string, string>);
-    });
-    child.once('exit', (code) => reject(new Error(`tenant-sim exited ${code}`)));
-  });
+  const ready = await simReady(child);
   return { child, api: ready.api as string, authority: ready.authority as string };
 }
 
