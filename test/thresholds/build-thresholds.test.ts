@@ -51,6 +51,13 @@ describe('SLO table -> k6 thresholds (docs/k6-semantics.md#threshold-grammar)', 
     expect(expressions(t, 'checks{phase:recovery}')).toEqual(['rate>0.99']);
   });
 
+  it('does not require auth.degraded events for a flaky JWKS, whose refreshes may all succeed by chance, and keeps the fault witness', () => {
+    const { thresholds: t } = buildLoadThresholds(cfg({ CHAOS_FAULT: 'flaky' }));
+    expect(t.chaos_auth_degraded_events).toBeUndefined();
+    expect(expressions(t, 'chaos_fault_witness')).toEqual(['count>0']);
+    expect(expressions(t, 'http_req_failed{traffic:api,phase:chaos}')).toEqual(['rate<0.01']);
+  });
+
   it('only asks for alerts when PROMETHEUS_URL is set', () => {
     expect(buildLoadThresholds(cfg({ CHAOS_EXPECT: 'expiry' })).thresholds.chaos_alerts_fired).toBeUndefined();
   });
