@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark part in one run, side by side, written to
  * bench/reports/bench.md (+ .json) with the machine's facts.
  *
- *   npm run bench                      all parts: sim, runner, json-output, e2e, verdict, timeline (about 24 minutes)
+ *   npm run bench                      all parts: sim, runner, bundle-cost, json-output, e2e, verdict, timeline (about 27 minutes)
  *   npm run bench -- sim runner        only those parts
  *   npm run bench -- e2e --duration 2m --ramp-up 10s --chaos-duration 30s
  *
@@ -18,8 +18,9 @@ import { run as runSim } from './sim';
 import { run as runTimeline } from './timeline';
 import { run as runVerdict } from './verdict';
 import { run as runJsonOutput } from './json-output';
+import { run as runBundleCost } from './bundle-iteration';
 
-const PARTS = ['sim', 'runner', 'json-output', 'e2e', 'verdict', 'timeline'] as const;
+const PARTS = ['sim', 'runner', 'bundle-cost', 'json-output', 'e2e', 'verdict', 'timeline'] as const;
 type Part = (typeof PARTS)[number];
 
 function parse(argv: string[]): { parts: Part[]; duration: string; rampUp: string; chaosDuration: string; chaosStart: string } {
@@ -49,6 +50,7 @@ for (const part of args.parts) {
   console.error(`bench: ${part} ...`);
   if (part === 'sim') sections.push(await runSim());
   if (part === 'runner') sections.push(await runRunner());
+  if (part === 'bundle-cost') sections.push(await runBundleCost());
   if (part === 'verdict') sections.push(await runVerdict());
   if (part === 'json-output') sections.push(await runJsonOutput());
   if (part === 'timeline') sections.push(...(await runTimeline()));
