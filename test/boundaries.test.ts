@@ -6,9 +6,11 @@
  *   `k6/*`, `k6/x/disruptor` and pinned `https://jslib.k6.io/...` URLs: no Node built-in, no npm
  *   package, nothing from runner/, sim/, launch/ or bench/;
  * - the Node side (runner/ sim/ launch/ bench/ verdict/) never imports the k6 side (shared rules come from
- *   contracts/), and runner/ and sim/ never import each other.
+ *   contracts/), and runner/ and sim/ never import each other;
+ * - runner/modules/ never imports runner/vu/vu.ts, which imports the module registry: modules see
+ *   the VU through runner/vu/vu-api.ts, and nothing they import from runner/vu/ leads back.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +121,45 @@ describe('import boundaries (docs/architecture.md#boundaries)', () => {
       }
     }
     expect(bad).toEqual([]);
+  });
+
+  describe('runner/modules/ and runner/vu/vu.ts form no import cycle', () => {
+    const MODULES = 'runner/modules';
+    const VU_FILE = 'runner/vu/vu.ts';
+    const moduleFiles = sourceFiles(MODULES);
+    /** Relative imports of `file`, as repository paths (`.js` specifiers read as their `.ts` source). */
+    const importsOf = (file: string): string[] =>
+      specifiersOf(readFileSync(join(ROOT, file), 'utf8')).flatMap((spec) => {
+        const target = resolvedTarget(file, spec)?.replace(/\.m?js$/, '.ts');
+        return target === undefined ? [] : [target];
+      });
+
+    it('finds the modules to check', () => {
+      expect(moduleFiles).toEqual(expect.arrayContaining(['runner/modules/k6.ts', 'runner/modules/registry.ts']));
+      expect(importsOf(VU_FILE).concat(importsOf('runner/vu/realm.ts'))).toContain('runner/modules/registry.ts');
+    });
+
+    it('no file under runner/modules/ imports runner/vu/vu.ts, not even for a type', () => {
+      const bad = moduleFiles.flatMap((file) => importsOf(file).filter((t) => t === VU_FILE).map(() => file));
+      expect(bad).toEqual([]);
+    });
+
+    it('nothing runner/modules/ imports from outside it leads back into runner/modules/', () => {
+      const inModules = (f: string) => f.startsWith(`${MODULES}/`);
+      const seen = new Set<string>();
+      const queue = moduleFiles.flatMap(importsOf).filter((t) => !inModules(t));
+      const bad: string[] = [];
+      for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+        if (seen.has(file) || !existsSync(join(ROOT, file))) continue;
+        seen.add(file);
+        for (const target of importsOf(file)) {
+          if (inModules(target)) bad.push(`${file} -> ${target}`);
+          else queue.push(target);
+        }
+      }
+      expect(seen).toContain('runner/vu/vu-api.ts');
+      expect(bad).toEqual([]);
+    });
   });
 
   it.each([

@@ -3,11 +3,11 @@
  * constructor function runs once per process (the first VU to construct that name); elements are
  * kept as JSON strings and every index access returns a fresh, deep-frozen parse.
  */
-import type { VU } from '../vu/vu';
+import type { VuApi } from '../vu/vu-api';
 import { esModule } from './esm';
 import { deepFreeze } from './execution';
 
-export function createDataModule(vu: VU): Record<string, unknown> {
+export function createDataModule(vu: VuApi): Record<string, unknown> {
   function SharedArray(this: unknown, name: unknown, fn: unknown): unknown {
     if (!new.target) throw new TypeError('SharedArray must be called with new');
     if (vu.phase !== 'init') throw new Error('new SharedArray must be called in the init context');

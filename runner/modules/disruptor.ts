@@ -12,7 +12,7 @@
  */
 import { parseGoDuration } from '../../contracts/duration';
 import { assertHttpFault, FaultValidationError, validateFaultDuration } from '../../contracts/http-fault';
-import type { VU } from '../vu/vu';
+import type { VuApi } from '../vu/vu-api';
 import { esModule } from './esm';
 
 interface FaultRecord {
@@ -22,7 +22,7 @@ interface FaultRecord {
   endedAt: string | null;
 }
 
-async function agentCall(vu: VU, method: string, path: string, body?: unknown): Promise<unknown> {
+async function agentCall(vu: VuApi, method: string, path: string, body?: unknown): Promise<unknown> {
   const agent = vu.engine.faultAgent!;
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'k6-offline-disruptor' };
   if (agent.token) headers.Authorization = `Bearer ${agent.token}`;
@@ -50,7 +50,7 @@ async function agentCall(vu: VU, method: string, path: string, body?: unknown): 
   return text ? JSON.parse(text) : undefined;
 }
 
-export function createDisruptorModule(vu: VU): Record<string, unknown> {
+export function createDisruptorModule(vu: VuApi): Record<string, unknown> {
   const requireAgent = (what: string): void => {
     if (!vu.engine.faultAgent) {
       throw new Error(

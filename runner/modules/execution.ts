@@ -3,11 +3,11 @@
  * test and vu views over the VU's and the engine's state. Reading `instance`/`scenario`/`vu` in
  * init (or `scenario` outside a scenario) throws, as in k6.
  */
-import type { VU } from '../vu/vu';
+import type { VuApi } from '../vu/vu-api';
 import { esModule } from './esm';
 import { TestAbortedError } from '../errors';
 
-export function createExecutionModule(vu: VU): Record<string, unknown> {
+export function createExecutionModule(vu: VuApi): Record<string, unknown> {
   const engine = vu.engine;
   let optionsCache: unknown;
   const notInInit = (what: string): void => {
@@ -120,7 +120,7 @@ export function createExecutionModule(vu: VU): Record<string, unknown> {
 }
 
 /** Live view of `vu.metricTags`/`metadata`: only strings, numbers and booleans (docs/k6-semantics.md#k6-execution). */
-function tagProxy(vu: VU, key: 'metricTags' | 'metadata'): Record<string, unknown> {
+function tagProxy(vu: VuApi, key: 'metricTags' | 'metadata'): Record<string, unknown> {
   return new Proxy(
     {},
     {

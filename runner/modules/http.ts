@@ -34,7 +34,7 @@ import type { HopRequest, HopResult } from '../http/client';
 import { redirectAfter } from '../http/sync-bridge';
 import { statusErrorCode } from '../http/error-codes';
 import { parseK6Duration as parseDuration } from '../../contracts/duration';
-import type { VU } from '../vu/vu';
+import type { VuApi } from '../vu/vu-api';
 import { esModule } from './esm';
 import { K6CookieJar, requestCookieHeader, responseCookies } from './cookies';
 import { tagsFromArg } from './k6';
@@ -214,7 +214,7 @@ function responseJson(this: ResponseObject, selector?: unknown): unknown {
 /** Hop tag sets by (interned) base tags, request tags object, then status/method/name key; shared by all VUs. */
 const hopTagCache = new WeakMap<object, WeakMap<object, Map<string, Readonly<Record<string, string>>>>>();
 
-export function createHttpModule(vu: VU): Record<string, unknown> {
+export function createHttpModule(vu: VuApi): Record<string, unknown> {
   const engine = vu.engine;
   // The VU's active cookie jar, made when first needed and replaced by an empty one at each new
   // iteration unless noCookiesReset (runner/modules/cookies.ts).

@@ -6,11 +6,12 @@
  */
 import { CHECKS, TAG_CHECK } from '../constants';
 import { parseK6Duration } from '../../contracts/duration';
-import { isThenable, type VU } from '../vu/vu';
+import { isThenable } from '../vu/thenable';
+import type { VuApi } from '../vu/vu-api';
 import { esModule } from './esm';
 import { tagsFromArg } from './k6';
 
-export function createJslibUtils(vu: VU): Record<string, unknown> {
+export function createJslibUtils(vu: VuApi): Record<string, unknown> {
   const random = (): number => vu.math.random();
 
   const randomIntBetween = (min: number, max: number): number => Math.floor(random() * (max - min + 1) + min);

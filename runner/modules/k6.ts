@@ -3,7 +3,8 @@
  * k6 `internal/js/modules/k6/k6.go`).
  */
 import { CHECKS, GROUP_DURATION, GROUP_SEPARATOR, TAG_CHECK, TAG_GROUP } from '../constants';
-import { isAsyncFunction, isThenable, type VU } from '../vu/vu';
+import { isAsyncFunction, isThenable } from '../vu/thenable';
+import type { VuApi } from '../vu/vu-api';
 import { esModule } from './esm';
 import { internWithKey, tagKeyPart } from '../metrics/tag-intern';
 
@@ -71,7 +72,7 @@ function sameTags(src: Record<string, unknown>, copy: Readonly<Record<string, st
   return n === size;
 }
 
-export function createK6Module(vu: VU): Record<string, unknown> {
+export function createK6Module(vu: VuApi): Record<string, unknown> {
   const check = (val: unknown, sets: unknown, tags?: unknown): boolean => {
     if (vu.phase === 'init') throw new Error('check() is not allowed in the init context');
     if (typeof sets !== 'object' || sets === null) throw new TypeError('check(): the second argument must be an object of checks');

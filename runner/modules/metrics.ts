@@ -4,7 +4,7 @@
  * dropped with a warning), rejects object tags, returns true.
  */
 import type { MetricType, ValueType } from '../contract';
-import type { VU } from '../vu/vu';
+import type { VuApi } from '../vu/vu-api';
 import { esModule } from './esm';
 import { tagsFromArg } from './k6';
 
@@ -17,7 +17,7 @@ export function coerceMetricValue(value: unknown): number | undefined {
   return n;
 }
 
-export function createMetricsModule(vu: VU): Record<string, unknown> {
+export function createMetricsModule(vu: VuApi): Record<string, unknown> {
   const make = (type: MetricType) =>
     function Metric(this: Record<string, unknown>, name: unknown, isTime?: unknown) {
       if (!new.target) throw new TypeError(`${type} must be called with new`);

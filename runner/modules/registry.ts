@@ -1,5 +1,5 @@
 /** The modules a VU's `require` can hand out, created per VU. */
-import type { VU } from '../vu/vu';
+import type { VuApi } from '../vu/vu-api';
 import { createDataModule } from './data';
 import { createDisruptorModule } from './disruptor';
 import { createEncodingModule } from './encoding';
@@ -10,7 +10,7 @@ import { createK6Module } from './k6';
 import { createMetricsModule } from './metrics';
 import { createTimersModule } from './timers';
 
-export function createModules(vu: VU): Record<string, Record<string, unknown> | undefined> {
+export function createModules(vu: VuApi): Record<string, Record<string, unknown> | undefined> {
   const lazy: Record<string, () => Record<string, unknown>> = {
     k6: () => createK6Module(vu),
     'k6/http': () => createHttpModule(vu),

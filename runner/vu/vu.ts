@@ -14,45 +14,16 @@ import { describeThrown, NotImplementedError, ScriptExceptionError, ScriptLoadEr
 import { createModules } from '../modules/registry';
 import { createCryptoGlobal } from '../modules/webcrypto';
 import { internTags } from '../metrics/tag-intern';
-import type { ScenarioConfig } from '../options/scenario-config';
 import type { EngineServices } from './engine-services';
 import { sealHostRealm } from './host-guard';
 import { compileModule, LOCAL_GLOBALS, resolveRelative, type CompiledModule } from './script-loader';
 import type { StopSignal } from '../executors/stop-signal';
+import { isAsyncFunction, isThenable } from './thenable';
+import type { ScenarioState, VuApi, VuPhase } from './vu-api';
 
-export type VuPhase = 'init' | 'setup' | 'iteration' | 'teardown' | 'summary';
-
-/** The scenario a VU is activated for, as `k6/execution` shows it. */
-export interface ScenarioState {
-  config: ScenarioConfig;
-  readonly startTime: number;
-  progress(): number;
-  /** Iterations this instance started in the scenario so far. */
-  iterationInInstance: number;
-}
+export type { ScenarioState, VuPhase } from './vu-api';
 
 const JSLIB_UTILS_URL = /^https:\/\/jslib\.k6\.io\/k6-utils\/1\.6\.0\/index\.js$/;
-
-const asyncKinds = new WeakMap<object, boolean>();
-
-/**
- * Whether `fn` is an async function (its constructor is the context's AsyncFunction, so bound
- * async functions count and async generators do not). Cached per function: the constructor
- * lookup is megamorphic across VU contexts and showed in profiles at one call per check.
- */
-export function isAsyncFunction(fn: unknown): boolean {
-  if (typeof fn !== 'function') return false;
-  let known = asyncKinds.get(fn);
-  if (known === undefined) {
-    known = fn.constructor?.name === 'AsyncFunction';
-    asyncKinds.set(fn, known);
-  }
-  return known;
-}
-
-export function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
-}
 
 const mergedCache = new WeakMap<object, WeakMap<object, Tags>>();
 const checkCache = new WeakMap<object, WeakMap<object, Map<string, Tags>>>();
@@ -116,7 +87,8 @@ function sharedRealmOf(engine: EngineServices, makeConsole: () => unknown): Shar
 /** Marks an iteration cut short by gracefulStop/abort: its later callbacks are ignored. */
 const INTERRUPTED = Symbol('interrupted');
 
-export class VU {
+/** The k6 modules see it as a VuApi (vu-api.ts): they never import this file, which imports them. */
+export class VU implements VuApi {
   readonly id: number;
   readonly idInTest: number;
   readonly engine: EngineServices;
