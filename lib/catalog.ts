@@ -13,6 +13,7 @@
  * - `{pick:a|b|c}`: one of the listed values, uniformly.
  */
 import type { ConfigProblem } from './config-error';
+import { idAt, idCount, type IdPool } from './id-pool';
 
 export type Kind = 'read' | 'write';
 export type Shape = 'list' | 'object';
@@ -233,7 +234,7 @@ export interface RenderContext {
   uniqueId: string;
   requestId: string;
   /** Discovered ids per placeholder for this tenant. */
-  ids: Readonly<Record<string, readonly string[]>>;
+  ids: Readonly<Record<string, IdPool>>;
   random: () => number;
 }
 
@@ -389,9 +390,10 @@ function slotValue(slot: Slot, ctx: RenderContext): string {
     case 'tenant':
       return ctx.tenant;
     case 'discovered': {
-      const pool = ctx.ids[slot.name] ?? [];
-      if (pool.length === 0) throw new Error(`no discovered {${slot.name}} for tenant ${ctx.tenant}`);
-      return pool[Math.min(pool.length - 1, Math.floor(ctx.random() * pool.length))] as string;
+      const pool = ctx.ids[slot.name];
+      const n = idCount(pool);
+      if (n === 0) throw new Error(`no discovered {${slot.name}} for tenant ${ctx.tenant}`);
+      return idAt(pool as IdPool, Math.min(n - 1, Math.floor(ctx.random() * n)));
     }
   }
 }
@@ -449,12 +451,12 @@ export function renderOperation(op: Operation, ctx: RenderContext): RenderedRequ
 }
 
 /** Whether the tenant has every discovered id the operation needs. */
-export function isRunnable(op: Operation, ids: Readonly<Record<string, readonly string[]>>): boolean {
+export function isRunnable(op: Operation, ids: Readonly<Record<string, IdPool>>): boolean {
   return hasIds(planOf(op).needs, ids);
 }
 
 /** Whether `ids` has at least one id for each of `needs`. */
-export function hasIds(needs: readonly string[], ids: Readonly<Record<string, readonly string[]>>): boolean {
-  for (const n of needs) if ((ids[n]?.length ?? 0) === 0) return false;
+export function hasIds(needs: readonly string[], ids: Readonly<Record<string, IdPool>>): boolean {
+  for (const n of needs) if (idCount(ids[n]) === 0) return false;
   return true;
 }

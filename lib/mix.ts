@@ -4,6 +4,7 @@
  */
 import type { Kind, Operation } from './catalog';
 import { hasIds, isRunnable } from './catalog';
+import { idCount, type IdPool } from './id-pool';
 
 export function chooseKind(readRatio: number, random: () => number): Kind {
   return random() < readRatio ? 'read' : 'write';
@@ -29,7 +30,7 @@ export function pickWeighted<T extends { weight?: number }>(items: readonly T[],
 export function chooseOperation(
   operations: readonly Operation[],
   readRatio: number,
-  ids: Readonly<Record<string, readonly string[]>>,
+  ids: Readonly<Record<string, IdPool>>,
   random: () => number,
 ): Operation | undefined {
   const kind = chooseKind(readRatio, random);
@@ -52,7 +53,7 @@ export interface MixItem {
   readonly needs: readonly string[];
 }
 
-export function tenantMix<T extends MixItem>(items: readonly T[], ids: Readonly<Record<string, readonly string[]>>): TenantMix<T> {
+export function tenantMix<T extends MixItem>(items: readonly T[], ids: Readonly<Record<string, IdPool>>): TenantMix<T> {
   const runnable = items.filter((it) => hasIds(it.needs, ids));
   return { runnable, read: runnable.filter((it) => it.kind === 'read'), write: runnable.filter((it) => it.kind === 'write') };
 }
@@ -71,7 +72,7 @@ export class MixTable<T extends MixItem> {
   }
 
   /** The mix for a tenant with these discovered ids. */
-  for(ids: Readonly<Record<string, readonly string[]>>): TenantMix<T> {
+  for(ids: Readonly<Record<string, IdPool>>): TenantMix<T> {
     const key = this.keyOf(ids);
     let mix = this.byMask.get(key);
     if (!mix) {
@@ -81,14 +82,14 @@ export class MixTable<T extends MixItem> {
     return mix;
   }
 
-  private keyOf(ids: Readonly<Record<string, readonly string[]>>): number | string {
+  private keyOf(ids: Readonly<Record<string, IdPool>>): number | string {
     const names = this.names;
     if (names.length <= 30) {
       let mask = 0;
-      for (let i = 0; i < names.length; i++) if ((ids[names[i] as string]?.length ?? 0) > 0) mask |= 1 << i;
+      for (let i = 0; i < names.length; i++) if (idCount(ids[names[i] as string]) > 0) mask |= 1 << i;
       return mask;
     }
-    return names.map((n) => ((ids[n]?.length ?? 0) > 0 ? '1' : '0')).join('');
+    return names.map((n) => (idCount(ids[n]) > 0 ? '1' : '0')).join('');
   }
 }
 

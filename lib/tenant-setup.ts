@@ -26,6 +26,7 @@ import { nowMs } from './k6-exec';
 import { log } from './log';
 import { setupFailures } from './metrics';
 import { SetupConfigError } from './setup-error';
+import { idCount, packIds, type IdPool } from './id-pool';
 import type { Tenant } from './tenants';
 import type { TokenResult } from './token-client';
 import { credentialFor, isUnavailableStatus, K6_REQUEST_TIMEOUT, requestToken } from './token-client';
@@ -38,8 +39,8 @@ export interface TenantSetup {
   sealedIn?: number;
   obtainedAtMs: number;
   expiresInS: number;
-  /** placeholder -> discovered ids. */
-  ids: Record<string, string[]>;
+  /** placeholder -> discovered ids, packed (lib/id-pool.ts). */
+  ids: Record<string, IdPool>;
 }
 
 export interface SetupData {
@@ -95,7 +96,7 @@ interface TokenOutcome {
 }
 
 interface Discovery {
-  ids: Record<string, string[]>;
+  ids: Record<string, IdPool>;
   /** Lists the platform could not answer (unavailable). */
   unavailable: number;
   /** A 401/403 to a fresh token: a configuration error. */
@@ -112,7 +113,7 @@ async function discover(cfg: Config, catalog: Catalog, tenant: Tenant, token: st
         tags: { traffic: 'setup', name, tenant: tenant.id },
         timeout: cfg.requestTimeoutMs,
       });
-      out.ids[d.placeholder] = res.status === 200 ? extractIds(res.body, d.field) : [];
+      out.ids[d.placeholder] = packIds(res.status === 200 ? extractIds(res.body, d.field) : []);
       if (res.status === 401 || res.status === 403) out.refused ??= `${res.status} on GET ${name} for ${tenant.id}`;
       else if (isUnavailableStatus(res.status)) {
         out.unavailable++;
@@ -169,7 +170,7 @@ export async function prepareTenants(cfg: Config): Promise<SetupData> {
   const refusedLists: string[] = [];
   const tokenOf = new Map<string, string>();
   const tenants = await inBatches(tokens, async (t): Promise<TenantSetup> => {
-    const placeholders = Object.fromEntries(cfg.catalog.discovery.map((d) => [d.placeholder, [] as string[]]));
+    const placeholders = Object.fromEntries(cfg.catalog.discovery.map((d) => [d.placeholder, packIds([])]));
     if (!t.result.ok || !t.result.token) return { id: t.tenant.id, obtainedAtMs: t.at, expiresInS: 0, ids: placeholders };
     const found = await discover(cfg, cfg.catalog, t.tenant, t.result.token);
     unavailableLists += found.unavailable;
@@ -195,7 +196,7 @@ export async function prepareTenants(cfg: Config): Promise<SetupData> {
   const sealed = await sealGroups(cfg, runId, sealer, tenants, tokenOf);
   const missing = tenants
     .filter((t) => t.sealedIn !== undefined)
-    .flatMap((t) => Object.entries(t.ids).filter(([, v]) => v.length === 0).map(([k]) => `${t.id}:{${k}}`));
+    .flatMap((t) => Object.entries(t.ids).filter(([, v]) => idCount(v) === 0).map(([k]) => `${t.id}:{${k}}`));
   if (missing.length > 0 && unavailableLists === 0) {
     log.warn(`setup: no ids discovered for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}; operations needing them are skipped for those tenants`);
   }

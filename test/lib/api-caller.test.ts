@@ -6,9 +6,10 @@ import { DEFAULT_CATALOG } from '../../lib/catalog';
 import type { FakeResponse } from '../fakes/k6/recorder';
 import { fakeK6 } from '../fakes/k6/recorder';
 import { seeded } from './seeded-random';
+import { packAll } from '../support/id-pools';
 
 const CFG: ApiCallerConfig = { baseUrl: 'http://127.0.0.1:8080', tenantHeader: 'X-StellaOps-Tenant', timeoutMs: 5000, tenantCount: 3, tenantTagCount: 3 };
-const IDS = { policyId: ['p 1'], findingId: ['f-1', 'f-2'], channelId: ['c-1'] };
+const IDS = packAll({ policyId: ['p 1'], findingId: ['f-1', 'f-2'], channelId: ['c-1'] });
 const TENANTS = ['tenant-01', 'tenant-02', 'tenant-03'];
 
 /** Answers like the platform, with a few failures so the metrics and failed checks show up too. */

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOG, discoveredPlaceholders, renderOperation, validateCatalog } from '../../lib/catalog';
 import type { Operation } from '../../lib/catalog';
+import { packAll } from '../support/id-pools';
 
 const ctx = {
   tenant: 'tenant-01',
   uniqueId: 'lt-abc-7-42',
   requestId: '6f1c1f7e-1d1e-4c1b-9c1e-0a0b0c0d0e0f',
-  ids: { policyId: ['pol 1/x'], findingId: ['fnd-1'], channelId: ['ch-1'] },
+  ids: packAll({ policyId: ['pol 1/x'], findingId: ['fnd-1'], channelId: ['ch-1'] }),
   random: () => 0,
 };
 

@@ -3,6 +3,8 @@ import type { Operation, RenderContext } from '../../lib/catalog';
 import { compileOperation, DEFAULT_CATALOG, discoveredPlaceholders, isRunnable, renderBody, renderOperation, renderPath } from '../../lib/catalog';
 import { chooseFromMix, chooseOperation, MixTable, tenantMix } from '../../lib/mix';
 import { seeded } from './seeded-random';
+import { packAll } from '../support/id-pools';
+import { unpackIds } from '../../lib/id-pool';
 
 /**
  * The reference: how an operation was rendered before render plans (fill the templates with
@@ -21,7 +23,7 @@ function refFill(text: string, ctx: RenderContext, encode: boolean): string {
     else if (name === 'requestId') value = ctx.requestId;
     else if (name === 'tenant') value = ctx.tenant;
     else {
-      const pool = ctx.ids[name] ?? [];
+      const pool = unpackIds(ctx.ids[name]);
       if (pool.length === 0) throw new Error(`no discovered {${name}} for tenant ${ctx.tenant}`);
       value = pool[Math.min(pool.length - 1, Math.floor(ctx.random() * pool.length))] as string;
     }
@@ -80,10 +82,10 @@ const EDGE_OPS: Operation[] = [
   { ...base, id: 'edge.date', path: '/g', body: { at: new Date(0), id: '{requestId}' } },
 ];
 
-const IDS_CASES: Array<Readonly<Record<string, readonly string[]>>> = [
+const IDS_CASES = ([
   { policyId: ['pol 1/x', 'p2'], findingId: ['fnd-1'], channelId: ['ch-1', 'ch"2', 'ch\\3'], aId: ['a', 'b"q', 'c\nd', '\ude00x', 'é/ü?&='], bId: ['\ud83d', 'b'] },
   { aId: ['', 'only'], bId: [''] },
-];
+] as Array<Record<string, string[]>>).map((ids) => packAll(ids));
 
 describe('compiled render plans give exactly what filling the templates gave', () => {
   it.each(EDGE_OPS.map((op) => [op.id, op] as [string, Operation]))('%s: same path, body and draws for 200 seeds', (_id, op) => {
@@ -112,7 +114,7 @@ describe('compiled render plans give exactly what filling the templates gave', (
 
   it('throws the same error as before, at the same placeholder, when a discovered id is missing', () => {
     const op = EDGE_OPS.find((o) => o.id === 'edge.json')!;
-    const ctx: RenderContext = { tenant: 'tenant-01', uniqueId: 'u', requestId: 'r', ids: { aId: ['a'] }, random: () => 0 };
+    const ctx: RenderContext = { tenant: 'tenant-01', uniqueId: 'u', requestId: 'r', ids: packAll({ aId: ['a'] }), random: () => 0 };
     expect(() => renderOperation(op, ctx)).toThrow('no discovered {bId} for tenant tenant-01');
     expect(() => renderOperation(op, { ...ctx, ids: {} })).toThrow('no discovered {aId} for tenant tenant-01');
   });
@@ -150,7 +152,8 @@ describe('the per-tenant mix draws what chooseOperation drew', () => {
     ['every id', { policyId: ['p'], findingId: ['f'], channelId: ['c'] }],
     ['no ids', {}],
     ['only channels', { channelId: ['c'], findingId: [] }],
-  ] as Array<[string, Record<string, string[]>]>)('with %s: the same operation for 2,000 draws from the same seed', (_name, ids) => {
+  ] as Array<[string, Record<string, string[]>]>)('with %s: the same operation for 2,000 draws from the same seed', (_name, lists) => {
+    const ids = packAll(lists);
     const a = seeded(7);
     const b = seeded(7);
     const mix = tenantMix(items, ids);
@@ -158,7 +161,7 @@ describe('the per-tenant mix draws what chooseOperation drew', () => {
   });
 
   it('lists only runnable operations, by kind', () => {
-    const ids = { findingId: ['f'] };
+    const ids = packAll({ findingId: ['f'] });
     const mix = tenantMix(items, ids);
     expect(mix.runnable.map((i) => i.op.id)).toEqual(ops.filter((op) => isRunnable(op, ids)).map((op) => op.id));
     expect(mix.read.every((i) => i.kind === 'read') && mix.write.every((i) => i.kind === 'write')).toBe(true);
@@ -166,12 +169,12 @@ describe('the per-tenant mix draws what chooseOperation drew', () => {
 
   it('shares one mix among tenants with the same placeholders present, and tells apart those without', () => {
     const table = new MixTable(items);
-    const all = table.for({ policyId: ['p'], findingId: ['f'], channelId: ['c'] });
-    expect(table.for({ policyId: ['q', 'r'], findingId: ['g'], channelId: ['d'] })).toBe(all);
-    expect(table.for({ policyId: ['p'], findingId: [], channelId: ['c'] })).not.toBe(all);
-    expect(table.for({ policyId: ['p'], channelId: ['c'] })).toBe(table.for({ policyId: ['p'], findingId: [], channelId: ['c'] }));
+    const all = table.for(packAll({ policyId: ['p'], findingId: ['f'], channelId: ['c'] }));
+    expect(table.for(packAll({ policyId: ['q', 'r'], findingId: ['g'], channelId: ['d'] }))).toBe(all);
+    expect(table.for(packAll({ policyId: ['p'], findingId: [], channelId: ['c'] }))).not.toBe(all);
+    expect(table.for(packAll({ policyId: ['p'], channelId: ['c'] }))).toBe(table.for(packAll({ policyId: ['p'], findingId: [], channelId: ['c'] })));
     const cases: Array<Record<string, string[]>> = [{}, { findingId: ['f'] }, { policyId: ['p'], channelId: ['c'] }, { policyId: ['p'], findingId: ['f'], channelId: ['c'] }];
-    for (const ids of cases) {
+    for (const ids of cases.map((c) => packAll(c))) {
       expect(table.for(ids)).toEqual(tenantMix(items, ids));
     }
   });
@@ -179,10 +182,10 @@ describe('the per-tenant mix draws what chooseOperation drew', () => {
   it('keys by placeholder presence also past 30 placeholders', () => {
     const many = Array.from({ length: 40 }, (_, i) => ({ kind: 'read' as const, needs: [`p${i}`] }));
     const table = new MixTable(many);
-    const ids = { p0: ['x'], p35: ['y'] };
+    const ids = packAll({ p0: ['x'], p35: ['y'] });
     expect(table.for(ids).runnable).toEqual([many[0], many[35]]);
-    expect(table.for({ p0: ['z'], p35: ['w'] })).toBe(table.for(ids));
-    expect(table.for({ p0: ['z'] }).runnable).toEqual([many[0]]);
+    expect(table.for(packAll({ p0: ['z'], p35: ['w'] }))).toBe(table.for(ids));
+    expect(table.for(packAll({ p0: ['z'] })).runnable).toEqual([many[0]]);
   });
 
   it('draws nothing from an empty mix but the kind', () => {

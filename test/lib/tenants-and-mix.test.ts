@@ -5,8 +5,9 @@ import { OVERFLOW_TENANT_TAG, numberedTenants, parseTenantsFile, parseTenantsVar
 import { TenantPicker } from '../../lib/tenant-weights';
 import type { ConfigProblem } from '../../lib/config-error';
 import { seeded } from './seeded-random';
+import { packAll } from '../support/id-pools';
 
-const ALL_IDS = { policyId: ['p1'], findingId: ['f1'], channelId: ['c1'] };
+const ALL_IDS = packAll({ policyId: ['p1'], findingId: ['f1'], channelId: ['c1'] });
 
 describe('tenant pool', () => {
   it('numbers tenants like the reference platform', () => {
@@ -109,7 +110,7 @@ describe('read/write mix', () => {
 
   it('skips operations whose discovered ids the tenant lacks, falling back to the other kind only if none is left', () => {
     const random = seeded(9);
-    const noIds = { policyId: [], findingId: [], channelId: [] };
+    const noIds = packAll({ policyId: [], findingId: [], channelId: [] });
     const ops = new Set<string>();
     for (let i = 0; i < 2000; i++) ops.add(chooseOperation(DEFAULT_CATALOG.operations, 0.9, noIds, random)!.id);
     expect([...ops].sort()).toEqual(['notify.channels', 'notify.rules', 'policy.list', 'policy.put', 'vuln.list']);

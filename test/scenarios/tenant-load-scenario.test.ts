@@ -9,6 +9,7 @@ import { newSealParams } from '../../lib/token-seal';
 import { fakeK6 } from '../fakes/k6/recorder';
 import { seeded } from '../lib/seeded-random';
 import { fakePlatform } from './fake-platform';
+import { idCount, unpackIds } from '../../lib/id-pool';
 
 /** `text` with the character at `at` replaced by another base64url character. */
 const flipAt = (text: string, at: number): string => `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
@@ -99,7 +100,10 @@ describe('setup()', () => {
     fakeK6.handler = platform.handler;
     const data = await agentScenario().setup();
     expect(data.tenants).toHaveLength(12);
-    expect(data.tenants[0]).toMatchObject({ id: 'tenant-01', expiresInS: 3600, ids: { policyId: ['tenant-01-a', 'tenant-01-b'], findingId: ['tenant-01-a', 'tenant-01-b'], channelId: ['tenant-01-a', 'tenant-01-b'] } });
+    expect(data.tenants[0]).toMatchObject({ id: 'tenant-01', expiresInS: 3600 });
+    // Packed (lib/id-pool.ts): one string and its end offsets per placeholder, as k6 hands setup data to every VU.
+    expect(data.tenants[0]!.ids.policyId).toEqual({ s: 'tenant-01-atenant-01-b', end: [11, 22] });
+    expect(Object.fromEntries(Object.entries(data.tenants[0]!.ids).map(([k, v]) => [k, unpackIds(v)]))).toEqual({ policyId: ['tenant-01-a', 'tenant-01-b'], findingId: ['tenant-01-a', 'tenant-01-b'], channelId: ['tenant-01-a', 'tenant-01-b'] });
     const tokenReq = fakeK6.requests.find((r) => r.url === 'http://127.0.0.1:8441/connect/token');
     expect(tokenReq?.body).toEqual({ grant_type: 'client_credentials', client_id: 'tenant-load', client_secret: 'local-dev-secret', tenant: 'tenant-01' });
     expect(tokenReq?.params.tags).toMatchObject({ traffic: 'token', kind: 'token' });
@@ -157,7 +161,7 @@ describe('setup()', () => {
     const data = await agentScenario().setup();
     expect(data.tenants.map((t) => t.id)).toEqual(Array.from({ length: 12 }, (_, i) => `tenant-${String(i + 1).padStart(2, '0')}`));
     expect(data.sealed).toEqual([]);
-    expect(data.tenants.every((t) => t.sealedIn === undefined && Object.values(t.ids).every((v) => v.length === 0))).toBe(true);
+    expect(data.tenants.every((t) => t.sealedIn === undefined && Object.values(t.ids).every((v) => idCount(v) === 0))).toBe(true);
     expect(fakeK6.count('tenant_setup_failures', { stage: 'token', reason: 'unreachable' })).toBe(12);
     // No token, no discovery: nothing is asked of the API in setup.
     expect(fakeK6.requests.filter((r) => r.params.tags?.traffic === 'setup')).toEqual([]);
@@ -196,7 +200,7 @@ describe('setup()', () => {
     fakeK6.handler = platform.handler;
     const data = await agentScenario().setup();
     expect(data.tenants.every((t) => t.sealedIn === 0)).toBe(true);
-    expect(data.tenants.every((t) => Object.values(t.ids).every((v) => v.length === 0))).toBe(true);
+    expect(data.tenants.every((t) => Object.values(t.ids).every((v) => idCount(v) === 0))).toBe(true);
     expect(fakeK6.count('tenant_setup_failures', { stage: 'discovery', reason: 'unreachable' })).toBe(12 * DEFAULT_CATALOG.discovery.length);
   });
 
