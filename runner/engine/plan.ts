@@ -1,6 +1,7 @@
 /**
  * The run's plan, pure (issue 16 §7): what the engine decides before any VU exists, kept apart
- * from the run so that it can be table-tested. Today: how many VUs to pre-allocate.
+ * from the run so that it can be table-tested: how many VUs to pre-allocate, and which scenarios
+ * need their busy code stopped on their own.
  *
  * k6 initialises, before setup(), the most VUs its scenarios need at the same time
  * (`lib/execution.go` `GetMaxPossibleVUs` over the executors' execution requirements) and hands
@@ -30,4 +31,16 @@ export function preallocatedVUs(spans: readonly ScenarioSpan[]): number {
     if (sum > needed) needed = sum;
   }
   return needed;
+}
+
+/**
+ * Per scenario, whether it ends before the test's last scenario does. A VU busy in synchronous
+ * JavaScript blocks its thread, so only ending the thread or a node:vm timeout can stop it. At the
+ * end of the last scenario the engine ends worker threads still busy, which costs nothing per
+ * iteration; the scenarios that end earlier need the timeout (a watchdog per iteration, ≈ 50–90
+ * µs) for their busy code to stop at their own end as in k6 rather than at the test's.
+ */
+export function endsBeforeLast(spans: readonly Pick<ScenarioSpan, 'startMs' | 'plannedMs'>[]): boolean[] {
+  const last = spans.reduce((a, s) => Math.max(a, s.startMs + s.plannedMs), 0);
+  return spans.map((s) => s.startMs + s.plannedMs < last);
 }

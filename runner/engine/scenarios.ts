@@ -9,11 +9,12 @@ import { realClock } from '../executors/clock';
 import { createExecutor } from '../executors/create-executor';
 import type { Executor, ScenarioHost } from '../executors/types';
 import type { ConsolidatedOptions } from '../options/consolidate';
+import { scenarioDurationMs } from '../options/scenario-config';
 import type { Logger } from '../progress/logger';
 import type { EngineServices, InstanceStats } from '../vu/engine-services';
 import type { CompiledModule } from '../vu/script-loader';
 import { VU, type ScenarioState } from '../vu/vu';
-import { preallocatedVUs } from './plan';
+import { endsBeforeLast, preallocatedVUs } from './plan';
 import { VuPool } from './vu-pool';
 
 export interface ScenarioPhase {
@@ -59,7 +60,9 @@ export function planScenarios(p: {
       return { iterationsCompleted: completed, iterationsInterrupted: interrupted, vusActive: active, vusInitialized: pool.initialized, currentTestRunDuration: perfStart ? performance.now() - perfStart : 0 };
     },
   };
-  for (const config of options.scenarios) {
+  const early = endsBeforeLast(options.scenarios.map((s) => ({ startMs: s.startTimeMs, plannedMs: scenarioDurationMs(s) + s.gracefulStopMs })));
+  for (const [i, config] of options.scenarios.entries()) {
+    const stopsBusyCode = early[i] === true;
     let executor: Executor | undefined;
     const state: ScenarioState = {
       config,
@@ -85,7 +88,8 @@ export function planScenarios(p: {
         return vu;
       },
       runIteration: async (vu, interrupt, index) => {
-        const completed = (await vu.runIteration(config.exec, phase.setupJSON, interrupt, index)) === 'completed';
+        const busyStopMs = stopsBusyCode ? executor?.msToHardEnd() : undefined;
+        const completed = (await vu.runIteration(config.exec, phase.setupJSON, interrupt, index, busyStopMs)) === 'completed';
         // Iterations of synchronous functions settle in microtasks only; yield to the event loop
         // now and then so timers (scenario end, thresholds, progress) keep running.
         if (performance.now() - lastYield > 5) {

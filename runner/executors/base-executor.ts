@@ -74,6 +74,10 @@ export abstract class BaseExecutor<C extends ScenarioConfig = ScenarioConfig, V 
     return ok;
   }
 
+  msToHardEnd(): number | undefined {
+    return this.startedAt < 0 ? undefined : this.startedAt + this.plannedMs - this.clock.now();
+  }
+
   stop(): void {
     this.ending = true;
     this.interrupt.fire();

@@ -57,6 +57,8 @@ export interface Executor {
   readonly preAllocatedVUs: number;
   /** Whether this instance has work to do (k6 `HasWork`); false = skipped silently. */
   readonly hasWork: boolean;
+  /** Ms until its in-flight iterations are interrupted at the latest (its start + plannedMs); undefined before it starts. */
+  msToHardEnd(): number | undefined;
   run(): Promise<void>;
   /** Interrupts everything now (test abort, SIGINT): no new iterations, in-flight ones cut. */
   stop(): void;

@@ -142,6 +142,18 @@ export class Realm {
     }
   }
 
+  /**
+   * Calls a synchronous exec function of this realm, ended by V8 after `timeoutMs` if it is still
+   * busy (node:vm `timeout`: the only way to stop `while (true) {}` without ending the thread; it
+   * throws ERR_SCRIPT_EXECUTION_TIMEOUT and the thread carries on). Node starts a watchdog per
+   * call (≈ 50–90 µs), so VUs use it only where nothing else would stop busy code in time.
+   */
+  callWithTimeout(fn: unknown, arg: unknown, timeoutMs: number): unknown {
+    const timed = timedCallOf(this.context);
+    timed.load(fn, arg);
+    return timed.script.runInContext(this.context, { timeout: Math.max(1, Math.ceil(timeoutMs)) });
+  }
+
   /** Evaluates a compiled module in this realm and returns its exports. */
   evaluate(mod: CompiledModule): unknown {
     const cached = this.moduleCache.get(mod.filename);
@@ -189,4 +201,34 @@ export class Realm {
     }
     throw new ScriptLoadError(`cannot import "${specifier}": k6 resolves only relative paths, https:// URLs and k6/* modules (no Node or npm packages)`);
   }
+}
+
+interface TimedCall {
+  /** Stores the function and its argument for the next run (a function of the context itself). */
+  load: (fn: unknown, arg: unknown) => void;
+  script: vm.Script;
+}
+
+const timedCalls = new WeakMap<vm.Context, TimedCall>();
+
+/**
+ * The script `callWithTimeout` runs: it calls, through a non-enumerable global of the context,
+ * a function compiled in the context (never a host function a script could climb out through),
+ * which takes what `load` stored and clears it, so calling it again from a script does nothing.
+ */
+function timedCallOf(context: vm.Context): TimedCall {
+  let timed = timedCalls.get(context);
+  if (!timed) {
+    const load = vm.runInContext(
+      `(() => {
+        let f, a;
+        Object.defineProperty(globalThis, '__k6OfflineTimedCall', { value: () => { const g = f, x = a; f = a = undefined; return typeof g === 'function' ? g(x) : undefined; } });
+        return (fn, arg) => { f = fn; a = arg; };
+      })()`,
+      context,
+    ) as TimedCall['load'];
+    timed = { load, script: new vm.Script('__k6OfflineTimedCall()', { filename: 'k6-offline:iteration' }) };
+    timedCalls.set(context, timed);
+  }
+  return timed;
 }

@@ -217,7 +217,7 @@ export class VU implements VuApi {
    * Runs one iteration of `execName`. Resolves 'completed' (also when it threw: k6 counts such
    * iterations as full and logs the error) or 'interrupted' when `interrupt` fired first.
    */
-  runIteration(execName: string, setupJSON: string | undefined, interrupt: StopSignal, iterationInTest: number): Promise<'completed' | 'interrupted'> {
+  runIteration(execName: string, setupJSON: string | undefined, interrupt: StopSignal, iterationInTest: number, busyStopMs?: number): Promise<'completed' | 'interrupted'> {
     const fn = this.exports[execName];
     this.phase = 'iteration';
     this.iteration++;
@@ -234,7 +234,9 @@ export class VU implements VuApi {
       this.inSyncFrame = !isAsyncFunction(fn);
       let ret: unknown;
       try {
-        ret = (fn as (d: unknown) => unknown)(this.dataFor(setupJSON));
+        // busyStopMs: when the scenario's interrupt is due, a synchronous function still running
+        // is stopped there, as k6 does (see runner/README.md "Stopping busy code").
+        ret = busyStopMs !== undefined && this.inSyncFrame ? this.realm.callWithTimeout(fn, this.dataFor(setupJSON), busyStopMs) : (fn as (d: unknown) => unknown)(this.dataFor(setupJSON));
       } finally {
         this.inSyncFrame = false;
       }
@@ -281,7 +283,7 @@ export class VU implements VuApi {
       work.then(
         () => finish('ok'),
         (err: unknown) => {
-          if (err instanceof TestAbortedError || err instanceof NotImplementedError) return finish(INTERRUPTED);
+          if (err instanceof TestAbortedError || err instanceof NotImplementedError || isScriptTimeout(err)) return finish(INTERRUPTED);
           if (!settled) this.engine.logger.iterationError(`${describeThrown(err)}${this.scenario ? `  at ${this.scenario.config.exec} (executor=${this.scenario.config.executor}, scenario=${this.scenario.config.name})` : ''}`);
           finish('error');
         },
@@ -299,3 +301,8 @@ export class VU implements VuApi {
 }
 
 export { TestAbortedError };
+
+/** node:vm's error when `timeout` ended busy code (Realm.callWithTimeout). */
+function isScriptTimeout(err: unknown): boolean {
+  return err instanceof Error && (err as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+}

@@ -3,7 +3,7 @@
  * at one moment need (k6 lib/execution.go GetMaxPossibleVUs over the execution requirements).
  */
 import { describe, expect, it } from 'vitest';
-import { preallocatedVUs, type ScenarioSpan } from '../../../runner/engine/plan';
+import { endsBeforeLast, preallocatedVUs, type ScenarioSpan } from '../../../runner/engine/plan';
 
 const span = (startMs: number, plannedMs: number, preAllocatedVUs: number): ScenarioSpan => ({ startMs, plannedMs, preAllocatedVUs });
 
@@ -21,5 +21,19 @@ describe('preallocatedVUs', () => {
     ['zero preAllocatedVUs (an arrival-rate scenario that grows on demand)', [span(0, 1000, 0), span(0, 1000, 2)], 2],
   ])('%s', (_t, spans, want) => {
     expect(preallocatedVUs(spans)).toBe(want);
+  });
+});
+
+describe('endsBeforeLast: the scenarios whose busy code needs a timeout of its own', () => {
+  const at = (startMs: number, plannedMs: number) => ({ startMs, plannedMs });
+  it.each<[string, Array<{ startMs: number; plannedMs: number }>, boolean[]]>([
+    ['no scenario', [], []],
+    ['a lone scenario ends last', [at(0, 10_000)], [false]],
+    ['of two ending together, neither ends early', [at(0, 10_000), at(5000, 5000)], [false, false]],
+    ['a shorter scenario ends early', [at(0, 1000), at(0, 4000)], [true, false]],
+    ['a later start can make the shorter scenario end last', [at(0, 4000), at(3500, 1000)], [true, false]],
+    ['a scenario of planned length 0 at the start ends early', [at(0, 0), at(0, 1)], [true, false]],
+  ])('%s', (_name, spans, expected) => {
+    expect(endsBeforeLast(spans)).toEqual(expected);
   });
 });

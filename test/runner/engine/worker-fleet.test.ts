@@ -68,6 +68,19 @@ describe('JavaScript that never yields is interrupted as k6 interrupts it', () =
   }
 });
 
+describe('a VU busy in a scenario that ends before the others', () => {
+  it.each([
+    ['on the main thread', 0],
+    ['in a worker thread it shares with the other scenario\'s VU', 1],
+  ])('is interrupted at its own scenario\'s end (%s), and the other scenario keeps iterating', async (_where, n) => {
+    const r = await runCli('busy-early-scenario.js', [], workers(n));
+    expect(r.code, context(r)).toBe(0);
+    const steady = r.exported!.metrics['iterations{scenario:steady}'] as Record<string, number>;
+    expect(steady.count, context(r)).toBeGreaterThanOrEqual(20);
+    expect(r.stderr, context(r)).not.toContain('worker thread was terminated');
+  });
+});
+
 describe('signals during busy JavaScript', () => {
   /** Starts the busy run and resolves with the child once its iteration has started. */
   function startBusy(): Promise<{ child: ReturnType<typeof spawn>; out: { stdout: string; stderr: string }; closed: Promise<number | null> }> {
