@@ -333,6 +333,8 @@ function section(m: Measured): BenchSection {
     rows.push({
       script: name(bundle, mode),
       'steady CPU µs/iteration (median)': cpu.toFixed(1),
+      // The spread over the runs: the difference of two runs amplifies a shared machine's noise.
+      'steady range': `${Math.min(...runs.map(steadyCpu)).toFixed(0)}–${Math.max(...runs.map(steadyCpu)).toFixed(0)}`,
       'vs baseline': ratio === undefined ? (bundle === BASELINE ? '1.00× (baseline)' : '') : `${ratio.toFixed(2)}×`,
       'whole-run CPU µs/iteration': `${whole.toFixed(1)}${wholeRatio === undefined ? '' : ` (${wholeRatio.toFixed(2)}×)`}`,
       'bundle code (steady)': `${pct(prof.bundleMs, prof.totalMs)} = ${((1000 * prof.bundleMs) / Math.max(1, dIt)).toFixed(1)} µs/it`,
