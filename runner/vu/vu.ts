@@ -236,7 +236,13 @@ export class VU implements VuApi {
       try {
         // busyStopMs: when the scenario's interrupt is due, a synchronous function still running
         // is stopped there, as k6 does (see runner/README.md "Stopping busy code").
-        ret = busyStopMs !== undefined && this.inSyncFrame ? this.realm.callWithTimeout(fn, this.dataFor(setupJSON), busyStopMs) : (fn as (d: unknown) => unknown)(this.dataFor(setupJSON));
+        // A function that once returned a promise (an arrow returning an async call, as most
+        // bundles export) is not timed again: what is busy after its first await cannot be timed
+        // anyway, and a watchdog thread per iteration at thousands of iterations a second would
+        // cost more than the whole iteration.
+        const timed = busyStopMs !== undefined && this.inSyncFrame && !returnedPromise.has(fn as object);
+        ret = timed ? this.realm.callWithTimeout(fn, this.dataFor(setupJSON), busyStopMs) : (fn as (d: unknown) => unknown)(this.dataFor(setupJSON));
+        if (timed && isThenable(ret)) returnedPromise.add(fn as object);
       } finally {
         this.inSyncFrame = false;
       }
@@ -306,3 +312,6 @@ export { TestAbortedError };
 function isScriptTimeout(err: unknown): boolean {
   return err instanceof Error && (err as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
 }
+
+/** Exec functions, not declared async, that returned a promise (never timed again, see runIteration). */
+const returnedPromise = new WeakSet<object>();

@@ -79,6 +79,12 @@ describe('a VU busy in a scenario that ends before the others', () => {
     expect(steady.count, context(r)).toBeGreaterThanOrEqual(20);
     expect(r.stderr, context(r)).not.toContain('worker thread was terminated');
   });
+
+  it('is not timed once its function returned a promise, and is stopped only at the test\'s end (a stated difference)', async () => {
+    const r = await runCli('busy-after-promise.js', [], workers(1));
+    expect(r.code, context(r)).toBe(99);
+    expect(r.stderr, context(r)).toContain('worker thread was terminated');
+  });
 });
 
 describe('signals during busy JavaScript', () => {
