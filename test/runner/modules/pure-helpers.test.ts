@@ -1,6 +1,6 @@
 /** Pure helpers of the k6 modules: value coercion, expectedStatuses, base64, seeded random. */
 import { describe, expect, it } from 'vitest';
-import { b64decode, b64encode } from '../../../runner/modules/encoding';
+import { b64decode, b64encode, illegalOffset, wellFormed } from '../../../runner/modules/encoding';
 import { expectedStatuses } from '../../../runner/modules/http';
 import { seededRandom, tagsFromArg } from '../../../runner/modules/k6';
 import { coerceMetricValue } from '../../../runner/modules/metrics';
@@ -59,6 +59,24 @@ describe('k6/encoding', () => {
 
   it('b64decode skips line breaks, as Go does', () => expect(b64decode('aGVs\r\nbG8/\nPg==', 'std', 's')).toBe('hello?>'));
   it('decodes to an ArrayBuffer unless format is "s"', () => expect(b64decode('aGk=')).toBeInstanceOf(ArrayBuffer));
+
+  // b64decode skips the exact scan when one regex says the input is well formed: that shortcut
+  // must never accept what the scan refuses. Every string of up to 6 characters over an alphabet
+  // with a letter of each encoding, padding and a line break.
+  it.each(['std', 'rawstd', 'url', 'rawurl'] as const)('the %s shortcut accepts only what Go’s exact scan accepts (every string up to 6 characters)', (enc) => {
+    const alphabet = ['A', '+', '/', '-', '_', '=', '\n'];
+    let accepted = 0;
+    let strings = [''];
+    for (let len = 0; len <= 6; len++) {
+      for (const text of strings) {
+        if (!wellFormed(text, enc)) continue;
+        accepted++;
+        expect(illegalOffset(text, enc), JSON.stringify(text)).toBe(-1);
+      }
+      strings = strings.flatMap((t) => alphabet.map((c) => t + c));
+    }
+    expect(accepted).toBeGreaterThan(100);
+  });
 });
 
 describe('k6 helpers', () => {
