@@ -27,7 +27,13 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
   readonly hasWork: boolean;
   /** Stripes ticks across instances by their share of maxVUs (docs/k6-semantics.md#execution-segments). */
   protected readonly tickTuple: ExecutionTuple | undefined;
-  private readonly idle: V[] = [];
+  /**
+   * Free VUs, first in first out: k6 keeps them in a buffered Go channel (`activeVUs` in
+   * `constant_arrival_rate.go` and `ramping_arrival_rate.go`), so every pre-allocated VU takes
+   * its turn. A stack would keep a few VUs hot and leave the rest cold — connections closed by
+   * keep-alive, first-iteration work not done — until a stall brings them all in at once.
+   */
+  private readonly idle = new VuQueue<V>();
   private allocated = 0;
   private initInFlight = false;
   private warned = false;
@@ -58,7 +64,7 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
   }
 
   private dispatch(index: number): void {
-    const vu = this.idle.pop();
+    const vu = this.idle.take();
     if (vu) {
       this.inFlight++;
       this.activeVUs++;
@@ -136,7 +142,7 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
       // Interrupted iterations settle right after the interrupt; let them report.
       if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
     }
-    for (const vu of this.idle.splice(0)) this.host.releaseVU(vu);
+    for (let vu = this.idle.take(); vu; vu = this.idle.take()) this.host.releaseVU(vu);
     this.finish();
   }
 
@@ -157,5 +163,31 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
   protected detail(): string {
     const rate = this.rateAt(Math.min(this.elapsed(), this.durationMs()));
     return `${pad(this.activeVUs, String(this.maxVUs).length)}/${pad(this.allocated, String(this.maxVUs).length)} VUs  ${this.completed} complete and ${this.interrupted} interrupted iterations  ${this.done ? '' : `${Math.round(rate * 100) / 100} iters/s`}`.trimEnd();
+  }
+}
+
+/** A FIFO of VUs without `Array.shift()` (which moves every element at each take). */
+export class VuQueue<V> {
+  private items: Array<V | undefined> = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(vu: V): void {
+    this.items.push(vu);
+  }
+
+  take(): V | undefined {
+    if (this.head === this.items.length) return undefined;
+    const vu = this.items[this.head];
+    this.items[this.head++] = undefined;
+    // Compact once the taken prefix is half the array: amortised O(1) per take.
+    if (this.head > 64 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return vu;
   }
 }

@@ -5,6 +5,8 @@ import type { FakeClock } from '../fake-clock';
 export interface FakeHost extends ScenarioHost<VuRef> {
   started: number[];
   indexes: number[];
+  /** The id of the VU each start ran on. */
+  vus: number[];
   dropped: number;
   dropSamples: number[];
   warnings: string[];
@@ -21,6 +23,7 @@ export function fakeHost(clock: FakeClock, opts: { iterationMs: number | ((i: nu
     clock,
     started: [],
     indexes: [],
+    vus: [],
     dropped: 0,
     dropSamples: [],
     warnings: [],
@@ -32,10 +35,11 @@ export function fakeHost(clock: FakeClock, opts: { iterationMs: number | ((i: nu
       host.initialized++;
       return { id: ++created };
     },
-    runIteration: (_vu, interrupt, index) => {
+    runIteration: (vu, interrupt, index) => {
       const n = host.started.length;
       host.started.push(clock.now());
       host.indexes.push(index);
+      host.vus.push((vu as { id: number }).id);
       active++;
       host.maxActive = Math.max(host.maxActive, active);
       const ms = typeof opts.iterationMs === 'function' ? opts.iterationMs(n) : opts.iterationMs;
