@@ -28,12 +28,13 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
   /** Stripes ticks across instances by their share of maxVUs (docs/k6-semantics.md#execution-segments). */
   protected readonly tickTuple: ExecutionTuple | undefined;
   /**
-   * Free VUs, first in first out: k6 keeps them in a buffered Go channel (`activeVUs` in
-   * `constant_arrival_rate.go` and `ramping_arrival_rate.go`), so every pre-allocated VU takes
-   * its turn. A stack would keep a few VUs hot and leave the rest cold — connections closed by
-   * keep-alive, first-iteration work not done — until a stall brings them all in at once.
+   * Free VUs, last in first out: a stated difference from k6, whose buffered channel hands them
+   * out first in first out (runner/DIFFERENCES.md "Executors and options"). In the default
+   * isolated realm every VU has its own copy of the script's code and JIT feedback; a stack keeps
+   * a few VUs' code hot, where taking turns spread the calls over all of them and cost 15–30 %
+   * more CPU per iteration of the tenant bundle (bench/reports/workers.md).
    */
-  private readonly idle = new VuQueue<V>();
+  private readonly idle: V[] = [];
   private allocated = 0;
   private initInFlight = false;
   private warned = false;
@@ -64,7 +65,7 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
   }
 
   private dispatch(index: number): void {
-    const vu = this.idle.take();
+    const vu = this.idle.pop();
     if (vu) {
       this.inFlight++;
       this.activeVUs++;
@@ -142,7 +143,7 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
       // Interrupted iterations settle right after the interrupt; let them report.
       if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
     }
-    for (let vu = this.idle.take(); vu; vu = this.idle.take()) this.host.releaseVU(vu);
+    for (const vu of this.idle.splice(0)) this.host.releaseVU(vu);
     this.finish();
   }
 
@@ -166,28 +167,3 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
   }
 }
 
-/** A FIFO of VUs without `Array.shift()` (which moves every element at each take). */
-export class VuQueue<V> {
-  private items: Array<V | undefined> = [];
-  private head = 0;
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  push(vu: V): void {
-    this.items.push(vu);
-  }
-
-  take(): V | undefined {
-    if (this.head === this.items.length) return undefined;
-    const vu = this.items[this.head];
-    this.items[this.head++] = undefined;
-    // Compact once the taken prefix is half the array: amortised O(1) per take.
-    if (this.head > 64 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return vu;
-  }
-}
