@@ -29,10 +29,8 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
   protected readonly tickTuple: ExecutionTuple | undefined;
   /**
    * Free VUs, last in first out: a stated difference from k6, whose buffered channel hands them
-   * out first in first out (runner/DIFFERENCES.md "Executors and options"). In the default
-   * isolated realm every VU has its own copy of the script's code and JIT feedback; a stack keeps
-   * a few VUs' code hot, where taking turns spread the calls over all of them and cost 15–30 %
-   * more CPU per iteration of the tenant bundle (bench/reports/workers.md).
+   * out first in first out (runner/DIFFERENCES.md "Executors and options"): taking turns
+   * dropped more iterations at 5,000/s in interleaved runs (bench/reports/workers.md).
    */
   private readonly idle: V[] = [];
   private allocated = 0;
