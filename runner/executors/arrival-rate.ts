@@ -164,4 +164,3 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
     return `${pad(this.activeVUs, String(this.maxVUs).length)}/${pad(this.allocated, String(this.maxVUs).length)} VUs  ${this.completed} complete and ${this.interrupted} interrupted iterations  ${this.done ? '' : `${Math.round(rate * 100) / 100} iters/s`}`.trimEnd();
   }
 }
-

@@ -39,7 +39,7 @@ export function fakeHost(clock: FakeClock, opts: { iterationMs: number | ((i: nu
       const n = host.started.length;
       host.started.push(clock.now());
       host.indexes.push(index);
-      host.vus.push((vu as { id: number }).id);
+      host.vus.push(vu.id);
       active++;
       host.maxActive = Math.max(host.maxActive, active);
       const ms = typeof opts.iterationMs === 'function' ? opts.iterationMs(n) : opts.iterationMs;
