@@ -67,8 +67,8 @@ export abstract class BaseExecutor<C extends ScenarioConfig = ScenarioConfig, V 
   }
 
   /** Runs one iteration on a VU and keeps the counters. */
-  protected async iterate(vu: V, iterationInTest: number, interrupt: StopSignal = this.interrupt): Promise<boolean> {
-    const ok = await this.host.runIteration(vu, interrupt, iterationInTest);
+  protected async iterate(vu: V, iterationInTest: number, interrupt: StopSignal = this.interrupt, cutInMs?: number): Promise<boolean> {
+    const ok = await this.host.runIteration(vu, interrupt, iterationInTest, cutInMs);
     if (ok) this.completed++;
     else this.interrupted++;
     return ok;

@@ -50,6 +50,25 @@ export function planRampingVus(startVUs: number, stages: readonly Stage[], tuple
   return out;
 }
 
+/**
+ * When the VU in `slot` (0-based; slots at or above a step's count are taken away) is cut by a
+ * ramp-down if an iteration starts `nowMs` into the scenario: ms from now (0: already due), or
+ * undefined when no step takes the slot away. Mirrors `setTarget`: the first step that takes the
+ * slot away arms a cut `graceMs` later (a later lowering step keeps it); a step that gives the
+ * slot back disarms it, or after a cut starts a new run. Steps are known in advance, so the time
+ * is exact at the start, also when the event loop is late with the step timers.
+ */
+export function rampDownCutMs(steps: readonly VuStep[], slot: number, nowMs: number, graceMs: number): number | undefined {
+  let cutAt: number | undefined;
+  for (const step of steps) {
+    // The armed cut fires before this step, and either is still to come: that is the cut.
+    if (cutAt !== undefined && step.atMs >= cutAt && (cutAt >= nowMs || step.atMs > nowMs)) break;
+    if (step.vus > slot) cutAt = undefined;
+    else cutAt ??= step.atMs + graceMs;
+  }
+  return cutAt === undefined ? undefined : Math.max(0, cutAt - nowMs);
+}
+
 interface Slot {
   running: boolean;
   rampingDown: boolean;
@@ -112,7 +131,10 @@ export class RampingVus<V extends VuRef = VuRef> extends BaseExecutor<RampingVus
     this.activeVUs++;
     try {
       while (!this.ending && index < this.target) {
-        if (!(await this.iterate(vu, this.globalIndex(this.local++), cut))) break;
+        // Capped by the hard end, which comes first when gracefulStop is the shorter grace.
+        const rampDownMs = rampDownCutMs(this.steps, index, this.elapsed(), this.config.gracefulRampDownMs);
+        const cutInMs = rampDownMs === undefined ? undefined : Math.min(rampDownMs, this.msToHardEnd() ?? rampDownMs);
+        if (!(await this.iterate(vu, this.globalIndex(this.local++), cut, cutInMs))) break;
       }
     } finally {
       slot.running = false;
@@ -125,13 +147,18 @@ export class RampingVus<V extends VuRef = VuRef> extends BaseExecutor<RampingVus
   async run(): Promise<void> {
     this.startedAt = this.clock.now();
     this.startTime = Date.now();
+    // Every timer is armed before the first VUs start: a first iteration busy in synchronous code
+    // runs inside setTarget and would otherwise push the whole timeline back by its run time.
+    let first: VuStep | undefined;
     for (const step of this.steps) {
       // A step at the very end of the stages would only start iterations that cannot run.
       if (step.atMs >= this.durationMs && step.atMs > 0) continue;
-      if (step.atMs === 0) this.setTarget(step.vus);
+      if (step.atMs === 0) first = step;
       else this.after(step.atMs, () => !this.ending && this.setTarget(step.vus));
     }
-    await new Promise<void>((resolve) => this.after(this.durationMs, resolve));
+    const stagesEnd = new Promise<void>((resolve) => this.after(this.durationMs, resolve));
+    if (first) this.setTarget(first.vus);
+    await stagesEnd;
     // The last stage's final step lands on the end: VUs it takes away get gracefulRampDown.
     const final = this.steps[this.steps.length - 1]!;
     if (final.atMs >= this.durationMs && final.vus < this.target) this.setTarget(final.vus);

@@ -20,9 +20,11 @@ export interface ScenarioHost<V extends VuRef = VuRef> {
   initVU(): Promise<V>;
   /**
    * Runs one iteration. Resolves `true` when it completed (even with an exception, as in k6),
-   * `false` when `interrupt` fired first (the iteration counts as interrupted).
+   * `false` when `interrupt` fired first (the iteration counts as interrupted). `cutInMs`: when
+   * the executor already knows, at the start, that `interrupt` will fire at a set time (a
+   * ramp-down's gracefulRampDown), ms from now, so that busy code can be stopped there.
    */
-  runIteration(vu: V, interrupt: StopSignal, iterationInTest: number): Promise<boolean>;
+  runIteration(vu: V, interrupt: StopSignal, iterationInTest: number, cutInMs?: number): Promise<boolean>;
   /** Emits `dropped_iterations` with this value (tagged with the scenario by the host). */
   dropIterations(count: number): void;
   warn(message: string): void;

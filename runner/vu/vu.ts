@@ -36,6 +36,8 @@ export class VU implements VuApi {
   iterationInScenario = -1;
   iterationInTest = 0;
   private scenarioIteration = 0;
+  /** How long the VU's previous iteration in this scenario ran (Infinity: none, or interrupted). */
+  private lastIterationMs = Infinity;
   scenario: ScenarioState | undefined;
   groupPath = '';
   /** `exec.vu.metrics.tags` (script-visible, mutable) and `.metadata`. */
@@ -153,6 +155,7 @@ export class VU implements VuApi {
       this.metricTags = {};
       this.metadata = {};
       this.iterationInScenario = -1;
+      this.lastIterationMs = Infinity;
     }
     this.scenario = scenario;
     // Mutated in place: the script holds the object as a local (script-loader.ts).
@@ -236,11 +239,13 @@ export class VU implements VuApi {
       try {
         // busyStopMs: when the scenario's interrupt is due, a synchronous function still running
         // is stopped there, as k6 does (see runner/README.md "Stopping busy code").
-        // A function that once returned a promise (an arrow returning an async call, as most
-        // bundles export) is not timed again: what is busy after its first await cannot be timed
-        // anyway, and a watchdog thread per iteration at thousands of iterations a second would
-        // cost more than the whole iteration.
-        const timed = busyStopMs !== undefined && this.inSyncFrame && !returnedPromise.has(fn as object);
+        // Node starts a watchdog thread per timed call (0.3–0.7 ms here, more than a short
+        // iteration), so only these are timed: the VU's first iteration in the scenario, and one
+        // after an iteration of at least BUSY_WATCH_AFTER_MS (a loop that never yields does so on
+        // a VU's first iteration, or after a slow one). A function that once returned a promise
+        // (an arrow returning an async call, as most bundles export) is not timed again: what is
+        // busy after its first await cannot be timed anyway.
+        const timed = busyStopMs !== undefined && this.inSyncFrame && this.lastIterationMs >= BUSY_WATCH_AFTER_MS && !returnedPromise.has(fn as object);
         ret = timed ? this.realm.callWithTimeout(fn, this.dataFor(setupJSON), busyStopMs) : (fn as (d: unknown) => unknown)(this.dataFor(setupJSON));
         if (timed && isThenable(ret)) returnedPromise.add(fn as object);
       } finally {
@@ -259,6 +264,7 @@ export class VU implements VuApi {
         if (settled) return;
         settled = true;
         off();
+        this.lastIterationMs = outcome === INTERRUPTED ? Infinity : performance.now() - started;
         if (outcome === INTERRUPTED) {
           this.cancelPending();
           resolve('interrupted');
@@ -308,10 +314,19 @@ export class VU implements VuApi {
 
 export { TestAbortedError };
 
-/** node:vm's error when `timeout` ended busy code (Realm.callWithTimeout). */
+/**
+ * node:vm's error when `timeout` ended busy code (Realm.callWithTimeout). Node creates it in the
+ * VU's realm, so it is no host-realm `Error`: checked by its code alone.
+ */
 function isScriptTimeout(err: unknown): boolean {
-  return err instanceof Error && (err as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
 }
+
+/**
+ * A synchronous iteration is timed (when its scenario has a stop due) only on a VU's first
+ * iteration in the scenario or after one that ran at least this long (see runIteration).
+ */
+export const BUSY_WATCH_AFTER_MS = 50;
 
 /** Exec functions, not declared async, that returned a promise (never timed again, see runIteration). */
 const returnedPromise = new WeakSet<object>();

@@ -80,10 +80,31 @@ describe('a VU busy in a scenario that ends before the others', () => {
     expect(r.stderr, context(r)).not.toContain('worker thread was terminated');
   });
 
+  it.each([
+    ['after iterations of 60 ms it is stopped at its scenario\'s end', '60', 0],
+    ['after iterations of 1 ms (not timed again) it is stopped only at the test\'s end (a stated difference)', '1', 99],
+  ])('that spins after three iterations: %s', async (_t, pauseMs, exit) => {
+    const r = await runCli('busy-after-iterations.js', ['-e', `PAUSE_MS=${pauseMs}`], workers(1));
+    expect(r.code, context(r)).toBe(exit);
+    expect(r.stderr.includes('worker thread was terminated'), context(r)).toBe(exit !== 0);
+  });
+
   it('is not timed once its function returned a promise, and is stopped only at the test\'s end (a stated difference)', async () => {
     const r = await runCli('busy-after-promise.js', [], workers(1));
     expect(r.code, context(r)).toBe(99);
     expect(r.stderr, context(r)).toContain('worker thread was terminated');
+  });
+});
+
+describe('a VU busy when a ramp-down takes it away', () => {
+  it.each([
+    ['on the main thread', 0],
+    ['in a worker thread it shares with the VU the ramp-down keeps', 1],
+  ])('is interrupted gracefulRampDown after the ramp-down (%s), and the other VU keeps iterating', async (_where, n) => {
+    const r = await runCli('busy-ramp-down.js', [], workers(n));
+    expect(r.code, context(r)).toBe(0);
+    expect((r.exported!.metrics.iterations as Record<string, number>).count, context(r)).toBeGreaterThanOrEqual(20);
+    expect(r.stderr, context(r)).not.toContain('worker thread was terminated');
   });
 });
 

@@ -7,6 +7,8 @@ export interface FakeHost extends ScenarioHost<VuRef> {
   indexes: number[];
   /** The id of the VU each start ran on. */
   vus: number[];
+  /** The `cutInMs` each start was given (undefined: no cut known at the start). */
+  cuts: Array<number | undefined>;
   dropped: number;
   dropSamples: number[];
   warnings: string[];
@@ -24,6 +26,7 @@ export function fakeHost(clock: FakeClock, opts: { iterationMs: number | ((i: nu
     started: [],
     indexes: [],
     vus: [],
+    cuts: [],
     dropped: 0,
     dropSamples: [],
     warnings: [],
@@ -35,9 +38,10 @@ export function fakeHost(clock: FakeClock, opts: { iterationMs: number | ((i: nu
       host.initialized++;
       return { id: ++created };
     },
-    runIteration: (vu, interrupt, index) => {
+    runIteration: (vu, interrupt, index, cutInMs) => {
       const n = host.started.length;
       host.started.push(clock.now());
+      host.cuts.push(cutInMs);
       host.indexes.push(index);
       host.vus.push(vu.id);
       active++;

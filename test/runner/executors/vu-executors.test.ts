@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConstantVus } from '../../../runner/executors/constant-vus';
 import { PerVuIterations } from '../../../runner/executors/per-vu-iterations';
-import { planRampingVus, RampingVus } from '../../../runner/executors/ramping-vus';
+import { planRampingVus, rampDownCutMs, RampingVus } from '../../../runner/executors/ramping-vus';
 import { planSharedIterations, SharedIterations } from '../../../runner/executors/shared-iterations';
 import { ExecutionTuple, parseSegment, parseSequence, resolveSequence } from '../../../runner/options/execution-segment';
 import type { ConstantVusConfig, PerVuIterationsConfig, RampingVusConfig, SharedIterationsConfig } from '../../../runner/options/scenario-config';
@@ -166,6 +166,64 @@ describe('ramping-vus', () => {
     // VU2's iteration started at 700 ms is still running when it is removed at 1000 ms: cut at 1100 ms.
     // VU1 runs 0, 700, 1400 (the last finishes within gracefulStop); VU2 completed the one at 0.
     expect(ex.progress()).toMatchObject({ completed: 4, interrupted: 1 });
+  });
+
+  // 2 VUs until 1000 ms, 1 until 2050 ms, 2 until 3000 ms, then 0.
+  const ramp = [
+    { atMs: 0, vus: 2 },
+    { atMs: 1000, vus: 1 },
+    { atMs: 2000, vus: 1 },
+    { atMs: 2050, vus: 2 },
+    { atMs: 3000, vus: 0 },
+  ];
+  // A ramp-down given back 50 ms later, before a 100 ms grace ends.
+  const blip = [
+    { atMs: 0, vus: 2 },
+    { atMs: 1000, vus: 1 },
+    { atMs: 1050, vus: 2 },
+    { atMs: 3000, vus: 0 },
+  ];
+  it.each([
+    ['the slot a lowering step takes away is cut gracefulRampDown after it', ramp, 1, 0, 100, 1100],
+    ['the time counts from the iteration start', ramp, 1, 700, 100, 400],
+    ['a later lowering step keeps the first cut', ramp, 0, 2900, 100, 200],
+    ['a step that gives the slot back before the cut disarms it', blip, 1, 0, 100, 3100],
+    ['a slot given back after its cut starts a new run, cut by the next step that takes it', ramp, 1, 2100, 100, 1000],
+    ['a cut already due when the iteration starts (a late event loop) is due at once', ramp, 1, 1200, 100, 0],
+    ['a step at the iteration start counts', ramp, 0, 3000, 0, 0],
+    ['a slot no step takes away is never cut', ramp.slice(0, 2), 0, 0, 100, undefined],
+  ])('rampDownCutMs: %s', (_t, steps, slot, nowMs, graceMs, expected) => {
+    expect(rampDownCutMs(steps, slot, nowMs, graceMs)).toBe(expected);
+  });
+
+  it('tells the host, at each start, when a ramp-down will cut the iteration (so busy code can be stopped there)', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 700 });
+    const stages = [
+      { durationMs: 1000, target: 2 },
+      { durationMs: 0, target: 1 },
+      { durationMs: 1000, target: 1 },
+    ];
+    const cfg: RampingVusConfig = { ...base, executor: 'ramping-vus', startVUs: 2, stages, gracefulRampDownMs: 100 };
+    const ex = new RampingVus(cfg, host, full);
+    await runToEnd(ex, clock, 60_000);
+    // Starts: slot 1 at 0 and 700 ms (cut at 1100 ms), slot 0 at 0, 700 and 1400 ms (never cut).
+    const bySlot = host.started.map((at, i) => ({ at, cut: host.cuts[i] }));
+    expect(bySlot.filter((s) => s.cut !== undefined)).toEqual([
+      { at: 0, cut: 1100 },
+      { at: 700, cut: 400 },
+    ]);
+    expect(bySlot.filter((s) => s.cut === undefined).map((s) => s.at)).toEqual([0, 700, 1400]);
+  });
+
+  it('gives the hard end as the cut when gracefulStop ends the last ramp-down first', async () => {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, { iterationMs: 700 });
+    const cfg: RampingVusConfig = { ...base, gracefulStopMs: 200, executor: 'ramping-vus', startVUs: 1, stages: [{ durationMs: 1000, target: 1 }, { durationMs: 500, target: 0 }], gracefulRampDownMs: 1000 };
+    const ex = new RampingVus(cfg, host, full);
+    await runToEnd(ex, clock, 60_000);
+    // Starts at 0, 700 and 1400 ms; the ramp-down's cut (1500 + 1000) comes after the hard end (1700).
+    expect(host.cuts).toEqual([1700, 1000, 300]);
   });
 
   // k6 v2.2 lib/executor/ramping_vus.go: reserveVUsForGracefulRampDowns and GetExecutionRequirements
