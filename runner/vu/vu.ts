@@ -245,9 +245,15 @@ export class VU implements VuApi {
         // a VU's first iteration, or after a slow one). A function that once returned a promise
         // (an arrow returning an async call, as most bundles export) is not timed again: what is
         // busy after its first await cannot be timed anyway.
-        const timed = busyStopMs !== undefined && this.inSyncFrame && this.lastIterationMs >= BUSY_WATCH_AFTER_MS && !returnedPromise.has(fn as object);
+        // In the shared realm every VU's exec function comes from the same code, so what one VU
+        // learnt holds for all: otherwise each VU's first iteration pays a watchdog, in bursts
+        // whenever a ramp or a stall brings many VUs into use at once.
+        const timed = busyStopMs !== undefined && this.inSyncFrame && this.lastIterationMs >= BUSY_WATCH_AFTER_MS && !returnedPromise.has(fn as object) && !(this.sharedRealm && promiseExecsOf(this.context).has(execName));
         ret = timed ? this.realm.callWithTimeout(fn, this.dataFor(setupJSON), busyStopMs) : (fn as (d: unknown) => unknown)(this.dataFor(setupJSON));
-        if (timed && isThenable(ret)) returnedPromise.add(fn as object);
+        if (timed && isThenable(ret)) {
+          returnedPromise.add(fn as object);
+          if (this.sharedRealm) promiseExecsOf(this.context).add(execName);
+        }
       } finally {
         this.inSyncFrame = false;
       }
@@ -330,3 +336,11 @@ export const BUSY_WATCH_AFTER_MS = 50;
 
 /** Exec functions, not declared async, that returned a promise (never timed again, see runIteration). */
 const returnedPromise = new WeakSet<object>();
+
+/** Per shared realm: the names of exec functions one of whose VUs' copies returned a promise. */
+const promiseExecs = new WeakMap<object, Set<string>>();
+function promiseExecsOf(context: object): Set<string> {
+  let names = promiseExecs.get(context);
+  if (!names) promiseExecs.set(context, (names = new Set()));
+  return names;
+}

@@ -96,6 +96,19 @@ describe('a VU busy in a scenario that ends before the others', () => {
   });
 });
 
+describe('what one VU\'s exec function did, in the shared realm', () => {
+  it.each([
+    ['isolated', 0],
+    ['shared', 99],
+  ] as const)('K6_OFFLINE_VU_REALM=%s: a VU spinning after another VU\'s copy returned a promise exits %i', async (realm, exit) => {
+    // isolated: the spinning VU is timed and stopped at its scenario's end. shared: it is not
+    // timed (one code for every VU) and is stopped only at the test's end, a stated difference.
+    const r = await runCli('busy-after-other-vu-promise.js', [], { ...workers(1), K6_OFFLINE_VU_REALM: realm });
+    expect(r.code, context(r)).toBe(exit);
+    expect(r.stderr.includes('worker thread was terminated'), context(r)).toBe(exit !== 0);
+  });
+});
+
 describe('a VU busy when a ramp-down takes it away', () => {
   it.each([
     ['on the main thread', 0],
