@@ -38,6 +38,8 @@ export class VU implements VuApi {
   private scenarioIteration = 0;
   /** How long the VU's previous iteration in this scenario ran (Infinity: none, or interrupted). */
   private lastIterationMs = Infinity;
+  /** Its realm's exec functions known to return a promise (see runIteration). */
+  private readonly promiseExecs: Set<string>;
   scenario: ScenarioState | undefined;
   groupPath = '';
   /** `exec.vu.metrics.tags` (script-visible, mutable) and `.metadata`. */
@@ -75,6 +77,7 @@ export class VU implements VuApi {
     this.sharedRealm = engine.vuRealm === 'shared';
     this.realm = new Realm(this);
     this.context = this.realm.context;
+    this.promiseExecs = promiseExecsOf(this.context);
     this.jsonParse = this.realm.jsonParse;
     this.math = this.realm.math;
     this.exports = this.realm.evaluate(entry) as Record<string, unknown>;
@@ -242,18 +245,13 @@ export class VU implements VuApi {
         // Node starts a watchdog thread per timed call (0.3–0.7 ms here, more than a short
         // iteration), so only these are timed: the VU's first iteration in the scenario, and one
         // after an iteration of at least BUSY_WATCH_AFTER_MS (a loop that never yields does so on
-        // a VU's first iteration, or after a slow one). A function that once returned a promise
-        // (an arrow returning an async call, as most bundles export) is not timed again: what is
-        // busy after its first await cannot be timed anyway.
-        // In the shared realm every VU's exec function comes from the same code, so what one VU
-        // learnt holds for all: otherwise each VU's first iteration pays a watchdog, in bursts
-        // whenever a ramp or a stall brings many VUs into use at once.
-        const timed = busyStopMs !== undefined && this.inSyncFrame && this.lastIterationMs >= BUSY_WATCH_AFTER_MS && !returnedPromise.has(fn as object) && !(this.sharedRealm && promiseExecsOf(this.context).has(execName));
+        // a VU's first iteration, or after a slow one). An exec function that once returned a
+        // promise (an arrow returning an async call, as most bundles export) is not timed again
+        // in its realm: what is busy after its first await cannot be timed anyway. In the shared
+        // realm every VU's copy comes from the same code, so one VU's first call teaches all.
+        const timed = busyStopMs !== undefined && this.inSyncFrame && this.lastIterationMs >= BUSY_WATCH_AFTER_MS && !this.promiseExecs.has(execName);
         ret = timed ? this.realm.callWithTimeout(fn, this.dataFor(setupJSON), busyStopMs) : (fn as (d: unknown) => unknown)(this.dataFor(setupJSON));
-        if (timed && isThenable(ret)) {
-          returnedPromise.add(fn as object);
-          if (this.sharedRealm) promiseExecsOf(this.context).add(execName);
-        }
+        if (timed && isThenable(ret)) this.promiseExecs.add(execName);
       } finally {
         this.inSyncFrame = false;
       }
@@ -334,13 +332,13 @@ function isScriptTimeout(err: unknown): boolean {
  */
 export const BUSY_WATCH_AFTER_MS = 50;
 
-/** Exec functions, not declared async, that returned a promise (never timed again, see runIteration). */
-const returnedPromise = new WeakSet<object>();
-
-/** Per shared realm: the names of exec functions one of whose VUs' copies returned a promise. */
-const promiseExecs = new WeakMap<object, Set<string>>();
+/**
+ * Per realm (one per VU, or the worker's shared one): the exec functions, not declared async,
+ * that returned a promise, never timed again (see runIteration).
+ */
+const promiseExecsByRealm = new WeakMap<object, Set<string>>();
 function promiseExecsOf(context: object): Set<string> {
-  let names = promiseExecs.get(context);
-  if (!names) promiseExecs.set(context, (names = new Set()));
+  let names = promiseExecsByRealm.get(context);
+  if (!names) promiseExecsByRealm.set(context, (names = new Set()));
   return names;
 }

@@ -152,7 +152,8 @@ describe('ramping-vus', () => {
     expect(ex.progress().completed).toBe(15);
   });
 
-  it('a ramp-down lets the removed VU finish within gracefulRampDown, then cuts it', async () => {
+  /** 2 VUs of 700 ms iterations for 1 s, then 1 VU for 1 s; gracefulRampDown 100 ms. */
+  async function runRampDownToOne(): Promise<{ ex: RampingVus; host: ReturnType<typeof fakeHost> }> {
     const clock = new FakeClock();
     const host = fakeHost(clock, { iterationMs: 700 });
     const stages = [
@@ -163,6 +164,11 @@ describe('ramping-vus', () => {
     const cfg: RampingVusConfig = { ...base, executor: 'ramping-vus', startVUs: 2, stages, gracefulRampDownMs: 100 };
     const ex = new RampingVus(cfg, host, full);
     await runToEnd(ex, clock, 60_000);
+    return { ex, host };
+  }
+
+  it('a ramp-down lets the removed VU finish within gracefulRampDown, then cuts it', async () => {
+    const { ex } = await runRampDownToOne();
     // VU2's iteration started at 700 ms is still running when it is removed at 1000 ms: cut at 1100 ms.
     // VU1 runs 0, 700, 1400 (the last finishes within gracefulStop); VU2 completed the one at 0.
     expect(ex.progress()).toMatchObject({ completed: 4, interrupted: 1 });
@@ -197,16 +203,7 @@ describe('ramping-vus', () => {
   });
 
   it('tells the host, at each start, when a ramp-down will cut the iteration (so busy code can be stopped there)', async () => {
-    const clock = new FakeClock();
-    const host = fakeHost(clock, { iterationMs: 700 });
-    const stages = [
-      { durationMs: 1000, target: 2 },
-      { durationMs: 0, target: 1 },
-      { durationMs: 1000, target: 1 },
-    ];
-    const cfg: RampingVusConfig = { ...base, executor: 'ramping-vus', startVUs: 2, stages, gracefulRampDownMs: 100 };
-    const ex = new RampingVus(cfg, host, full);
-    await runToEnd(ex, clock, 60_000);
+    const { host } = await runRampDownToOne();
     // Starts: slot 1 at 0 and 700 ms (cut at 1100 ms), slot 0 at 0, 700 and 1400 ms (never cut).
     const bySlot = host.started.map((at, i) => ({ at, cut: host.cuts[i] }));
     expect(bySlot.filter((s) => s.cut !== undefined)).toEqual([
