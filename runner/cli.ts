@@ -11,6 +11,7 @@ import { OFFLINE_VERSION } from './options/consolidate';
 import { redact } from './progress/logger';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { workerMain, type WorkerInit } from './engine/worker';
+import { realThreadIo } from './engine/thread-priority';
 
 export async function main(argv: readonly string[]): Promise<number> {
   // Script promises rejected after the run has finished (e.g. requests of an interrupted
@@ -38,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         cwd: process.cwd(),
         // Worker threads start this same file (the bundle, or runner/cli.ts under tsx).
         workerEntry: new URL(import.meta.url),
+        threads: realThreadIo,
       },
       (onSignal) => {
         process.on('SIGINT', onSignal);

@@ -45,6 +45,7 @@ import { startOutputs, thresholdsByKey, type OutputSet } from '../output/outputs
 import { availableParallelism } from 'node:os';
 import { planScenarios, runExecutors, vusToPreallocate, type ScenarioPhase } from './scenarios';
 import { WorkerFleet, type PreparedLifecycle } from './worker-fleet';
+import { helperThreads, lowerThreads, type ThreadIo } from './thread-priority';
 import type { LifecycleName } from './worker';
 
 export interface RunIO {
@@ -56,6 +57,8 @@ export interface RunIO {
    * Where worker threads start (the CLI's own file); without it the VUs run on this thread.
    */
   workerEntry?: URL;
+  /** The process's threads (the CLI's): the ones that run no VU yield to those that do (thread-priority.ts). */
+  threads?: ThreadIo;
   /** The runner's own process environment (system env for __ENV, K6_* options, fault agent). */
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
@@ -75,6 +78,8 @@ const noSignals: SignalHook = () => () => undefined;
 export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, signals: SignalHook = noSignals): Promise<RunResult> {
   const scriptPath = resolvePath(io.cwd, scriptArg);
   const wallStart = Date.now();
+  // Taken before any worker thread exists, so every thread listed is a helper.
+  const helpers = io.threads ? helperThreads(io.threads) : [];
   const logger: Logger = createLogger({ write: io.stderr, startMs: wallStart });
   const earlyMode = flags.summaryMode ?? io.env.K6_SUMMARY_MODE;
   const registry: MetricsRegistry = createMetricRegistry({ breakdown: earlyMode === SUMMARY_MODE_FULL });
@@ -302,6 +307,8 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
           stopAll(EXIT_CODES.THRESHOLDS_HAVE_FAILED, thresholdsAbortMessage(failedKeys));
         }
       }, THRESHOLD_EVALUATION_INTERVAL_MS);
+      // The main thread too when the VUs run on workers; its work waits well (thread-priority.ts).
+      if (io.threads) lowerThreads(fleet ? [io.threads.mainThread, ...helpers] : helpers, io.threads);
       if (fleet) {
         fleet.start(setupJSON, testStart);
         fleet.deadline(lastScenarioEndMs(options) + 500);

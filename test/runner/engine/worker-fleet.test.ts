@@ -3,10 +3,11 @@
  * over several threads gives one-thread results, and JavaScript that never yields is interrupted
  * where k6 interrupts it — at the scenario's end (also inside a synchronous request), on exec.test.abort() and abortOnFail, at
  * setupTimeout/teardownTimeout/handleSummaryTimeout, and on SIGINT/SIGTERM (105; a second signal
- * exits at once). No timing is asserted: a run that did not stop would hit the test's timeout.
+ * exits at once); the thread running a VU keeps its priority while the others yield (Linux).
+ * No timing is asserted: a run that did not stop would hit the test's timeout.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -123,8 +124,8 @@ describe('a VU busy when a ramp-down takes it away', () => {
 
 describe('signals during busy JavaScript', () => {
   /** Starts the busy run and resolves with the child once its iteration has started. */
-  function startBusy(): Promise<{ child: ReturnType<typeof spawn>; out: { stdout: string; stderr: string }; closed: Promise<number | null> }> {
-    const child = spawn(process.execPath, [cliPath(), 'run', join(SCRIPTS, 'busy-long-run.js')], { cwd: mkdtempSync(join(tmpdir(), 'k6-offline-busy-')), env: { PATH: process.env.PATH ?? '' } });
+  function startBusy(env: Record<string, string> = {}): Promise<{ child: ReturnType<typeof spawn>; out: { stdout: string; stderr: string }; closed: Promise<number | null> }> {
+    const child = spawn(process.execPath, [cliPath(), 'run', join(SCRIPTS, 'busy-long-run.js')], { cwd: mkdtempSync(join(tmpdir(), 'k6-offline-busy-')), env: { PATH: process.env.PATH ?? '', ...env } });
     const out = { stdout: '', stderr: '' };
     const closed = new Promise<number | null>((r) => child.on('close', r));
     return new Promise((resolve) => {
@@ -135,6 +136,44 @@ describe('signals during busy JavaScript', () => {
       });
     });
   }
+
+  /** Per thread of `pid`: CPU ticks so far and nice value (proc(5): fields 14+15 and 19 of stat). */
+  function threadStats(pid: number): Map<number, { cpu: number; nice: number }> {
+    const out = new Map<number, { cpu: number; nice: number }>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3
+        out.set(Number(tid), { cpu: Number(f[11]) + Number(f[12]), nice: Number(f[16]) });
+      } catch {
+        // the thread exited between the listing and the read
+      }
+    }
+    return out;
+  }
+
+  it.runIf(process.platform === 'linux').each([
+    ['on a worker thread', 10, '1'],
+    ['on the main thread', 0, '0'],
+  ] as const)('while a VU runs %s, the thread running it keeps nice 0, the main thread has nice %d and the helper threads 10', async (_where, mainNice, n) => {
+    const { child, closed } = await startBusy(workers(Number(n)));
+    try {
+      const pid = child.pid!;
+      const before = threadStats(pid);
+      await new Promise((r) => setTimeout(r, 500));
+      const after = threadStats(pid);
+      const used = [...after].map(([tid, t]) => ({ tid, nice: t.nice, ticks: t.cpu - (before.get(tid)?.cpu ?? t.cpu) }));
+      const busiest = used.reduce((a, b) => (b.ticks > a.ticks ? b : a));
+      const seen = JSON.stringify({ pid, used });
+      expect(busiest.tid === pid, seen).toBe(n === '0');
+      expect(busiest.nice, seen).toBe(0);
+      expect(after.get(pid)?.nice, seen).toBe(mainNice);
+      expect(used.filter((t) => t.tid !== pid && t.nice === 10).length, seen).toBeGreaterThanOrEqual(1);
+    } finally {
+      child.kill('SIGKILL');
+      await closed;
+    }
+  });
 
   it.each(['SIGINT', 'SIGTERM'] as const)('%s ends a run whose VU is busy with 105, after teardown and the summary', async (signal) => {
     const { child, out, closed } = await startBusy();
