@@ -88,10 +88,10 @@ export function planScenarios(p: {
         return vu;
       },
       runIteration: async (vu, interrupt, index, cutInMs) => {
-        // Busy code is stopped where the interrupt is due: the scenario's hard end when it ends
-        // before the test (at the test's end the worker itself is ended), or a ramp-down's cut.
-        const hardEndMs = stopsBusyCode ? executor?.msToHardEnd() : undefined;
-        const busyStopMs = hardEndMs === undefined ? cutInMs : cutInMs === undefined ? hardEndMs : Math.min(hardEndMs, cutInMs);
+        // Busy code is stopped where the interrupt is due: a ramp-down's cut (already capped by the
+        // hard end), else the scenario's hard end when it ends before the test (at the test's end
+        // the worker itself is ended).
+        const busyStopMs = cutInMs ?? (stopsBusyCode ? executor?.msToHardEnd() : undefined);
         const completed = (await vu.runIteration(config.exec, phase.setupJSON, interrupt, index, busyStopMs)) === 'completed';
         // Iterations of synchronous functions settle in microtasks only; yield to the event loop
         // now and then so timers (scenario end, thresholds, progress) keep running.

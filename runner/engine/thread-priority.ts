@@ -37,8 +37,8 @@ export const realThreadIo: ThreadIo = {
   platform: process.platform,
   threads: () => readdirSync('/proc/self/task').map(Number).filter(Number.isInteger),
   mainThread: process.pid,
-  getPriority: (tid) => getPriority(tid),
-  setPriority: (tid, nice) => setPriority(tid, nice),
+  getPriority,
+  setPriority,
 };
 
 /**

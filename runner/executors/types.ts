@@ -22,7 +22,8 @@ export interface ScenarioHost<V extends VuRef = VuRef> {
    * Runs one iteration. Resolves `true` when it completed (even with an exception, as in k6),
    * `false` when `interrupt` fired first (the iteration counts as interrupted). `cutInMs`: when
    * the executor already knows, at the start, that `interrupt` will fire at a set time (a
-   * ramp-down's gracefulRampDown), ms from now, so that busy code can be stopped there.
+   * ramp-down's gracefulRampDown, capped by the scenario's hard end), ms from now, so that busy
+   * code can be stopped there.
    */
   runIteration(vu: V, interrupt: StopSignal, iterationInTest: number, cutInMs?: number): Promise<boolean>;
   /** Emits `dropped_iterations` with this value (tagged with the scenario by the host). */

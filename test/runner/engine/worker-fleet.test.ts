@@ -26,6 +26,12 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 const context = (r: CliResult): string => `exit ${r.code}\nstderr:\n${r.stderr}\nstdout:\n${r.stdout}`;
 const workers = (n: number): Record<string, string> => ({ K6_OFFLINE_WORKERS: String(n) });
 
+/** Exit 0: the busy VU was stopped where k6 stops it; 99: only by ending its worker at the test's end. */
+function expectBusyStopped(r: CliResult, exit: number): void {
+  expect(r.code, context(r)).toBe(exit);
+  expect(r.stderr.includes('worker thread was terminated'), context(r)).toBe(exit !== 0);
+}
+
 describe('one test over several worker threads', () => {
   it('gives the metrics, checks and thresholds of a run on the main thread', async () => {
     const [main, one, two] = await Promise.all([0, 1, 2].map((n) => runCli('merged-metrics.js', [], workers(n))));
@@ -85,15 +91,11 @@ describe('a VU busy in a scenario that ends before the others', () => {
     ['after iterations of 60 ms it is stopped at its scenario\'s end', '60', 0],
     ['after iterations of 1 ms (not timed again) it is stopped only at the test\'s end (a stated difference)', '1', 99],
   ])('that spins after three iterations: %s', async (_t, pauseMs, exit) => {
-    const r = await runCli('busy-after-iterations.js', ['-e', `PAUSE_MS=${pauseMs}`], workers(1));
-    expect(r.code, context(r)).toBe(exit);
-    expect(r.stderr.includes('worker thread was terminated'), context(r)).toBe(exit !== 0);
+    expectBusyStopped(await runCli('busy-after-iterations.js', ['-e', `PAUSE_MS=${pauseMs}`], workers(1)), exit);
   });
 
   it('is not timed once its function returned a promise, and is stopped only at the test\'s end (a stated difference)', async () => {
-    const r = await runCli('busy-after-promise.js', [], workers(1));
-    expect(r.code, context(r)).toBe(99);
-    expect(r.stderr, context(r)).toContain('worker thread was terminated');
+    expectBusyStopped(await runCli('busy-after-promise.js', [], workers(1)), 99);
   });
 });
 
@@ -104,9 +106,7 @@ describe('what one VU\'s exec function did, in the shared realm', () => {
   ] as const)('K6_OFFLINE_VU_REALM=%s: a VU spinning after another VU\'s copy returned a promise exits %i', async (realm, exit) => {
     // isolated: the spinning VU is timed and stopped at its scenario's end. shared: it is not
     // timed (one code for every VU) and is stopped only at the test's end, a stated difference.
-    const r = await runCli('busy-after-other-vu-promise.js', [], { ...workers(1), K6_OFFLINE_VU_REALM: realm });
-    expect(r.code, context(r)).toBe(exit);
-    expect(r.stderr.includes('worker thread was terminated'), context(r)).toBe(exit !== 0);
+    expectBusyStopped(await runCli('busy-after-other-vu-promise.js', [], { ...workers(1), K6_OFFLINE_VU_REALM: realm }), exit);
   });
 });
 

@@ -1,7 +1,8 @@
 // ramping-vus: 2 VUs for 1 s, then 1 VU for 3 s, gracefulRampDown 500ms. The VU the ramp-down
-// takes away (VU `BUSY_VU`, default 1: the pool hands VU 2 to the first slot) spins forever in a synchronous function; k6 interrupts it 500 ms
-// after the ramp-down, so the other VU iterates for about 2.5 s, also when both share one
-// thread. Stopped only at the end of the test, the busy VU would block the other throughout.
+// takes away (VU 1: the pool hands VU 2 to the first slot) spins forever in a synchronous
+// function; k6 interrupts it 500 ms after the ramp-down, so the other VU iterates for about
+// 2.5 s, also when both share one thread. Stopped only at the end of the test, the busy VU would
+// block the other throughout.
 import exec from 'k6/execution';
 import { sleep } from 'k6';
 
@@ -23,7 +24,7 @@ export const options = {
 };
 
 export default function () {
-  if (exec.vu.idInTest === Number(__ENV.BUSY_VU || 1)) {
+  if (exec.vu.idInTest === 1) {
     while (true) {}
   }
   sleep(0.05);
