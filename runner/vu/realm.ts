@@ -11,6 +11,7 @@ import vm from 'node:vm';
 import { ScriptLoadError } from '../errors';
 import { createModules } from '../modules/registry';
 import { createCryptoGlobal } from '../modules/webcrypto';
+import { compileDataCopier, type DataCopier } from './data-copy';
 import type { EngineServices } from './engine-services';
 import type { EventLoop } from './event-loop';
 import { compileModule, LOCAL_GLOBALS, resolveRelative, type CompiledModule } from './script-loader';
@@ -33,6 +34,7 @@ interface SharedRealm {
   context: vm.Context;
   builtins: Record<string, unknown>;
   jsonParse: (text: string) => unknown;
+  copier: DataCopier;
   math: { random: () => number };
   factories: Map<string, (locals: Record<string, unknown>) => ModuleFunction>;
 }
@@ -55,6 +57,7 @@ function sharedRealmOf(engine: EngineServices, makeConsole: () => unknown): Shar
     context,
     builtins,
     jsonParse: builtins.JSON ? (builtins.JSON as JSON).parse : JSON.parse,
+    copier: compileDataCopier(context),
     math: builtins.Math as { random: () => number },
     factories: new Map(),
   };
@@ -118,6 +121,8 @@ function open(vu: VuApi, path: string, mode?: string): string | ArrayBuffer {
 export class Realm {
   readonly context: vm.Context;
   readonly jsonParse: (text: string) => unknown;
+  /** Copies setup data into this realm (data-copy.ts). */
+  readonly copier: DataCopier;
   /** The context's own Math (builtins are not properties of the contextified sandbox). */
   readonly math: { random: () => number };
   private readonly shared: SharedRealm | undefined;
@@ -131,6 +136,7 @@ export class Realm {
       this.shared = shared;
       this.context = shared.context;
       this.jsonParse = shared.jsonParse;
+      this.copier = shared.copier;
       this.math = shared.math;
     } else {
       this.shared = undefined;
@@ -138,6 +144,7 @@ export class Realm {
       vm.runInContext('globalThis.global = globalThis; delete globalThis.console;', this.context);
       this.context.console = vu.vuGlobals.console;
       this.jsonParse = vm.runInContext('JSON.parse', this.context) as (text: string) => unknown;
+      this.copier = compileDataCopier(this.context);
       this.math = vm.runInContext('Math', this.context) as { random: () => number };
     }
   }

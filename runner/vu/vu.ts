@@ -12,6 +12,7 @@ import type { Tags } from '../contract';
 import { describeThrown, NotImplementedError, ScriptExceptionError, TestAbortedError } from '../errors';
 import type { StopSignal } from '../executors/stop-signal';
 import type { EngineServices } from './engine-services';
+import { copyData } from './data-copy';
 import { EventLoop } from './event-loop';
 import { sealHostRealm } from './host-guard';
 import { createVuGlobals, Realm } from './realm';
@@ -210,11 +211,11 @@ export class VU implements VuApi {
     return this.scenarioIteration;
   }
 
-  /** `setup()` data, parsed once per VU on its first iteration (docs/k6-semantics.md#lifecycle). */
+  /** `setup()` data, the VU's own copy made on its first iteration (docs/k6-semantics.md#lifecycle). */
   dataFor(setupJSON: string | undefined): unknown {
     if (!this.setupParsed) {
       this.setupParsed = true;
-      this.setupData = setupJSON === undefined ? undefined : this.jsonParse(setupJSON);
+      this.setupData = setupJSON === undefined ? undefined : copyData(setupJSON, this.realm.copier, this.jsonParse);
     }
     return this.setupData;
   }
