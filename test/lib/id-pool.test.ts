@@ -24,10 +24,17 @@ describe('packed discovered ids', () => {
     expect(unpackIds(JSON.parse(JSON.stringify(pool)))).toEqual(['x"1', 'y\\2', 'z']);
   });
 
-  it('is two objects whatever the number of ids: one string and one array of offsets', () => {
+  it('is one object of two strings whatever the number of ids: nothing per id in a VU’s copy', () => {
     const pool = packIds(Array.from({ length: 100 }, (_, i) => `id-${i}`));
     expect(Object.keys(pool)).toEqual(['s', 'end']);
-    expect(typeof pool.s).toBe('string');
-    expect(pool.end.every((n) => Number.isInteger(n))).toBe(true);
+    expect([typeof pool.s, typeof pool.end]).toEqual(['string', 'string']);
+  });
+
+  it('reaches ids past the first 36^2 characters, where a narrower offset would wrap', () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `${String(i).padStart(4, '0')}${'x'.repeat(40)}`);
+    const pool = packIds(ids);
+    expect(pool.s.length).toBeGreaterThan(36 ** 2);
+    expect(idAt(pool, 59)).toBe(ids[59]);
+    expect(unpackIds(pool)).toEqual(ids);
   });
 });

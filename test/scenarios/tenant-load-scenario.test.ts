@@ -101,8 +101,8 @@ describe('setup()', () => {
     const data = await agentScenario().setup();
     expect(data.tenants).toHaveLength(12);
     expect(data.tenants[0]).toMatchObject({ id: 'tenant-01', expiresInS: 3600 });
-    // Packed (lib/id-pool.ts): one string and its end offsets per placeholder, as k6 hands setup data to every VU.
-    expect(data.tenants[0]!.ids.policyId).toEqual({ s: 'tenant-01-atenant-01-b', end: [11, 22] });
+    // Packed (lib/id-pool.ts): the ids in one string and their end offsets (base 36, six digits each) in another, as k6 hands setup data to every VU.
+    expect(data.tenants[0]!.ids.policyId).toEqual({ s: 'tenant-01-atenant-01-b', end: '00000b00000m' });
     expect(Object.fromEntries(Object.entries(data.tenants[0]!.ids).map(([k, v]) => [k, unpackIds(v)]))).toEqual({ policyId: ['tenant-01-a', 'tenant-01-b'], findingId: ['tenant-01-a', 'tenant-01-b'], channelId: ['tenant-01-a', 'tenant-01-b'] });
     const tokenReq = fakeK6.requests.find((r) => r.url === 'http://127.0.0.1:8441/connect/token');
     expect(tokenReq?.body).toEqual({ grant_type: 'client_credentials', client_id: 'tenant-load', client_secret: 'local-dev-secret', tenant: 'tenant-01' });
