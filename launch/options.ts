@@ -16,7 +16,7 @@ export type ChaosMode = 'off' | 'fallback' | 'expiry';
 export type Engine = 'auto' | 'offline' | 'k6';
 /** The bundle's CHAOS_FAULT values (lib/config.ts CHAOS_FAULTS; launch/ never imports the k6 side). */
 export type ChaosFaultShape = 'error' | 'blackhole' | 'delay' | 'reset' | 'flaky';
-const CHAOS_FAULT_SHAPES: readonly ChaosFaultShape[] = ['error', 'blackhole', 'delay', 'reset', 'flaky'];
+export const CHAOS_FAULT_SHAPES: readonly ChaosFaultShape[] = ['error', 'blackhole', 'delay', 'reset', 'flaky'];
 
 export interface StartOptions {
   /** Iterations (= API requests) per second of the load scenario. */
