@@ -35,6 +35,13 @@ export interface E2eBenchOptions {
   chaosFault: ChaosFaultShape;
 }
 
+/** A `--chaos-fault` value, or a clear error and exit 2 (`who` names the command). */
+export function chaosFaultArg(value: string, who: string): ChaosFaultShape {
+  if ((CHAOS_FAULT_SHAPES as readonly string[]).includes(value)) return value as ChaosFaultShape;
+  console.error(`${who}: --chaos-fault must be one of ${CHAOS_FAULT_SHAPES.join(', ')} (got '${value}')`);
+  process.exit(2);
+}
+
 export const E2E_BENCH_DEFAULTS: E2eBenchOptions = { rate: 5000, duration: '5m10s', rampUp: '10s', chaosStart: '90s', chaosDuration: '60s', instances: 'auto', chaosFault: 'blackhole' };
 
 export async function run(o: E2eBenchOptions = E2E_BENCH_DEFAULTS): Promise<BenchSection> {
@@ -148,12 +155,8 @@ if (isDirectRun('bench/e2e.ts')) {
     chaosStart: flag('chaos-start', E2E_BENCH_DEFAULTS.chaosStart),
     chaosDuration: flag('chaos-duration', E2E_BENCH_DEFAULTS.chaosDuration),
     instances: flag('instances', 'auto') === 'auto' ? 'auto' : Number(flag('instances', 'auto')),
-    chaosFault: flag('chaos-fault', E2E_BENCH_DEFAULTS.chaosFault) as ChaosFaultShape,
+    chaosFault: chaosFaultArg(flag('chaos-fault', E2E_BENCH_DEFAULTS.chaosFault), 'bench/e2e'),
   };
-  if (!CHAOS_FAULT_SHAPES.includes(o.chaosFault)) {
-    console.error(`bench/e2e: --chaos-fault must be one of ${CHAOS_FAULT_SHAPES.join(', ')} (got '${o.chaosFault}')`);
-    process.exit(2);
-  }
   if (o.instances !== 'auto' && !(Number.isInteger(o.instances) && o.instances >= 1 && o.instances <= 4)) {
     console.error(`bench/e2e: --instances must be auto or a whole number from 1 to 4 (got '${flag('instances', '')}')`);
     process.exit(2);

@@ -12,8 +12,8 @@
  */
 import { join } from 'node:path';
 import { REPO_ROOT } from '../launch/stack';
-import { E2E_BENCH_DEFAULTS, run as runE2e } from './e2e';
-import { CHAOS_FAULT_SHAPES, type ChaosFaultShape } from '../launch/options';
+import { chaosFaultArg, E2E_BENCH_DEFAULTS, run as runE2e } from './e2e';
+import type { ChaosFaultShape } from '../launch/options';
 import { writeReport, type BenchSection } from './report';
 import { run as runRunner } from './runner';
 import { run as runSim } from './sim';
@@ -38,14 +38,7 @@ function parse(argv: string[]): { parts: Part[]; duration: string; rampUp: strin
     else if (a === '--ramp-up') rampUp = argv[++i] ?? rampUp;
     else if (a === '--chaos-duration') chaosDuration = argv[++i] ?? chaosDuration;
     else if (a === '--chaos-start') chaosStart = argv[++i] ?? chaosStart;
-    else if (a === '--chaos-fault') {
-      const v = argv[++i] ?? '';
-      if (!(CHAOS_FAULT_SHAPES as readonly string[]).includes(v)) {
-        console.error(`bench: --chaos-fault must be one of ${CHAOS_FAULT_SHAPES.join(', ')} (got '${v}')`);
-        process.exit(2);
-      }
-      chaosFault = v as ChaosFaultShape;
-    }
+    else if (a === '--chaos-fault') chaosFault = chaosFaultArg(argv[++i] ?? '', 'bench');
     else if ((PARTS as readonly string[]).includes(a)) parts.push(a as Part);
     else {
       console.error(`bench: unknown argument '${a}'; parts are ${PARTS.join(', ')}; flags --duration, --ramp-up, --chaos-start, --chaos-duration, --chaos-fault`);

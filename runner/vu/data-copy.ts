@@ -5,9 +5,9 @@
  * it and no other VU sees that. Parsing the JSON text once per VU gives each VU its own copy of
  * every string too, and strings are most of such data (ids, tokens; bench/reports/workers.md,
  * "Setup data"). Strings are immutable primitives, and V8 lets the contexts of one isolate share
- * them, so the VU gets fresh
- * objects and arrays of its own realm built around the strings of one parse per thread: what the
- * script can observe is exactly what the realm's JSON.parse would give it.
+ * them, so the VU gets fresh objects and arrays of its own realm built around the strings of one
+ * parse per thread: what the script can observe is exactly what the realm's JSON.parse would
+ * give it.
  */
 import vm from 'node:vm';
 
@@ -49,9 +49,13 @@ const COPIER_SOURCE = `(() => {
 
 export type DataCopier = (template: unknown) => unknown;
 
-/** The context's copier; compile it before the context runs any script. */
+/** Compiled once per thread; each context runs it to get its own copier. */
+let copierScript: vm.Script | undefined;
+
+/** The context's copier; make it before the context runs any script. */
 export function compileDataCopier(context: vm.Context): DataCopier {
-  return vm.runInContext(COPIER_SOURCE, context, { filename: 'k6-offline:setup-data' }) as DataCopier;
+  copierScript ??= new vm.Script(COPIER_SOURCE, { filename: 'k6-offline:setup-data' });
+  return copierScript.runInContext(context) as DataCopier;
 }
 
 let template: { text: string; value: unknown } | undefined;
