@@ -8,8 +8,9 @@
  * The load iteration runs thousands of times a second, so what depends only on the catalog and
  * config is built once per VU (`ApiCaller`): each operation's render plan, check names and check
  * functions, its URL when the path has no placeholders, and — while the pool of tag values is
- * small enough to keep (`CACHE_LIMIT`, `HEADER_CACHE_LIMIT`) — the tag objects per (operation,
- * tenant tag, phase) and the header objects per (tenant, token). The runner and k6 copy tags
+ * small enough to keep (`CACHE_LIMIT`, `HEADER_CACHE_LIMIT`) — the request tag objects per
+ * (operation, tenant tag) and the metric tag objects per (service, kind, tenant tag), both for the
+ * current phase, and the header objects per (tenant, token). The runner and k6 copy tags
  * and headers on each call; the cached objects are frozen, so a runner may also memoize what it
  * derives from one by identity.
  */
@@ -156,12 +157,6 @@ export interface ApiCallerConfig {
   noisyTenantTag?: string;
 }
 
-interface TagEntry {
-  phase: string;
-  api: Record<string, string>;
-  metric: Record<string, string>;
-}
-
 interface HeaderEntry {
   token: string;
   plain: Record<string, string>;
@@ -172,36 +167,74 @@ interface HeaderEntry {
 export interface CallerPlan extends CallPlan {
   /** The full URL when the path has no placeholders. */
   readonly fixedUrl: string | undefined;
-  /** Tag objects by tenant tag, for the phase they were built for; undefined past CACHE_LIMIT. */
-  readonly tagCache: Map<string, TagEntry> | undefined;
+  /** Request tag objects by tenant tag, for the caller's current phase; undefined past CACHE_LIMIT. */
+  readonly tagCache: Map<string, Record<string, string>> | undefined;
+  /** The plan's (service, kind) pair: plans that share it share their metric tag objects. */
+  readonly metricGroup: number;
 }
 
 /** One VU's compiled operations and request-part caches for the load iteration. */
 export class ApiCaller {
   readonly plans: readonly CallerPlan[];
   private readonly headers: Array<HeaderEntry | undefined> | undefined;
+  /** Metric tag objects by tenant tag, one map per (service, kind); undefined past CACHE_LIMIT. */
+  private readonly metricCaches: Array<Map<string, Record<string, string>>> | undefined;
+  /** The phase every cached tag object carries; a new phase empties the caches. */
+  private cachedPhase = '';
 
   constructor(
     operations: readonly Operation[],
     private readonly cfg: ApiCallerConfig,
   ) {
     const cacheTags = cfg.tenantTagCount * operations.length <= CACHE_LIMIT;
+    const groups: string[] = [];
     this.plans = operations.map((op) => {
       const plan = compileCall(op);
       const path = plan.render.path;
-      return { ...plan, fixedUrl: path.slots.length === 0 ? `${cfg.baseUrl}${path.literals[0]}` : undefined, tagCache: cacheTags ? new Map<string, TagEntry>() : undefined };
+      const group = `${op.service}\u0000${op.kind}`;
+      if (!groups.includes(group)) groups.push(group);
+      return {
+        ...plan,
+        fixedUrl: path.slots.length === 0 ? `${cfg.baseUrl}${path.literals[0]}` : undefined,
+        tagCache: cacheTags ? new Map<string, Record<string, string>>() : undefined,
+        metricGroup: groups.indexOf(group),
+      };
     });
+    this.metricCaches = cacheTags ? groups.map(() => new Map<string, Record<string, string>>()) : undefined;
     this.headers = cfg.tenantCount <= HEADER_CACHE_LIMIT ? [] : undefined;
   }
 
-  private tagsFor(plan: CallerPlan, tenantTag: string, phase: string): TagEntry {
-    const cached = plan.tagCache?.get(tenantTag);
-    if (cached?.phase === phase) return cached;
-    const traffic = tenantTag === this.cfg.noisyTenantTag ? 'noisy' : 'api';
-    if (!plan.tagCache) return { phase, api: apiTags(plan.op, { tenantTag, phase }, traffic), metric: metricTagsOf(plan.op, tenantTag, phase) };
-    const entry = { phase, api: Object.freeze(apiTags(plan.op, { tenantTag, phase }, traffic)), metric: Object.freeze(metricTagsOf(plan.op, tenantTag, phase)) };
-    plan.tagCache.set(tenantTag, entry);
-    return entry;
+  private trafficOf(tenantTag: string): string {
+    return tenantTag === this.cfg.noisyTenantTag ? 'noisy' : 'api';
+  }
+
+  private usePhase(phase: string): void {
+    if (phase === this.cachedPhase) return;
+    this.cachedPhase = phase;
+    for (const plan of this.plans) plan.tagCache?.clear();
+    if (this.metricCaches) for (const m of this.metricCaches) m.clear();
+  }
+
+  private apiTagsFor(plan: CallerPlan, tenantTag: string, phase: string): Record<string, string> {
+    const cache = plan.tagCache;
+    if (!cache) return apiTags(plan.op, { tenantTag, phase }, this.trafficOf(tenantTag));
+    let tags = cache.get(tenantTag);
+    if (tags === undefined) {
+      tags = Object.freeze(apiTags(plan.op, { tenantTag, phase }, this.trafficOf(tenantTag)));
+      cache.set(tenantTag, tags);
+    }
+    return tags;
+  }
+
+  private metricTagsFor(plan: CallerPlan, tenantTag: string, phase: string): Record<string, string> {
+    const cache = this.metricCaches?.[plan.metricGroup];
+    if (!cache) return metricTagsOf(plan.op, tenantTag, phase);
+    let tags = cache.get(tenantTag);
+    if (tags === undefined) {
+      tags = Object.freeze(metricTagsOf(plan.op, tenantTag, phase));
+      cache.set(tenantTag, tags);
+    }
+    return tags;
   }
 
   private headersFor(tenantIndex: number, tenantId: string, token: string, withBody: boolean): Record<string, string> {
@@ -229,7 +262,7 @@ export class ApiCaller {
     const url = plan.fixedUrl ?? `${this.cfg.baseUrl}${renderPath(plan.render, ctx)}`;
     const body = renderBody(plan.render, ctx);
     const headers = this.headersFor(tenantIndex, tenantId, token, body !== null);
-    const tags = this.tagsFor(plan, tenantTag, phase);
-    return send(plan, url, body, headers, this.cfg.timeoutMs, tags.api, tags.metric, token === '');
+    this.usePhase(phase);
+    return send(plan, url, body, headers, this.cfg.timeoutMs, this.apiTagsFor(plan, tenantTag, phase), this.metricTagsFor(plan, tenantTag, phase), token === '');
   }
 }

@@ -28,17 +28,22 @@ export const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
  * kind): its stringified copy is kept per object and reused while every own key still holds the
  * same value (or, for a frozen object, without comparing), so a repeated call allocates nothing.
  * k6 reads the tags at call time; so do we — a mutated object is compared and copied afresh.
+ * A frozen object maps straight to its interned copy: no record per object, which matters when
+ * every VU keeps hundreds of frozen tag objects (one per operation and tenant).
  */
-const tagCopies = new WeakMap<object, { tags: Readonly<Record<string, string>>; size: number; frozen: boolean }>();
+const frozenCopies = new WeakMap<object, Readonly<Record<string, string>>>();
+const tagCopies = new WeakMap<object, { tags: Readonly<Record<string, string>>; size: number }>();
 
 /** `tags` argument → string tags (shared: callers must not mutate the result). */
 export function tagsFromArg(arg: unknown, what: string): Readonly<Record<string, string>> {
   if (arg === undefined || arg === null) return NO_TAGS;
   if (typeof arg !== 'object' || Array.isArray(arg)) throw new TypeError(`${what}: tags must be an object`);
   const src = arg as Record<string, unknown>;
-  const known = tagCopies.get(src);
   // A frozen object cannot have changed since it was copied: no comparison needed.
-  if (known !== undefined && (known.frozen || sameTags(src, known.tags, known.size))) return known.tags;
+  const hit = frozenCopies.get(src);
+  if (hit !== undefined) return hit;
+  const known = tagCopies.get(src);
+  if (known !== undefined && sameTags(src, known.tags, known.size)) return known.tags;
   // First sight of this object (once per object per VU, as each VU's script builds its own):
   // one pass reads each value once, builds the copy and the interning key together.
   const out: Record<string, string> = {};
@@ -54,7 +59,8 @@ export function tagsFromArg(arg: unknown, what: string): Readonly<Record<string,
     size++;
   }
   const shared = internWithKey(key, out);
-  tagCopies.set(src, { tags: shared, size, frozen: Object.isFrozen(src) });
+  if (Object.isFrozen(src)) frozenCopies.set(src, shared);
+  else tagCopies.set(src, { tags: shared, size });
   return shared;
 }
 

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiCallerConfig } from '../../lib/api-call';
 import { ApiCaller, CACHE_LIMIT, callOperation, HEADER_CACHE_LIMIT } from '../../lib/api-call';
 import type { RenderContext } from '../../lib/catalog';
@@ -7,6 +7,7 @@ import type { FakeResponse } from '../fakes/k6/recorder';
 import { fakeK6 } from '../fakes/k6/recorder';
 import { seeded } from './seeded-random';
 import { packAll } from '../support/id-pools';
+import { serverErrors } from '../../lib/metrics';
 
 const CFG: ApiCallerConfig = { baseUrl: 'http://127.0.0.1:8080', tenantHeader: 'X-StellaOps-Tenant', timeoutMs: 5000, tenantCount: 3, tenantTagCount: 3 };
 const IDS = packAll({ policyId: ['p 1'], findingId: ['f-1', 'f-2'], channelId: ['c-1'] });
@@ -101,6 +102,36 @@ describe('ApiCaller (the load iteration\'s compiled callOperation)', () => {
     expect(Object.isFrozen(a!.params.tags) && Object.isFrozen(a!.params.headers)).toBe(true);
     expect(a!.params.tags?.phase).toBe('baseline');
     expect(a!.params.headers?.Authorization).toBe('Bearer tok');
+  });
+
+  it('shares one metric tag object per (service, kind, tenant tag) between operations, and a new phase gets new ones', async () => {
+    fakeK6.handler = () => ({ status: 200, body: '{"items":[]}' });
+    const seen: Array<Record<string, string> | undefined> = [];
+    const spy = vi.spyOn(serverErrors, 'add').mockImplementation((_v, tags) => (seen.push(tags), true));
+    try {
+      const caller = new ApiCaller(DEFAULT_CATALOG.operations, CFG);
+      const ops = DEFAULT_CATALOG.operations;
+      const [i, j] = [0, 1];
+      expect([ops[i]!.service, ops[i]!.kind]).toEqual([ops[j]!.service, ops[j]!.kind]);
+      const k = ops.findIndex((op) => op.service !== ops[i]!.service);
+      const ctx: RenderContext = { tenant: 'tenant-01', uniqueId: 'u', requestId: 'r', ids: IDS, random: () => 0 };
+      const send = (op: number, tenant: number, phase: string) => caller.call(caller.plans[op]!, tenant, TENANTS[tenant]!, TENANTS[tenant]!, 'tok', phase, ctx);
+      await send(i, 0, 'baseline');
+      await send(j, 0, 'baseline');
+      await send(k, 0, 'baseline');
+      await send(i, 1, 'baseline');
+      await send(i, 0, 'chaos');
+      await send(j, 0, 'chaos');
+      const [a, b, c, d, e, f] = seen;
+      expect(b).toBe(a);
+      expect(c).not.toBe(a);
+      expect(d).not.toBe(a);
+      expect(d).toEqual({ ...a, tenant: 'tenant-02' });
+      expect(e).toEqual({ ...a, phase: 'chaos' });
+      expect(f).toBe(e);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('precomputes the URL of each operation whose path has no placeholders', () => {

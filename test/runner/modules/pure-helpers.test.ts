@@ -115,6 +115,28 @@ describe('tagsFromArg reads the tags at call time although it reuses copies (doc
     expect(tagsFromArg(tags, 't')).toEqual(expected);
   });
 
+  it('gives a frozen object the same shared set as an equal plain one, on every call', () => {
+    const plain = tagsFromArg({ kind: 'read', tenant: 't3' }, 't');
+    const frozen = Object.freeze({ kind: 'read', tenant: 't3' });
+    expect(tagsFromArg(frozen, 't')).toBe(plain);
+    expect(tagsFromArg(frozen, 't')).toBe(plain);
+  });
+
+  it('sees a value changed in a sealed (not frozen) object', () => {
+    const tags = Object.seal({ kind: 'read', tenant: 't4' });
+    expect(tagsFromArg(tags, 't')).toEqual({ kind: 'read', tenant: 't4' });
+    tags.kind = 'write';
+    expect(tagsFromArg(tags, 't')).toEqual({ kind: 'write', tenant: 't4' });
+  });
+
+  it('sees the values of an object frozen after its first use', () => {
+    const tags: Record<string, unknown> = { kind: 'read', tenant: 't5' };
+    tagsFromArg(tags, 't');
+    tags.kind = 'write';
+    Object.freeze(tags);
+    expect(tagsFromArg(tags, 't')).toEqual({ kind: 'write', tenant: 't5' });
+  });
+
   it('still refuses an object value put into a cached tags object', () => {
     const tags: Record<string, unknown> = { kind: 'read' };
     tagsFromArg(tags, 'check()');
