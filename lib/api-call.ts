@@ -163,6 +163,14 @@ interface HeaderEntry {
   json: Record<string, string>;
 }
 
+/** Keeps `tags` (frozen) in `cache` under `key`; without a cache (past CACHE_LIMIT) returns it as is. */
+function remember(cache: Map<string, Record<string, string>> | undefined, key: string, tags: Record<string, string>): Record<string, string> {
+  if (!cache) return tags;
+  const frozen = Object.freeze(tags);
+  cache.set(key, frozen);
+  return frozen;
+}
+
 /** A plan as one VU's caller holds it: with its URL (when fixed) and its tag objects. */
 export interface CallerPlan extends CallPlan {
   /** The full URL when the path has no placeholders. */
@@ -192,12 +200,13 @@ export class ApiCaller {
       const plan = compileCall(op);
       const path = plan.render.path;
       const group = `${op.service}\u0000${op.kind}`;
-      if (!groups.includes(group)) groups.push(group);
+      let metricGroup = groups.indexOf(group);
+      if (metricGroup < 0) metricGroup = groups.push(group) - 1;
       return {
         ...plan,
         fixedUrl: path.slots.length === 0 ? `${cfg.baseUrl}${path.literals[0]}` : undefined,
         tagCache: cacheTags ? new Map<string, Record<string, string>>() : undefined,
-        metricGroup: groups.indexOf(group),
+        metricGroup,
       };
     });
     this.metricCaches = cacheTags ? groups.map(() => new Map<string, Record<string, string>>()) : undefined;
@@ -216,25 +225,12 @@ export class ApiCaller {
   }
 
   private apiTagsFor(plan: CallerPlan, tenantTag: string, phase: string): Record<string, string> {
-    const cache = plan.tagCache;
-    if (!cache) return apiTags(plan.op, { tenantTag, phase }, this.trafficOf(tenantTag));
-    let tags = cache.get(tenantTag);
-    if (tags === undefined) {
-      tags = Object.freeze(apiTags(plan.op, { tenantTag, phase }, this.trafficOf(tenantTag)));
-      cache.set(tenantTag, tags);
-    }
-    return tags;
+    return plan.tagCache?.get(tenantTag) ?? remember(plan.tagCache, tenantTag, apiTags(plan.op, { tenantTag, phase }, this.trafficOf(tenantTag)));
   }
 
   private metricTagsFor(plan: CallerPlan, tenantTag: string, phase: string): Record<string, string> {
     const cache = this.metricCaches?.[plan.metricGroup];
-    if (!cache) return metricTagsOf(plan.op, tenantTag, phase);
-    let tags = cache.get(tenantTag);
-    if (tags === undefined) {
-      tags = Object.freeze(metricTagsOf(plan.op, tenantTag, phase));
-      cache.set(tenantTag, tags);
-    }
-    return tags;
+    return cache?.get(tenantTag) ?? remember(cache, tenantTag, metricTagsOf(plan.op, tenantTag, phase));
   }
 
   private headersFor(tenantIndex: number, tenantId: string, token: string, withBody: boolean): Record<string, string> {
