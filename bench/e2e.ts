@@ -125,6 +125,19 @@ export async function run(o: E2eBenchOptions = E2E_BENCH_DEFAULTS): Promise<Benc
       { measure: `${name} peak RSS MiB`, value: fmt(u.peakRssMiB, 1), target: '' },
     ]),
   ];
+  // The platform does the same work per request in every run of this profile, so its CPU per
+  // request tells a slow phase of a shared VM from a change in the runner (docs/benchmarks.md).
+  const platform = usage.get('tenant-sim');
+  if (platform && apiRequests) rows.push({ measure: 'tenant-sim CPU µs per API request (same work in every run: the machine speed)', value: fmt((platform.cpuSeconds / apiRequests) * 1e6, 1), target: '' });
+  const runner = [...usage].filter(([name]) => name.startsWith('k6-offline')).reduce((a, [, u]) => a + u.cpuSeconds, 0);
+  if (runner > 0 && iterations > 0) rows.push({ measure: 'k6-offline CPU µs per iteration (whole run)', value: fmt((runner / iterations) * 1e6, 1), target: '' });
+  // The runner's own verdict on the machine (runner/README.md "Load generator health").
+  const saturated = /load generator saturated: .*? in (\d+) of the (\d+) s the scenarios ran .*?(?:; (\d+) of the (\d+) dropped_iterations fell in those seconds)?\./.exec(result.output);
+  rows.push({
+    measure: 'load generator saturated (k6-offline warning: seconds at >= 90 % CPU; drops in them)',
+    value: saturated ? `${saturated[1]} of ${saturated[2]} s${saturated[3] ? `; ${saturated[3]} of ${saturated[4]} drops` : ''}` : 'no',
+    target: 'no',
+  });
   if (result.evidence) {
     rows.push({ measure: 'auth.degraded events (platform)', value: result.evidence.degradedEvents, target: '> 0' });
     rows.push({ measure: 'tenants served (platform)', value: result.evidence.tenantsSeen, target: '>= 10' });

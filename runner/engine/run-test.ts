@@ -46,6 +46,7 @@ import { availableParallelism } from 'node:os';
 import { planScenarios, runExecutors, vusToPreallocate, type ScenarioPhase } from './scenarios';
 import { WorkerFleet, type PreparedLifecycle } from './worker-fleet';
 import { helperThreads, lowerThreads, type ThreadIo } from './thread-priority';
+import { assessHealth, healthWarning, realCpuTimes, sampleHealth, type CpuTimesReader } from './generator-health';
 import type { LifecycleName } from './worker';
 
 export interface RunIO {
@@ -59,6 +60,8 @@ export interface RunIO {
   workerEntry?: URL;
   /** The process's threads (the CLI's): the ones that run no VU yield to those that do (thread-priority.ts). */
   threads?: ThreadIo;
+  /** The machine's CPU times, sampled while the scenarios run (generator-health.ts); default: the real ones. */
+  cpuTimes?: CpuTimesReader;
   /** The runner's own process environment (system env for __ENV, K6_* options, fault agent). */
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
@@ -297,6 +300,8 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
         },
       });
       progress.start();
+      const droppedSink = registry.sink(DROPPED_ITERATIONS);
+      const health = sampleHealth(io.cpuTimes ?? realCpuTimes, () => ('count' in droppedSink ? droppedSink.count : 0));
       emitVus();
       const vusTimer = setInterval(emitVus, 1000);
       const thresholdTimer = setInterval(() => {
@@ -321,6 +326,8 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
       clearInterval(thresholdTimer);
       emitVus();
       progress.stop(true);
+      const overloaded = healthWarning(assessHealth(health.stop()), availableParallelism());
+      if (overloaded) logger.log('warn', overloaded);
     }
 
     // ---- teardown -----------------------------------------------------------------------------
