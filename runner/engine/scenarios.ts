@@ -102,7 +102,7 @@ export function planScenarios(p: {
         return completed;
       },
       dropIterations: (count) => registry.addValue(DROPPED_ITERATIONS, count, droppedTags, Date.now()),
-      warn: (message) => logger.log('warn', message),
+      warn: (message, fields) => logger.log('warn', message, fields),
     };
     executor = createExecutor(config, host, options.tuple);
     if (executor.hasWork) executors.push(executor);

@@ -53,8 +53,24 @@ export interface PreparedLifecycle {
 
 const ZERO: InstanceStats = { iterationsCompleted: 0, iterationsInterrupted: 0, vusActive: 0, vusInitialized: 0, currentTestRunDuration: 0 };
 
+/**
+ * Forwards the workers' log lines, k6's once-per-scenario warning once per scenario: each worker
+ * runs a share of the scenario's `maxVUs`, and every worker that uses all of its share says so.
+ */
+export function onceByScenario(write: (text: string) => void): (text: string) => void {
+  const seen = new Set<string>();
+  return (text) => {
+    const scenario = /^WARN\[\d+\] Insufficient VUs, .*\bscenario=(\S+)/.exec(text)?.[1];
+    if (scenario !== undefined) {
+      if (seen.has(scenario)) return;
+      seen.add(scenario);
+    }
+    write(text);
+  };
+}
+
 /** Wires one worker's messages to the hooks; `onOther` gets ready/result/fatal/done. */
-function listen(worker: Worker, merger: SampleMerger, hooks: FleetHooks, onStats: (s: InstanceStats) => void, onOther: (m: FromWorker) => void): void {
+function listen(worker: Worker, merger: SampleMerger, hooks: FleetHooks & { log: (text: string) => void }, onStats: (s: InstanceStats) => void, onOther: (m: FromWorker) => void): void {
   worker.on('message', (m: FromWorker) => {
     switch (m.t) {
       case 'batch':
@@ -62,7 +78,7 @@ function listen(worker: Worker, merger: SampleMerger, hooks: FleetHooks, onStats
         onStats(m.stats);
         return;
       case 'log':
-        hooks.stderr(m.text);
+        hooks.log(m.text);
         return;
       case 'abort':
         hooks.onAbort(m.reason);
@@ -91,10 +107,14 @@ export class WorkerFleet {
   /** VUs that were busy in a terminated worker (their iterations count as interrupted). */
   interruptedByTermination = 0;
 
+  private readonly hooks: FleetHooks & { log: (text: string) => void };
+
   constructor(
     private readonly entry: URL,
-    private readonly hooks: FleetHooks,
-  ) {}
+    hooks: FleetHooks,
+  ) {
+    this.hooks = { ...hooks, log: onceByScenario(hooks.stderr) };
+  }
 
   /** Starts `count` scenario workers; resolves when all have initialised their VUs. */
   /** A worker thread with its synchronous-HTTP channel to this thread. */

@@ -94,7 +94,8 @@ export abstract class ArrivalRateExecutor<C extends ConstantArrivalRateConfig | 
       }
     } else if (!this.warned) {
       this.warned = true;
-      this.host.warn(insufficientVusMessage(this.maxVUs));
+      // k6's executors log with the scenario and executor as fields (lib/executor/base_executor.go).
+      this.host.warn(insufficientVusMessage(this.maxVUs), { executor: this.config.executor, scenario: this.config.name });
     }
   }
 

@@ -28,7 +28,8 @@ export interface ScenarioHost<V extends VuRef = VuRef> {
   runIteration(vu: V, interrupt: StopSignal, iterationInTest: number, cutInMs?: number): Promise<boolean>;
   /** Emits `dropped_iterations` with this value (tagged with the scenario by the host). */
   dropIterations(count: number): void;
-  warn(message: string): void;
+  /** Logs a warning; `fields` are logged after it as k6 prints logrus fields (`scenario=…`). */
+  warn(message: string, fields?: Record<string, string>): void;
 }
 
 export interface ScenarioProgress {

@@ -127,6 +127,21 @@ const cases: Case[] = [
       expect((m.iterations!.count as number) + (m.dropped_iterations!.count as number)).toBe(20);
     },
   },
+  {
+    name: "'Insufficient VUs' is logged once per scenario with the scenario and executor as fields, however many worker threads share its VUs",
+    source: 'lib/executor/constant_arrival_rate.go; internal/execution/scheduler.go (each executor logs with the fields scenario and executor)',
+    script: 'arrival-rate-dropped-workers.js',
+    env: { K6_OFFLINE_WORKERS: '2' },
+    exit: 0,
+    metrics: { dropped_iterations: { count: [40, 76] } },
+    note: '2 x 40 starts, 2 VUs per scenario busy 180 ms each: most starts are dropped',
+    extra: (r) => {
+      const lines = r.stderr.split('\n').filter((l) => l.includes('Insufficient VUs'));
+      expect(lines).toHaveLength(2);
+      expect(lines.find((l) => l.includes('scenario=first'))).toMatch(/reached 1 active VUs and cannot initialize more {2}executor=constant-arrival-rate scenario=first$/);
+      expect(lines.find((l) => l.includes('scenario=second'))).toMatch(/executor=constant-arrival-rate scenario=second$/);
+    },
+  },
   { name: 'ramping-arrival-rate starts the integral of the rate (0→20/s over 1 s = 10)', fact: 'k6-semantics.md#arrival-rate-timing', script: 'ramping-arrival-rate.js', exit: 0, metrics: { iterations: { count: 10 } } },
   {
     name: 'shared-iterations drops the unstarted iterations at maxDuration',
