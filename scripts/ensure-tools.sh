@@ -4,6 +4,7 @@
 #   (the linter) shellcheck (Debian: shellcheck) - lint of every shell script in ops/
 #   ip, iptables          (Debian: iproute2, iptables) - jwks-chaos.sh iptables mode in network namespaces
 #   curl                  (Debian: curl)        - jwks-chaos.sh talks to the fault agent and k6's REST API
+#   openssl               (Debian: openssl)     - a self-signed certificate for the runner's TLS verification test
 #   chromium              (Debian: chromium)    - tenant-verdict's HTML report checked in a real browser (playwright-core)
 #   redis-server          (Debian: redis-server) - the audit timeline over Redis Streams (test/sim/timeline)
 #   nats-server           (Debian: nats-server)  - the audit timeline over NATS JetStream (test/sim/timeline)
@@ -20,6 +21,7 @@ declare -A PACKAGE_OF=(
   [ip]=iproute2
   [iptables]=iptables
   [curl]=curl
+  [openssl]=openssl
   [chromium]=chromium
   [redis-server]=redis-server
   [nats-server]=nats-server

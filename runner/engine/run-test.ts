@@ -170,7 +170,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     const options: ConsolidatedOptions = consolidate({ scriptOptions: rawOptions, env: io.env, flags, exportedFunctions, vuLimit: vuLimitForHeap(getHeapStatistics().heap_size_limit) });
     services.options = options;
     for (const w of options.warnings) logger.log('warn', w);
-    if (rawOptions.insecureSkipTLSVerify === true) {
+    if (options.insecureSkipTLSVerify) {
       await services.http.close();
       services.http = new HttpClient({ insecureSkipTLSVerify: true });
     }
@@ -211,7 +211,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
       processEnv: { ...io.env },
       vuRealm: realm as VuRealm,
       faultAgent: services.faultAgent,
-      insecureSkipTLSVerify: rawOptions.insecureSkipTLSVerify === true,
+      insecureSkipTLSVerify: options.insecureSkipTLSVerify,
       wallStart,
       rawOptions,
       exportedFunctions,

@@ -188,14 +188,20 @@ const RESPONSE_ACCESSORS = {
   },
 } satisfies Record<string, PropertyDescriptor>;
 
+/**
+ * k6 `Response.json()` (js/modules/k6/http/response.go): a null body (a request error, or
+ * responseType none) throws k6's message; a binary body is read as UTF-8 JSON too; with a
+ * selector, a body that is not JSON gives undefined instead of an exception.
+ */
 function responseJson(this: ResponseObject, selector?: unknown): unknown {
   const s = this[RESPONSE_STATE];
-  const text = responseBody(s);
-  if (typeof text !== 'string') throw new Error('cannot parse the response body as JSON: the body is not text (responseType is not "text")');
+  const body = responseBody(s);
+  if (body === null) throw new Error("the body is null so we can't transform it to JSON - this likely was because of a request error getting the response");
   if (!s.parsed) {
     try {
-      s.json = s.jsonParse(text);
+      s.json = s.jsonParse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
     } catch (err) {
+      if (selector !== undefined) return undefined;
       throw new SyntaxError(`cannot parse the response body as JSON: ${(err as Error).message}`);
     }
     s.parsed = true;

@@ -18,6 +18,8 @@ export interface RunFlags {
   summaryMode?: string;
   summaryTrendStats?: string;
   noThresholds: boolean;
+  /** `--insecure-skip-tls-verify`; undefined unless given (k6's null.Bool: the env or script may set it). */
+  insecureSkipTLSVerify?: boolean;
   noSetup: boolean;
   noTeardown: boolean;
   quiet: boolean;
@@ -51,6 +53,7 @@ const FLAGS: Record<string, FlagSpec> = {
   '--summary-mode': { key: 'summaryMode', value: 'string' },
   '--summary-trend-stats': { key: 'summaryTrendStats', value: 'string' },
   '--no-thresholds': { key: 'noThresholds', value: 'bool' },
+  '--insecure-skip-tls-verify': { key: 'insecureSkipTLSVerify', value: 'bool' },
   '--no-setup': { key: 'noSetup', value: 'bool' },
   '--no-teardown': { key: 'noTeardown', value: 'bool' },
   '--quiet': { key: 'quiet', value: 'bool' },
@@ -78,6 +81,7 @@ Runs a k6 script offline with k6's semantics (async API subset). Flags follow \`
       --summary-mode MODE            compact (default), full or disabled
       --summary-trend-stats LIST     e.g. avg,min,med,max,p(90),p(95)
       --no-thresholds                do not evaluate thresholds
+      --insecure-skip-tls-verify     skip verification of TLS certificates
       --no-setup / --no-teardown     skip setup() / teardown()
   -q, --quiet                        no progress output
       --execution-segment SEG        e.g. 0:1/4
@@ -86,7 +90,7 @@ Runs a k6 script offline with k6's semantics (async API subset). Flags follow \`
                                      no FILE or - is stdout), experimental-prometheus-rw
 
 Environment: K6_VUS, K6_DURATION, K6_ITERATIONS, K6_STAGES, K6_NO_THRESHOLDS, K6_NO_SETUP,
-K6_NO_TEARDOWN, K6_SUMMARY_EXPORT, K6_SUMMARY_MODE, K6_SUMMARY_TREND_STATS, K6_EXECUTION_SEGMENT,
+K6_NO_TEARDOWN, K6_INSECURE_SKIP_TLS_VERIFY, K6_SUMMARY_EXPORT, K6_SUMMARY_MODE, K6_SUMMARY_TREND_STATS, K6_EXECUTION_SEGMENT,
 K6_EXECUTION_SEGMENT_SEQUENCE, K6_OUT (comma-separated; --out replaces it),
 K6_PROMETHEUS_RW_* (see runner/README.md); K6_OFFLINE_FAULT_AGENT_URL / K6_OFFLINE_FAULT_AGENT_TOKEN configure
 k6/x/disruptor. Precedence: defaults < script options < K6_* env < flags.

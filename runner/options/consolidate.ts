@@ -52,6 +52,8 @@ export interface ConsolidatedOptions {
   /** `minIterationDuration`: an iteration never ends sooner (docs/k6-semantics.md#option-defaults). */
   minIterationDurationMs: number;
   discardResponseBodies: boolean;
+  /** `insecureSkipTLSVerify`: script option < K6_INSECURE_SKIP_TLS_VERIFY < --insecure-skip-tls-verify. */
+  insecureSkipTLSVerify: boolean;
   maxRedirects: number;
   userAgent: string;
   throwErrors: boolean;
@@ -92,6 +94,7 @@ export function envLayer(env: Readonly<Record<string, string | undefined>>, prob
   bool('K6_NO_SETUP', 'noSetup');
   bool('K6_NO_TEARDOWN', 'noTeardown');
   bool('K6_DISCARD_RESPONSE_BODIES', 'discardResponseBodies');
+  bool('K6_INSECURE_SKIP_TLS_VERIFY', 'insecureSkipTLSVerify');
   str('K6_SUMMARY_EXPORT', 'summaryExport');
   str('K6_SUMMARY_MODE', 'summaryMode');
   str('K6_SUMMARY_TIME_UNIT', 'summaryTimeUnit');
@@ -130,6 +133,7 @@ export function flagLayer(flags: RunFlags, problems: string[]): OptionsLayer {
   if (flags.summaryMode !== undefined) layer.summaryMode = flags.summaryMode;
   if (flags.summaryTrendStats !== undefined) layer.summaryTrendStats = flags.summaryTrendStats.split(',').map((s) => s.trim());
   if (flags.noThresholds) layer.noThresholds = true;
+  if (flags.insecureSkipTLSVerify !== undefined) layer.insecureSkipTLSVerify = flags.insecureSkipTLSVerify;
   if (flags.noSetup) layer.noSetup = true;
   if (flags.noTeardown) layer.noTeardown = true;
   if (flags.executionSegment !== undefined) layer.executionSegment = flags.executionSegment;
@@ -308,6 +312,7 @@ export function consolidate(input: ConsolidateInput): ConsolidatedOptions {
     handleSummaryTimeoutMs,
     minIterationDurationMs,
     discardResponseBodies: merged.discardResponseBodies === true,
+    insecureSkipTLSVerify: merged.insecureSkipTLSVerify === true,
     maxRedirects: maxRedirects as number,
     userAgent: typeof merged.userAgent === 'string' ? merged.userAgent : DEFAULT_USER_AGENT,
     throwErrors: merged.throw === true,

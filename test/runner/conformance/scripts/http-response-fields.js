@@ -12,6 +12,21 @@ export default async function () {
     'timings add up': (r) => Math.abs(r.timings.duration - (r.timings.sending + r.timings.waiting + r.timings.receiving)) < 1e-6,
     'url': (r) => r.url === `${__ENV.BASE}/json`,
   });
+  const binary = await http.asyncRequest('GET', `${__ENV.BASE}/json`, null, { responseType: 'binary' });
+  check(binary, { 'json() reads a binary body as JSON, as k6': (r) => r.json('a.b.1') === 2 && r.json().a.b[0] === 1 });
+  const html = await http.asyncRequest('GET', `${__ENV.BASE}/`);
+  check(html, { 'json(selector) of a body that is not JSON is undefined, as k6': (r) => r.json('a.b') === undefined });
+  const refused = await http.asyncRequest('GET', __ENV.CLOSED);
+  check(refused, {
+    "json() of a failed request throws k6's message": (r) => {
+      try {
+        r.json();
+        return false;
+      } catch (e) {
+        return String(e).includes("the body is null so we can't transform it to JSON - this likely was because of a request error getting the response");
+      }
+    },
+  });
   const redirected = await http.asyncRequest('GET', `${__ENV.BASE}/redirect`);
   check(redirected, { 'redirect followed': (r) => r.status === 200 && r.url === `${__ENV.BASE}/` });
   const reused = await http.asyncRequest('GET', `${__ENV.BASE}/`);
