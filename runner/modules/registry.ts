@@ -1,5 +1,6 @@
 /** The modules a VU's `require` can hand out, created per VU. */
 import type { VuApi } from '../vu/vu-api';
+import { createCryptoModule } from './crypto';
 import { createDataModule } from './data';
 import { createDisruptorModule } from './disruptor';
 import { createEncodingModule } from './encoding';
@@ -19,6 +20,7 @@ export function createModules(vu: VuApi): Record<string, Record<string, unknown>
     'k6/data': () => createDataModule(vu),
     'k6/timers': () => createTimersModule(vu),
     'k6/encoding': () => createEncodingModule(),
+    'k6/crypto': () => createCryptoModule(vu),
     'k6/x/disruptor': () => createDisruptorModule(vu),
     'jslib-utils': () => createJslibUtils(vu),
   };

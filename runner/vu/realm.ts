@@ -195,7 +195,7 @@ export class Realm {
       const modules = createModules(this.vu);
       const m = modules[JSLIB_UTILS_URL.test(specifier) ? 'jslib-utils' : specifier];
       if (!m) {
-        throw new ScriptLoadError(`unknown module: ${specifier} (k6-offline implements k6, k6/http, k6/metrics, k6/execution, k6/data, k6/timers, k6/encoding, k6/x/disruptor and ${'https://jslib.k6.io/k6-utils/1.6.0/index.js'})`);
+        throw new ScriptLoadError(`unknown module: ${specifier} (k6-offline implements k6, k6/http, k6/metrics, k6/execution, k6/data, k6/timers, k6/encoding, k6/crypto, k6/x/disruptor and ${'https://jslib.k6.io/k6-utils/1.6.0/index.js'})`);
       }
       this.moduleCache.set(specifier, m);
       return m;

@@ -142,6 +142,7 @@ const cases: Case[] = [
       expect(lines.find((l) => l.includes('scenario=second'))).toMatch(/executor=constant-arrival-rate scenario=second$/);
     },
   },
+  { name: 'k6/crypto: default and named imports, shorthand digests, hmac, a hasher digested twice, randomBytes', source: 'internal/js/modules/k6/crypto/crypto.go', script: 'k6-crypto.js', exit: 0, checksAllPass: true, extra: (r) => expect(r.exported!.metrics.checks).toMatchObject({ passes: 4, fails: 0 }) },
   { name: 'ramping-arrival-rate starts the integral of the rate (0→20/s over 1 s = 10)', fact: 'k6-semantics.md#arrival-rate-timing', script: 'ramping-arrival-rate.js', exit: 0, metrics: { iterations: { count: 10 } } },
   {
     name: 'shared-iterations drops the unstarted iterations at maxDuration',
