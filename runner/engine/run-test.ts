@@ -170,9 +170,9 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
     const options: ConsolidatedOptions = consolidate({ scriptOptions: rawOptions, env: io.env, flags, exportedFunctions, vuLimit: vuLimitForHeap(getHeapStatistics().heap_size_limit) });
     services.options = options;
     for (const w of options.warnings) logger.log('warn', w);
-    if (options.insecureSkipTLSVerify) {
+    if (options.insecureSkipTLSVerify || options.hosts) {
       await services.http.close();
-      services.http = new HttpClient({ insecureSkipTLSVerify: true });
+      services.http = new HttpClient({ insecureSkipTLSVerify: options.insecureSkipTLSVerify, hosts: options.hosts });
     }
 
     let thresholds: MetricThresholds | undefined;

@@ -123,6 +123,10 @@ export async function workerMain(init: WorkerInit, port: MessagePort): Promise<v
     const flags: RunFlags = init.count > 1 ? { ...init.flags, executionSegment: `${init.index}/${init.count}:${init.index + 1}/${init.count}`, executionSegmentSequence: sequence(init.count) } : init.flags;
     const options: ConsolidatedOptions = consolidate({ scriptOptions: init.rawOptions, env: init.processEnv, flags, exportedFunctions: init.exportedFunctions });
     services.options = options;
+    if (options.hosts) {
+      void services.http.close();
+      services.http = new HttpClient({ insecureSkipTLSVerify: init.insecureSkipTLSVerify, hosts: options.hosts });
+    }
 
     if (init.kind === 'lifecycle') {
       // Initialised ahead (a fresh VU, as k6 does), then run when the main thread says so: the

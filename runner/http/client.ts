@@ -11,7 +11,8 @@
  * headers → body read; `duration` = sending + waiting + receiving.
  */
 import diagnostics from 'node:diagnostics_channel';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { lookupHost, type HostsTable } from './hosts';
 import { mapNetworkError, ERROR_CODES } from './error-codes';
 
 export interface Timings {
@@ -131,17 +132,30 @@ const canonicalCache = new Map<string, string>();
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
+/**
+ * k6's `hosts` (runner/http/hosts.ts): the socket connects to the mapped address; undici keeps
+ * the origin, the Host header and the TLS server name (taken from `host`) of the URL.
+ */
+function hostsConnector(connect: buildConnector.connector, hosts: HostsTable): buildConnector.connector {
+  return (opts, callback) => {
+    const to = lookupHost(hosts, opts.hostname, Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80));
+    return connect(to ? { ...opts, hostname: to.ip, port: String(to.port) } : opts, callback);
+  };
+}
+
 export class HttpClient {
   private readonly agent: Agent;
 
-  constructor(opts: { insecureSkipTLSVerify?: boolean } = {}) {
+  constructor(opts: { insecureSkipTLSVerify?: boolean; hosts?: HostsTable } = {}) {
     subscribeChannels();
+    const tls = { rejectUnauthorized: !opts.insecureSkipTLSVerify };
+    const hosts = opts.hosts;
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
       pipelining: 1,
       connections: null,
-      connect: { rejectUnauthorized: !opts.insecureSkipTLSVerify },
+      connect: hosts ? hostsConnector(buildConnector(tls), hosts) : tls,
     });
   }
 

@@ -7,6 +7,7 @@
  * layers; setting shortcuts and `scenarios` in the same layer is an error. Shortcuts then become
  * the `default` scenario. Pure: inputs in, consolidated options or InvalidOptionsError out.
  */
+import { parseHosts, type HostsTable } from '../http/hosts';
 import {
   CONSTANT_VUS,
   DEFAULT_HANDLE_SUMMARY_TIMEOUT,
@@ -54,6 +55,8 @@ export interface ConsolidatedOptions {
   discardResponseBodies: boolean;
   /** `insecureSkipTLSVerify`: script option < K6_INSECURE_SKIP_TLS_VERIFY < --insecure-skip-tls-verify. */
   insecureSkipTLSVerify: boolean;
+  /** `hosts`: where host names connect instead of DNS (runner/http/hosts.ts). */
+  hosts: HostsTable | undefined;
   maxRedirects: number;
   userAgent: string;
   throwErrors: boolean;
@@ -260,6 +263,8 @@ export function consolidate(input: ConsolidateInput): ConsolidatedOptions {
   }
   const tags = (merged.tags ?? {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(tags)) if (typeof v !== 'string') problems.push(`tags.${k} must be a string, got ${JSON.stringify(v)}`);
+  const hosts = parseHosts(merged.hosts);
+  problems.push(...hosts.problems);
   const thresholds = merged.thresholds;
   if (thresholds !== undefined && (typeof thresholds !== 'object' || Array.isArray(thresholds))) problems.push('thresholds must be an object keyed by metric');
 
@@ -313,6 +318,7 @@ export function consolidate(input: ConsolidateInput): ConsolidatedOptions {
     minIterationDurationMs,
     discardResponseBodies: merged.discardResponseBodies === true,
     insecureSkipTLSVerify: merged.insecureSkipTLSVerify === true,
+    hosts: hosts.table,
     maxRedirects: maxRedirects as number,
     userAgent: typeof merged.userAgent === 'string' ? merged.userAgent : DEFAULT_USER_AGENT,
     throwErrors: merged.throw === true,
