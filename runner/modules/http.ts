@@ -8,6 +8,8 @@
  * response callback is set), data_sent/data_received, with k6's system tags; `tags.name` (or
  * the url template) also sets the `url` tag (URL grouping, docs/k6-semantics.md#system-tags).
  */
+import { randomBytes } from 'node:crypto';
+import { digestAuthorization, parseDigestChallenge } from '../http/digest-auth';
 import {
   DATA_RECEIVED,
   DATA_SENT,
@@ -46,6 +48,8 @@ interface ExpectedStatuses {
 }
 
 const DEFAULT_CALLBACK: ExpectedStatuses = { [EXPECTED]: [{ min: 200, max: 399 }] };
+/** The first response of a digest-authenticated request: its 401 is expected (k6 httpext/request.go). */
+const DIGEST_CHALLENGE_CALLBACK: ExpectedStatuses = { [EXPECTED]: [{ min: 401, max: 401 }] };
 
 export function expectedStatuses(...args: unknown[]): ExpectedStatuses {
   if (args.length === 0) throw new Error('expectedStatuses() needs at least one status or {min, max} range');
@@ -82,7 +86,7 @@ interface UrlTemplate {
  * `scheme://user:pass@host/…`: the URL without the credentials, the Basic Authorization value and
  * the URL as k6 shows it in tags (`****:****`, k6 `lib/netext/httpext/url.go` Clean).
  */
-export function splitUserinfo(url: string): { url: string; authorization: string; masked: string } | undefined {
+export function splitUserinfo(url: string): { url: string; authorization: string; masked: string; user: string; password: string } | undefined {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)@/.exec(url);
   if (!m) return undefined;
   const info = m[2]!;
@@ -101,6 +105,8 @@ export function splitUserinfo(url: string): { url: string; authorization: string
     url: m[1]! + rest,
     authorization: `Basic ${Buffer.from(`${user}:${pass}`, 'utf8').toString('base64')}`,
     masked: `${m[1]!}${colon < 0 ? '****' : '****:****'}@${rest}`,
+    user,
+    password: pass,
   };
 }
 
@@ -345,7 +351,8 @@ export function createHttpModule(vu: VuApi): Record<string, unknown> {
     let url = tpl ? tpl.url : String(urlArg);
     const reqTags = tagsFromArg(p.tags, `${fname} params.tags`);
     let nameTag = reqTags[TAG_NAME] ?? tpl?.name;
-    if (p.auth === 'digest' || p.auth === 'ntlm') throw engine.notImplemented(`params.auth '${p.auth}'`);
+    if (p.auth === 'ntlm') throw engine.notImplemented(`params.auth '${p.auth}'`);
+    const digest = p.auth === 'digest';
     const userinfo = url.includes('@') ? splitUserinfo(url) : undefined;
     if (userinfo) {
       url = userinfo.url;
@@ -358,7 +365,8 @@ export function createHttpModule(vu: VuApi): Record<string, unknown> {
       for (const k in given) if (Object.prototype.hasOwnProperty.call(given, k)) headers[k] = String(given[k]);
     }
     // user:pass@host sends Basic auth unless the script set Authorization (Go's http.Client, as k6).
-    if (userinfo && !Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) headers.Authorization = userinfo.authorization;
+    // With auth: 'digest' the credentials answer the server's challenge instead (digest-auth.ts).
+    if (userinfo && !digest && !Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) headers.Authorization = userinfo.authorization;
     const givenJar = p.jar === undefined || p.jar === null ? undefined : p.jar;
     if (givenJar !== undefined && !(givenJar instanceof K6CookieJar)) throw new TypeError('params.jar must be a CookieJar (http.cookieJar() or new http.CookieJar())');
     const givenCookieHeader = headers.Cookie;
@@ -380,6 +388,7 @@ export function createHttpModule(vu: VuApi): Record<string, unknown> {
     let currentUrl = url;
     let currentMethod = m;
     let hopIndex = 0;
+    let digestPending = digest;
     return {
       next: (): Omit<HopRequest, 'signal'> => {
         // Cookies only cost something when a jar exists or the request names some.
@@ -394,8 +403,18 @@ export function createHttpModule(vu: VuApi): Record<string, unknown> {
       },
       /** Records a hop; true when a redirect follows. */
       onHop: (hop: HopResult): boolean => {
-        emitHop(hop, currentMethod, nameTag, reqTags, callback);
+        emitHop(hop, currentMethod, nameTag, reqTags, digestPending && callback !== null ? DIGEST_CHALLENGE_CALLBACK : callback);
         if (hop.setCookies !== undefined) K6CookieJar.store((givenJar as K6CookieJar | undefined) ?? currentJar(), currentUrl, hop.setCookies);
+        if (digestPending) {
+          digestPending = false;
+          // As k6: any answer but a 401 is the response; a 401 with a Digest challenge is answered once.
+          const challenge = hop.status === 401 ? parseDigestChallenge(hop.headers['Www-Authenticate']) : undefined;
+          if (challenge !== undefined && typeof challenge !== 'string') {
+            const target = new URL(currentUrl);
+            headers.Authorization = digestAuthorization(challenge, { method: currentMethod, uri: target.pathname + target.search, user: userinfo?.user ?? '', password: userinfo?.password ?? '', body: payload, cnonce: randomBytes(16).toString('hex'), nc: 1 });
+            return true;
+          }
+        }
         const next = redirectAfter(hop, currentMethod, currentUrl, hopIndex++, maxRedirects);
         if (!next) return false;
         currentUrl = next.url;

@@ -142,6 +142,15 @@ const cases: Case[] = [
       expect(lines.find((l) => l.includes('scenario=second'))).toMatch(/executor=constant-arrival-rate scenario=second$/);
     },
   },
+  {
+    name: "params.auth 'digest' answers the 401's challenge with the URL's credentials: two requests each, the challenge's 401 expected",
+    source: 'lib/netext/httpext/digest_transport.go, lib/netext/httpext/request.go',
+    script: 'digest-auth.js',
+    exit: 0,
+    checksAllPass: true,
+    metrics: { http_reqs: { count: 4 } },
+    extra: (r) => expect(r.exported!.metrics.http_req_failed).toMatchObject({ passes: 1, fails: 3 }),
+  },
   { name: 'k6/crypto: default and named imports, shorthand digests, hmac, a hasher digested twice, randomBytes', source: 'internal/js/modules/k6/crypto/crypto.go', script: 'k6-crypto.js', exit: 0, checksAllPass: true, extra: (r) => expect(r.exported!.metrics.checks).toMatchObject({ passes: 4, fails: 0 }) },
   { name: 'ramping-arrival-rate starts the integral of the rate (0→20/s over 1 s = 10)', fact: 'k6-semantics.md#arrival-rate-timing', script: 'ramping-arrival-rate.js', exit: 0, metrics: { iterations: { count: 10 } } },
   {

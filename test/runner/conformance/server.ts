@@ -2,9 +2,10 @@
  * The loopback HTTP server the conformance scripts call: `/` (200 ok), `/status/<code>`,
  * `/delay/<ms>`, `/json`, `/redirect` (302 to `/`), `/cookies` (sets `a=1` on `/` and an HttpOnly
  * `b=2` on `/cookies`), `/cookie-redirect` (302 to `/echo` setting `r=1`), `/echo` (the request's
- * method, body and headers as JSON). Binds 127.0.0.1 on port 0.
+ * method, body and headers as JSON), `/digest-auth/<user>/<password>`. Binds 127.0.0.1 on port 0.
  */
-import { createServer, type Server } from 'node:http';
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export async function startServer(): Promise<{ base: string; server: Server; closedUrl: string }> {
@@ -33,6 +34,8 @@ export async function startServer(): Promise<{ base: string; server: Server; clo
       } else if (first === 'echo') {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ method: req.method, body, headers: req.headers }));
+      } else if (first === 'digest-auth') {
+        digestAuth(req, res, arg ?? '', url.pathname.split('/')[3] ?? '', url.pathname + url.search);
       } else if (first === 'redirect') {
         res.statusCode = 302;
         res.setHeader('location', '/');
@@ -51,3 +54,25 @@ export async function startServer(): Promise<{ base: string; server: Server; clo
   await new Promise<void>((r) => probe.close(() => r()));
   return { base: `http://127.0.0.1:${port}`, server, closedUrl: `http://127.0.0.1:${closedPort}/` };
 }
+
+/**
+ * `/digest-auth/<user>/<password>` (as httpbin's): a 401 with an RFC 7616 MD5 challenge, then 200
+ * for an Authorization whose response matches, computed here from the RFC's definitions.
+ */
+function digestAuth(req: IncomingMessage, res: ServerResponse, user: string, password: string, uri: string): void {
+  const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+  const auth = req.headers.authorization ?? '';
+  const f = Object.fromEntries([...auth.matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]+))/g)].map((m) => [m[1]!, m[2] ?? m[3]!]));
+  const ha1 = md5(`${user}:conformance:${password}`);
+  const ha2 = md5(`${req.method}:${uri}`);
+  const ok = auth.startsWith('Digest ') && f.username === user && f.uri === uri && f.nonce === DIGEST_NONCE && f.response === md5(`${ha1}:${f.nonce}:${f.nc}:${f.cnonce}:${f.qop}:${ha2}`);
+  if (!ok) {
+    res.statusCode = 401;
+    res.setHeader('www-authenticate', `Digest realm="conformance", qop="auth", nonce="${DIGEST_NONCE}", opaque="opq", algorithm=MD5`);
+    res.end('unauthorized');
+    return;
+  }
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ authenticated: true, user }));
+}
+const DIGEST_NONCE = 'dcd98b7102dd2f0e8b11d0f600bfb0c093';

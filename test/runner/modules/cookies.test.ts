@@ -88,9 +88,9 @@ describe('CookieJar (k6 js/modules/k6/http/cookiejar.go)', () => {
 
 describe('URL credentials (k6 lib/netext/httpext/url.go Clean; Go http.Client basic auth)', () => {
   it.each([
-    ['user and password', 'http://u:p@h:1/x?q', { url: 'http://h:1/x?q', authorization: `Basic ${btoa('u:p')}`, masked: 'http://****:****@h:1/x?q' }],
-    ['a user only', 'http://u@h/', { url: 'http://h/', authorization: `Basic ${btoa('u:')}`, masked: 'http://****@h/' }],
-    ['percent-encoded parts', 'https://us%40er:p%3Ass@h/', { url: 'https://h/', authorization: `Basic ${btoa('us@er:p:ss')}`, masked: 'https://****:****@h/' }],
+    ['user and password', 'http://u:p@h:1/x?q', { url: 'http://h:1/x?q', authorization: `Basic ${btoa('u:p')}`, masked: 'http://****:****@h:1/x?q', user: 'u', password: 'p' }],
+    ['a user only', 'http://u@h/', { url: 'http://h/', authorization: `Basic ${btoa('u:')}`, masked: 'http://****@h/', user: 'u', password: '' }],
+    ['percent-encoded parts', 'https://us%40er:p%3Ass@h/', { url: 'https://h/', authorization: `Basic ${btoa('us@er:p:ss')}`, masked: 'https://****:****@h/', user: 'us@er', password: 'p:ss' }],
   ])('%s', (_t, url, want) => {
     expect(splitUserinfo(url)).toEqual(want);
   });
