@@ -9,6 +9,7 @@
  *
  * Standalone: `npm run build && npx tsx bench/e2e.ts [--duration 5m --chaos-duration 60s --chaos-fault reset]`.
  */
+import { readHealthWarning } from '../runner/engine/generator-health';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseGoDuration } from '../contracts/duration';
@@ -132,10 +133,10 @@ export async function run(o: E2eBenchOptions = E2E_BENCH_DEFAULTS): Promise<Benc
   const runner = [...usage].filter(([name]) => name.startsWith('k6-offline')).reduce((a, [, u]) => a + u.cpuSeconds, 0);
   if (runner > 0 && iterations > 0) rows.push({ measure: 'k6-offline CPU µs per iteration (whole run)', value: fmt((runner / iterations) * 1e6, 1), target: '' });
   // The runner's own verdict on the machine (runner/README.md "Load generator health").
-  const saturated = /load generator saturated: .*? in (\d+) of the (\d+) s the scenarios ran .*?(?:; (\d+) of the (\d+) dropped_iterations fell in those seconds)?\./.exec(result.output);
+  const saturated = readHealthWarning(result.output);
   rows.push({
     measure: 'load generator saturated (k6-offline warning: seconds at >= 90 % CPU; drops in them)',
-    value: saturated ? `${saturated[1]} of ${saturated[2]} s${saturated[3] ? `; ${saturated[3]} of ${saturated[4]} drops` : ''}` : 'no',
+    value: saturated ? `${saturated.saturatedSeconds} of ${saturated.seconds} s${saturated.dropped === undefined ? '' : `; ${saturated.droppedWhileSaturated} of ${saturated.dropped} drops`}` : 'no',
     target: 'no',
   });
   if (result.evidence) {

@@ -161,8 +161,10 @@ export const SCENARIO_DEFAULTS = {
 export const MIN_SCENARIO_DURATION_MS = 1000;
 
 /** Warning logged once per arrival-rate scenario when all `maxVUs` are busy (docs/k6-semantics.md#dropped-iterations). */
+/** How k6's "Insufficient VUs" warning starts (worker-fleet.ts logs it once per scenario). */
+export const INSUFFICIENT_VUS = 'Insufficient VUs, ';
 export const insufficientVusMessage = (maxVUs: number): string =>
-  `Insufficient VUs, reached ${maxVUs} active VUs and cannot initialize more`;
+  `${INSUFFICIENT_VUS}reached ${maxVUs} active VUs and cannot initialize more`;
 
 /** Warning at the end of a run without any full iteration (docs/k6-semantics.md#lifecycle). */
 export const NO_ITERATIONS_WARNING = 'No script iterations fully finished, consider making the test duration longer';

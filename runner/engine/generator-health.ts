@@ -80,6 +80,13 @@ export function healthWarning(f: HealthFinding, cores: number): string | undefin
   );
 }
 
+/** What a run's warning says, read back from its log (bench/e2e.ts); undefined when it has none. */
+export function readHealthWarning(log: string): { saturatedSeconds: number; seconds: number; droppedWhileSaturated?: number; dropped?: number } | undefined {
+  const m = /load generator saturated: .*? in (\d+) of the (\d+) s the scenarios ran .*?(?:; (\d+) of the (\d+) dropped_iterations fell in those seconds)?\./.exec(log);
+  if (!m) return undefined;
+  return { saturatedSeconds: Number(m[1]), seconds: Number(m[2]), ...(m[3] === undefined ? {} : { droppedWhileSaturated: Number(m[3]), dropped: Number(m[4]) }) };
+}
+
 /** Cumulative CPU times: what the sampler reads once a second (injectable for tests). */
 export interface CpuTimesReader {
   /** Busy and total CPU milliseconds of all cores since boot. */
@@ -115,10 +122,12 @@ export function sampleHealth(reader: CpuTimesReader, droppedSoFar: () => number,
   const samples: HealthSample[] = [];
   let last = reader.machine();
   let lastThrottled = reader.throttledUsec();
+  // Without cgroup v2 CPU stats at the start there are none later: no file read each second.
+  const throttledUsec = lastThrottled === undefined ? (): undefined => undefined : () => reader.throttledUsec();
   let lastDropped = droppedSoFar();
   const take = (): void => {
     const now = reader.machine();
-    const throttled = reader.throttledUsec();
+    const throttled = throttledUsec();
     const dropped = droppedSoFar();
     const total = now.totalMs - last.totalMs;
     // A tick without CPU time (clock granularity) says nothing; the next one covers it.

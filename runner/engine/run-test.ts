@@ -212,6 +212,7 @@ export async function runTest(scriptArg: string, flags: RunFlags, io: RunIO, sig
       vuRealm: realm as VuRealm,
       faultAgent: services.faultAgent,
       insecureSkipTLSVerify: options.insecureSkipTLSVerify,
+      hosts: options.hosts,
       wallStart,
       rawOptions,
       exportedFunctions,

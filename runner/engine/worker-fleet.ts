@@ -14,6 +14,7 @@ import { SampleMerger } from '../metrics/sample-batch';
 import type { Logger } from '../progress/logger';
 import type { InstanceStats } from '../vu/engine-services';
 import type { FromWorker, LifecycleName, ToWorker, WorkerInit } from './worker';
+import { INSUFFICIENT_VUS } from '../constants';
 
 export interface FleetHooks {
   registry: MetricRegistry;
@@ -59,8 +60,9 @@ const ZERO: InstanceStats = { iterationsCompleted: 0, iterationsInterrupted: 0, 
  */
 export function onceByScenario(write: (text: string) => void): (text: string) => void {
   const seen = new Set<string>();
+  const insufficient = new RegExp(`^WARN\\[\\d+\\] ${INSUFFICIENT_VUS}.*\\bscenario=(\\S+)`);
   return (text) => {
-    const scenario = /^WARN\[\d+\] Insufficient VUs, .*\bscenario=(\S+)/.exec(text)?.[1];
+    const scenario = insufficient.exec(text)?.[1];
     if (scenario !== undefined) {
       if (seen.has(scenario)) return;
       seen.add(scenario);

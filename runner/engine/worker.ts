@@ -7,6 +7,7 @@
  * test: thresholds, the summary, the exit code, and the power to terminate a worker whose
  * JavaScript is busy past the point where k6 would have interrupted it.
  */
+import type { HostsTable } from '../http/hosts';
 import type { MessagePort } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import { VUS, VUS_MAX } from '../constants';
@@ -38,6 +39,8 @@ export interface WorkerInit {
   vuRealm: VuRealm;
   faultAgent: EngineServices['faultAgent'];
   insecureSkipTLSVerify: boolean;
+  /** The consolidated `hosts` option (runner/http/hosts.ts), as the main thread parsed it. */
+  hosts: HostsTable | undefined;
   /** Unix ms the run started (log timestamps). */
   wallStart: number;
   /** `kind: 'scenarios'`: this worker's part of the test, `index`/`count` equal slices. */
@@ -95,7 +98,7 @@ export async function workerMain(init: WorkerInit, port: MessagePort): Promise<v
     env: init.env,
     scriptDir: dirname(init.scriptPath),
     logger,
-    http: new HttpClient({ insecureSkipTLSVerify: init.insecureSkipTLSVerify }),
+    http: new HttpClient({ insecureSkipTLSVerify: init.insecureSkipTLSVerify, hosts: init.hosts }),
     vuRealm: init.vuRealm,
     faultAgent: init.faultAgent,
     sharedArrays: new Map(),
@@ -123,10 +126,6 @@ export async function workerMain(init: WorkerInit, port: MessagePort): Promise<v
     const flags: RunFlags = init.count > 1 ? { ...init.flags, executionSegment: `${init.index}/${init.count}:${init.index + 1}/${init.count}`, executionSegmentSequence: sequence(init.count) } : init.flags;
     const options: ConsolidatedOptions = consolidate({ scriptOptions: init.rawOptions, env: init.processEnv, flags, exportedFunctions: init.exportedFunctions });
     services.options = options;
-    if (options.hosts) {
-      void services.http.close();
-      services.http = new HttpClient({ insecureSkipTLSVerify: init.insecureSkipTLSVerify, hosts: options.hosts });
-    }
 
     if (init.kind === 'lifecycle') {
       // Initialised ahead (a fresh VU, as k6 does), then run when the main thread says so: the

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { assessHealth, healthWarning, sampleHealth, SATURATED_BUSY, type CpuTimesReader, type HealthSample } from '../../../runner/engine/generator-health';
+import { assessHealth, healthWarning, readHealthWarning, sampleHealth, SATURATED_BUSY, type CpuTimesReader, type HealthSample } from '../../../runner/engine/generator-health';
 import { runTest } from '../../../runner/engine/run-test';
 import { parseArgs } from '../../../runner/options/cli-args';
 
@@ -37,6 +37,13 @@ describe('the load generator health finding', () => {
     expect(w).toContain('100 of the 100 dropped_iterations fell in those seconds');
     expect(w).toContain("machine's CPUs (2)");
     expect(w).toMatch(/lower the rate/);
+  });
+
+  it('is read back from a log as the bench reads it, with or without drops', () => {
+    const withDrops = healthWarning(assessHealth([...idle(9), s(0.99, 90), s(0.5, 10)]), 2)!;
+    expect(readHealthWarning(`INFO[0001] x\nWARN[0011] ${withDrops}\n`)).toEqual({ saturatedSeconds: 1, seconds: 11, droppedWhileSaturated: 100, dropped: 100 });
+    expect(readHealthWarning(healthWarning(assessHealth([...idle(20), s(0.95), s(0.95), s(0.95)]), 2)!)).toEqual({ saturatedSeconds: 3, seconds: 23 });
+    expect(readHealthWarning('WARN[0001] Insufficient VUs, reached 1 active VUs')).toBeUndefined();
   });
 
   it('says when a CPU quota throttled the run', () => {
